@@ -1,0 +1,292 @@
+"""Reading a projection against the plan's targets: probability, likelihood words, pace, what it takes."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import numpy as np
+from scipy import optimize, stats
+
+from .model import Projection, Settings, founding_means, levers_affecting, project
+from .packs import Pack, Target
+from .registry import LEVER_BY_ID, LIKELY_THRESHOLD, likelihood, pace
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    id: str
+    year: int
+    rule: str
+    threshold: float
+    tolerance: float
+    deterministic: float
+    p10: float
+    p50: float
+    p90: float
+    probability: float
+    likelihood: str
+    pace_ratio: float | None
+    status: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def window_first(pack: Pack, settings: Settings) -> int:
+    return settings.window_start or pack.window_start
+
+
+def target_values(target: Target, proj: Projection, pack: Pack, settings: Settings,
+                  deterministic: bool = False) -> np.ndarray:
+    """The target's measured quantity per draw (or on the deterministic path)."""
+    source = proj.deterministic if deterministic else proj.draws
+    series = source[target.indicator]
+    series = series[None, :] if deterministic else series
+    if target.kind == "new":
+        first = proj.column(window_first(pack, settings))
+        values = series[:, first:proj.column(target.year) + 1].sum(axis=1)
+    else:
+        values = series[:, proj.column(target.year)]
+    return values[0] if deterministic else values
+
+
+def meets(target: Target, values: np.ndarray | float) -> np.ndarray | bool:
+    """Whether values satisfy the target's rule (strict ">" honoured; full coverage with tolerance)."""
+    if target.rule == "gt":
+        return values > target.threshold + 1e-12
+    if target.rule == "increase":
+        return values > target.threshold
+    # "ge" and "full": values within rounding noise of the threshold count as met
+    return values >= target.met_at - 1e-9
+
+
+def probability(target: Target, proj: Projection, pack: Pack, settings: Settings) -> float:
+    """Share of draws meeting the target.
+
+    For foundings and exporters, whose noise is Poisson given the draw's levers, the probability is
+    computed exactly per draw and averaged (a Rao–Blackwell estimate): no sampling noise from the
+    counts, and it moves monotonically with the levers.
+    """
+    lv = proj.lever_draws
+    if target.kind == "new":
+        kind = target.indicator.removeprefix("new_")
+        growth = lv.get(f"{kind}_new_growth", np.zeros_like(lv[f"{kind}_new_per_year"]))
+        means = founding_means(lv[f"{kind}_new_per_year"], growth, pack.base_year,
+                               window_first(pack, settings), target.year)
+        return float(_poisson_meets(target, means).mean())
+    if target.indicator == "export":
+        means = pack.baseline["export"].value * (1 + lv["export_growth"]) ** (target.year - pack.base_year)
+        return float(_poisson_meets(target, means).mean())
+    return float(np.mean(meets(target, target_values(target, proj, pack, settings))))
+
+
+def _poisson_meets(target: Target, means: np.ndarray) -> np.ndarray:
+    """P(Poisson(mean) satisfies the rule) for integer counts."""
+    if target.rule in ("gt", "increase"):
+        need = math.floor(target.threshold) + 1
+    else:
+        need = math.ceil(target.met_at - 1e-9)
+    return stats.poisson.sf(need - 1, means)
+
+
+def base_value(target: Target, pack: Pack) -> float:
+    return 0.0 if target.kind == "new" else pack.baseline[target.indicator].value
+
+
+def pace_ratio(target: Target, projected: float, pack: Pack) -> float | None:
+    """R = projected change / required change, from the base year to the target year.
+
+    None when the target was already met at the base year (no change is required).
+    """
+    start = base_value(target, pack)
+    goal = target.met_at
+    if target.rule == "increase":
+        goal = target.threshold + 1  # the smallest increase of a count
+    required = goal - start
+    if required <= 0:
+        return None
+    return (projected - start) / required
+
+
+def assess(pack: Pack, values: dict[str, float], settings: Settings | None = None,
+           proj: Projection | None = None, targets: tuple[Target, ...] | None = None) -> list[TargetResult]:
+    """One row per target of the pack."""
+    settings = settings or Settings()
+    targets = targets if targets is not None else pack.targets
+    if proj is None:
+        proj = project(pack, values, settings, wanted={t.indicator for t in targets})
+    rows = []
+    for target in targets:
+        draws = target_values(target, proj, pack, settings)
+        det = float(target_values(target, proj, pack, settings, deterministic=True))
+        p10, p50, p90 = (float(x) for x in np.percentile(draws, [10, 50, 90]))
+        prob = probability(target, proj, pack, settings)
+        ratio = pace_ratio(target, det, pack)
+        status = pace(ratio).id if ratio is not None else ("on_track" if meets(target, det) else "moving_away")
+        rows.append(TargetResult(target.id, target.year, target.rule, target.threshold, target.tolerance,
+                                 det, p10, p50, p90, prob, likelihood(prob).id, ratio, status))
+    return rows
+
+
+def count_likely(results: list[TargetResult]) -> int:
+    return sum(r.probability >= LIKELY_THRESHOLD for r in results)
+
+
+# --- What would it take --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GoalSeek:
+    target: str
+    lever: str
+    direction: str  # "min": the smallest value that suffices; "max": the largest
+    current: float
+    current_probability: float
+    likely_value: float | None  # None: out of reach within the lever's bounds
+    breakeven: float | None  # deterministic path meets the target exactly
+    status: str  # "reachable" | "out_of_reach" | "always_met" | "no_effect"
+    likelihood: float
+    bound: float  # the lever's bound in the helpful direction
+    probability_at_bound: float
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def goal_seek(pack: Pack, values: dict[str, float], target_id: str, lever_id: str,
+              settings: Settings | None = None, wanted_likelihood: float = LIKELY_THRESHOLD) -> GoalSeek:
+    """The value of one lever at which the target becomes likely (P ≥ ``wanted_likelihood``).
+
+    Other levers stay as they are.  Bisection on the Monte Carlo probability (monotone in the lever
+    thanks to common random numbers) and ``brentq`` for the deterministic break-even.
+    """
+    from .errors import PlannerError
+
+    settings = settings or Settings()
+    target = pack.target(target_id)
+    lever = LEVER_BY_ID.get(lever_id)
+    if lever is None or lever not in pack.levers:
+        raise PlannerError(f"đòn bẩy lạ '{lever_id}'", f"unknown lever '{lever_id}'", "--lever")
+    if not 0 < wanted_likelihood < 1:
+        raise PlannerError("mức khả năng phải trong (0, 1)", "likelihood must be in (0, 1)", "--likelihood")
+
+    def run(x: float, mc: bool = True) -> Projection:
+        return project(pack, {**values, lever_id: x}, settings, wanted={target.indicator}, monte_carlo=mc)
+
+    def prob(x: float) -> float:
+        return probability(target, run(x), pack, settings)
+
+    def det_gap(x: float) -> float:
+        return float(target_values(target, run(x, mc=False), pack, settings, deterministic=True)) - target.met_at
+
+    current = values[lever_id]
+    p_now = prob(current)
+    lo_p, hi_p = prob(lever.lo), prob(lever.hi)
+    if lever not in levers_affecting(target.indicator, pack) or math.isclose(lo_p, hi_p, abs_tol=1e-9) \
+            and math.isclose(det_gap(lever.lo), det_gap(lever.hi), abs_tol=1e-9):
+        return GoalSeek(target_id, lever_id, "min", current, p_now, None, None, "no_effect",
+                        wanted_likelihood, lever.hi, hi_p)
+    increasing = hi_p > lo_p or (hi_p == lo_p and det_gap(lever.hi) > det_gap(lever.lo))
+    worst, best = (lever.lo, lever.hi) if increasing else (lever.hi, lever.lo)
+    p_best, p_worst = (hi_p, lo_p) if increasing else (lo_p, hi_p)
+    direction = "min" if increasing else "max"
+
+    likely_value: float | None
+    if p_worst >= wanted_likelihood:
+        status, likely_value = "always_met", worst
+    elif p_best < wanted_likelihood:
+        status, likely_value = "out_of_reach", None
+    else:
+        status = "reachable"
+        bad, good = worst, best
+        tolerance = lever.step / 2
+        while abs(good - bad) > tolerance:
+            mid = (bad + good) / 2
+            if prob(mid) >= wanted_likelihood:
+                good = mid
+            else:
+                bad = mid
+        likely_value = _snap(good, lever.step, up=increasing, lo=lever.lo, hi=lever.hi)
+        # Snapping to the slider's step must not cross back below the wanted likelihood.
+        if prob(likely_value) < wanted_likelihood:
+            likely_value = _snap(good + (lever.step if increasing else -lever.step), lever.step,
+                                 up=increasing, lo=lever.lo, hi=lever.hi)
+
+    g_lo, g_hi = det_gap(lever.lo), det_gap(lever.hi)
+    breakeven = None
+    if g_lo == 0:
+        breakeven = lever.lo
+    elif g_hi == 0:
+        breakeven = lever.hi
+    elif g_lo * g_hi < 0:
+        breakeven = float(optimize.brentq(det_gap, lever.lo, lever.hi, xtol=lever.step / 100))
+    return GoalSeek(target_id, lever_id, direction, current, p_now, likely_value, breakeven, status,
+                    wanted_likelihood, best, p_best)
+
+
+def _snap(x: float, step: float, up: bool, lo: float, hi: float) -> float:
+    k = math.ceil(x / step - 1e-9) if up else math.floor(x / step + 1e-9)
+    return float(min(max(round(k * step, 10), lo), hi))
+
+
+# --- Sensitivity ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Swing:
+    lever: str
+    low_value: float
+    high_value: float
+    value_at_low: float
+    value_at_high: float
+    probability_at_low: float
+    probability_at_high: float
+    base_value: float
+    base_probability: float
+
+    @property
+    def width(self) -> float:
+        return abs(self.value_at_high - self.value_at_low)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def lever_range(lever_id: str, value: float, scale: float) -> tuple[float, float]:
+    """The low and high ends of a lever's uncertainty range around ``value``."""
+    lever = LEVER_BY_ID[lever_id]
+    lo_off, hi_off = lever.spread
+    if lever.spread_mode == "mult":
+        low, high = value * (1 + scale * lo_off), value * (1 + scale * hi_off)
+    else:
+        low, high = value + scale * lo_off, value + scale * hi_off
+    return max(low, lever.lo), min(high, lever.hi)
+
+
+def tornado(pack: Pack, values: dict[str, float], target_id: str,
+            settings: Settings | None = None) -> list[Swing]:
+    """Each lever that can move the target set to its low and high end, the others at the mode.
+
+    Sorted by the swing of the deterministic value, widest first.  The range used is the lever's
+    uncertainty range at the scenario's scale (scale 1 when the scenario fixes the levers).
+    """
+    settings = settings or Settings()
+    target = pack.target(target_id)
+    scale = settings.uncertainty or 1.0
+    fixed = Settings(settings.draws, settings.seed, 0.0, settings.window_start)
+
+    def evaluate(vals: dict[str, float]) -> tuple[float, float]:
+        proj = project(pack, vals, fixed, wanted={target.indicator})
+        det = float(target_values(target, proj, pack, fixed, deterministic=True))
+        return det, probability(target, proj, pack, fixed)
+
+    base_det, base_p = evaluate(values)
+    swings = []
+    for lever in levers_affecting(target.indicator, pack):
+        low, high = lever_range(lever.id, values[lever.id], scale)
+        if high - low <= 1e-12:
+            continue
+        d_lo, p_lo = evaluate({**values, lever.id: low})
+        d_hi, p_hi = evaluate({**values, lever.id: high})
+        swings.append(Swing(lever.id, low, high, d_lo, d_hi, p_lo, p_hi, base_det, base_p))
+    return sorted(swings, key=lambda s: (s.width, abs(s.probability_at_high - s.probability_at_low)),
+                  reverse=True)

@@ -1,0 +1,247 @@
+"""Plan packs: a folder in ``data/`` with metadata (TOML) and tables (CSV) a department edits in Excel.
+
+Files of a pack ``data/<id>/``:
+- ``pack.toml``: name, issuing body, document, base year, first year of the plan window, area note;
+- ``targets.csv``: id, year, indicator, kind, rule, threshold, tolerance, labels, plan wording;
+- ``baseline.csv``: the base-year value of every modelled indicator, with source, date, estimate flag;
+- ``series.csv`` (optional): history up to the base year; ``actuals.csv`` (optional): figures after it;
+- ``presets.csv``: one row per lever, one column per preset, and a note on where the values come from.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import PlannerError
+from .registry import INDICATOR_BY_ID, LEVER_BY_ID, RULES, TARGET_KINDS, Lever, levers_for_indicators
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+PRESETS: tuple[str, ...] = ("trend", "plan-pace", "optimistic", "cautious")
+HORIZON = 2045
+
+
+@dataclass(frozen=True)
+class Target:
+    id: str
+    year: int
+    indicator: str
+    kind: str  # new | stock | share | count
+    rule: str  # ge | gt | full | increase
+    threshold: float  # for "increase": the base-year value
+    tolerance: float
+    label_vi: str
+    label_en: str
+    plan_text: str = ""
+    note: str = ""
+
+    def label(self, lang: str) -> str:
+        return self.label_vi if lang == "vi" else self.label_en
+
+    @property
+    def met_at(self) -> float:
+        """The value from which the target counts as met (strictness handled by ``rule``)."""
+        return self.threshold - self.tolerance if self.rule == "full" else self.threshold
+
+
+@dataclass(frozen=True)
+class Observation:
+    indicator: str
+    year: int
+    value: float
+    source: str = ""
+    date: str = ""
+    estimate: bool = False
+    note: str = ""
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Pack:
+    id: str
+    meta: dict
+    targets: tuple[Target, ...]
+    baseline: dict[str, Observation]
+    series: tuple[Observation, ...]
+    actuals: tuple[Observation, ...]
+    presets: dict[str, dict[str, float]]
+    preset_notes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def base_year(self) -> int:
+        return int(self.meta["base_year"])
+
+    @property
+    def window_start(self) -> int:
+        return int(self.meta["window_start"])
+
+    @property
+    def horizon(self) -> int:
+        return int(self.meta.get("horizon", HORIZON))
+
+    @property
+    def indicators(self) -> frozenset[str]:
+        """Modelled indicators: every baseline indicator, plus the yearly foundings of each count."""
+        base = set(self.baseline)
+        return frozenset(base | {f"new_{k}" for k in ("htx", "tht", "lhhtx") if k in base})
+
+    @property
+    def levers(self) -> tuple[Lever, ...]:
+        return levers_for_indicators(self.indicators)
+
+    def name(self, lang: str) -> str:
+        return self.meta.get(f"name_{lang}", self.id)
+
+    def target(self, target_id: str) -> Target:
+        for t in self.targets:
+            if t.id == target_id:
+                return t
+        raise PlannerError(
+            f"không có chỉ tiêu '{target_id}' trong gói {self.id}; có: {', '.join(self.target_ids)}",
+            f"no target '{target_id}' in pack {self.id}; known: {', '.join(self.target_ids)}",
+            "--target")
+
+    @property
+    def target_ids(self) -> tuple[str, ...]:
+        return tuple(t.id for t in self.targets)
+
+    def preset(self, name: str) -> dict[str, float]:
+        if name not in self.presets:
+            raise PlannerError(
+                f"không có kịch bản mẫu '{name}'; có: {', '.join(self.presets)}",
+                f"no preset '{name}'; known: {', '.join(self.presets)}", "preset")
+        return dict(self.presets[name])
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            return [{k.strip(): (v or "").strip() for k, v in row.items() if k} for row in csv.DictReader(fh)]
+    except FileNotFoundError:
+        raise PlannerError("thiếu tệp", "file missing", str(path)) from None
+    except UnicodeDecodeError:
+        raise PlannerError("tệp không phải UTF-8", "file is not UTF-8", str(path)) from None
+
+
+def _number(text: str, where: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise PlannerError(f"'{text}' không phải là số", f"'{text}' is not a number", where) from None
+    if not math.isfinite(value):
+        raise PlannerError(f"'{text}' không phải là số hữu hạn", f"'{text}' is not a finite number", where)
+    return value
+
+
+def _flag(text: str) -> bool:
+    return text.strip().lower() in ("true", "1", "yes", "có", "x")
+
+
+def _observations(rows: list[dict[str, str]], path: Path) -> tuple[Observation, ...]:
+    out = []
+    for i, row in enumerate(rows, start=2):
+        where = f"{path.name}, dòng/row {i}"
+        ind = row.get("indicator", "")
+        if ind not in INDICATOR_BY_ID:
+            raise PlannerError(f"chỉ tiêu lạ '{ind}'", f"unknown indicator '{ind}'", where)
+        out.append(Observation(
+            ind, int(_number(row.get("year", ""), where)), _number(row.get("value", ""), where),
+            row.get("source", ""), row.get("date", ""), _flag(row.get("estimate", "")),
+            row.get("note", ""), row.get("unit", "")))
+    return tuple(out)
+
+
+def load_pack_dir(folder: Path) -> Pack:
+    """Read and check one pack folder; raise ``PlannerError`` naming the file and row on bad data."""
+    try:
+        meta = tomllib.loads((folder / "pack.toml").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PlannerError("thiếu pack.toml", "pack.toml missing", str(folder)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise PlannerError(f"TOML sai: {exc}", f"bad TOML: {exc}", str(folder / "pack.toml")) from None
+    for key in ("id", "base_year", "window_start"):
+        if key not in meta:
+            raise PlannerError(f"thiếu khóa '{key}'", f"missing key '{key}'", str(folder / "pack.toml"))
+
+    baseline_obs = _observations(_read_csv(folder / "baseline.csv"), folder / "baseline.csv")
+    baseline = {o.indicator: o for o in baseline_obs}
+    targets = []
+    for i, row in enumerate(_read_csv(folder / "targets.csv"), start=2):
+        where = f"targets.csv, dòng/row {i}"
+        ind, kind, rule = row.get("indicator", ""), row.get("kind", ""), row.get("rule", "")
+        if ind not in INDICATOR_BY_ID:
+            raise PlannerError(f"chỉ tiêu lạ '{ind}'", f"unknown indicator '{ind}'", where)
+        if kind not in TARGET_KINDS:
+            raise PlannerError(f"loại '{kind}' không hợp lệ", f"invalid kind '{kind}'", where)
+        if rule not in RULES:
+            raise PlannerError(f"quy tắc '{rule}' không hợp lệ", f"invalid rule '{rule}'", where)
+        base_ind = ind.removeprefix("new_")
+        if base_ind not in baseline:
+            raise PlannerError(f"thiếu số liệu gốc cho '{base_ind}'", f"no baseline for '{base_ind}'", where)
+        threshold = (baseline[ind].value if rule == "increase"
+                     else _number(row.get("threshold", ""), where))
+        targets.append(Target(
+            row["id"], int(_number(row.get("year", ""), where)), ind, kind, rule, threshold,
+            _number(row.get("tolerance") or "0", where), row.get("label_vi", row["id"]),
+            row.get("label_en", row["id"]), row.get("plan_text", ""), row.get("note", "")))
+
+    pack_id = meta["id"]
+    presets: dict[str, dict[str, float]] = {}
+    notes: dict[str, str] = {}
+    preset_rows = _read_csv(folder / "presets.csv")
+    needed = {lv.id for lv in levers_for_indicators(
+        set(baseline) | {f"new_{k}" for k in ("htx", "tht", "lhhtx") if k in baseline})}
+    for i, row in enumerate(preset_rows, start=2):
+        where = f"presets.csv, dòng/row {i}"
+        lever_id = row.get("lever", "")
+        if lever_id not in LEVER_BY_ID:
+            raise PlannerError(f"đòn bẩy lạ '{lever_id}'", f"unknown lever '{lever_id}'", where)
+        lever = LEVER_BY_ID[lever_id]
+        for name in PRESETS:
+            value = _number(row.get(name, ""), f"{where}, {name}")
+            if not lever.lo <= value <= lever.hi:
+                raise PlannerError(f"{lever_id}={value} ngoài khoảng [{lever.lo}, {lever.hi}]",
+                                   f"{lever_id}={value} outside [{lever.lo}, {lever.hi}]", where)
+            presets.setdefault(name, {})[lever_id] = value
+        notes[lever_id] = row.get("note", "")
+    missing = needed - set(presets.get("trend", {}))
+    if missing:
+        raise PlannerError(f"thiếu giá trị mẫu cho {sorted(missing)}",
+                           f"presets missing for {sorted(missing)}", str(folder / "presets.csv"))
+    series = _observations(_read_csv(folder / "series.csv"), folder / "series.csv") \
+        if (folder / "series.csv").exists() else ()
+    actuals = _observations(_read_csv(folder / "actuals.csv"), folder / "actuals.csv") \
+        if (folder / "actuals.csv").exists() else ()
+    # Levers the pack does not model are dropped so they never show up.
+    presets = {name: {k: v for k, v in vals.items() if k in needed} for name, vals in presets.items()}
+    return Pack(pack_id, meta, tuple(targets), baseline, series, actuals, presets, notes)
+
+
+def pack_ids(data_dir: Path = DATA_DIR) -> tuple[str, ...]:
+    """Packs on disk, the default one (``default = true`` in its TOML) first."""
+    ids = sorted(p.name for p in data_dir.iterdir() if (p / "pack.toml").exists())
+    return tuple(sorted(ids, key=lambda i: 0 if _is_default(data_dir / i) else 1))
+
+
+def _is_default(folder: Path) -> bool:
+    try:
+        return bool(tomllib.loads((folder / "pack.toml").read_text(encoding="utf-8")).get("default"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return False
+
+
+DEFAULT_PACK = "hai-duong-2023"
+
+
+@lru_cache(maxsize=16)
+def load_pack(pack_id: str = DEFAULT_PACK) -> Pack:
+    """A shipped pack by id (cached: packs are read-only while the program runs)."""
+    known = pack_ids()
+    if pack_id not in known:
+        raise PlannerError(f"không có gói kế hoạch '{pack_id}'; có: {', '.join(known)}",
+                           f"unknown plan pack '{pack_id}'; known: {', '.join(known)}", "pack")
+    return load_pack_dir(DATA_DIR / pack_id)

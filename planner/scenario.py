@@ -1,0 +1,193 @@
+"""Scenarios: one plain dict, checked at the edge (files, URLs, CLI flags, widgets).
+
+A scenario is ``{"pack", "preset", "levers", "name", "note"}`` plus optional run settings
+(``uncertainty``, ``draws``, ``seed``, ``window_start``).  ``levers`` holds only what differs from
+the preset or everything; either way ``resolve`` gives the full set of values for the engine.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import PlannerError
+from .model import DEFAULT_DRAWS, DEFAULT_SEED, MAX_DRAWS, Settings
+from .packs import DEFAULT_PACK, PRESETS, Pack, load_pack
+from .registry import LEVER_BY_ID, Lever
+
+SCENARIO_KEYS = {"pack", "preset", "levers", "name", "note", "uncertainty", "draws", "seed",
+                 "window_start"}
+MAX_TEXT = 2000
+DEFAULT_PRESET = "trend"
+
+
+def new_scenario(pack_id: str = DEFAULT_PACK, preset: str = DEFAULT_PRESET) -> dict[str, Any]:
+    return {"pack": pack_id, "preset": preset, "levers": {}, "name": "", "note": "",
+            "uncertainty": 1.0, "draws": DEFAULT_DRAWS, "seed": DEFAULT_SEED, "window_start": None}
+
+
+def parse_number(text: Any, where: str) -> float:
+    """A number from user text; accepts a decimal comma ("0,03")."""
+    if isinstance(text, bool):
+        raise PlannerError("phải là một số", "must be a number", where)
+    if isinstance(text, (int, float)):
+        value = float(text)
+    else:
+        raw = str(text).strip().replace(" ", "")
+        if len(raw) > 40:
+            raise PlannerError("giá trị quá dài", "value too long", where)
+        if raw.count(",") == 1 and "." not in raw:
+            raw = raw.replace(",", ".")
+        try:
+            value = float(raw)
+        except ValueError:
+            raise PlannerError(f"'{str(text)[:40]}' không phải là số", f"'{str(text)[:40]}' is not a number",
+                               where) from None
+    if not math.isfinite(value):
+        raise PlannerError("phải là một số hữu hạn", "must be a finite number", where)
+    return value
+
+
+def check_lever(pack: Pack, lever_id: str, value: Any, where: str = "") -> float:
+    """A lever value checked against the registry: known to the pack and within its bounds."""
+    where = where or lever_id
+    lever = LEVER_BY_ID.get(lever_id)
+    if lever is None or lever not in pack.levers:
+        known = ", ".join(lv.id for lv in pack.levers)
+        raise PlannerError(f"đòn bẩy lạ '{lever_id}' (gói {pack.id} có: {known})",
+                           f"unknown lever '{lever_id}' (pack {pack.id} has: {known})", where)
+    number = parse_number(value, where)
+    if not lever.lo <= number <= lever.hi:
+        raise PlannerError(f"{lever_id} = {number:g} ngoài khoảng cho phép [{lever.lo:g}, {lever.hi:g}]",
+                           f"{lever_id} = {number:g} outside the allowed range [{lever.lo:g}, {lever.hi:g}]",
+                           where)
+    return number
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A scenario made ready for the engine."""
+
+    pack: Pack
+    preset: str
+    values: dict[str, float]
+    settings: Settings
+    name: str = ""
+    note: str = ""
+
+    @property
+    def changed(self) -> dict[str, tuple[float, float]]:
+        """Levers that differ from the preset: id → (preset value, scenario value)."""
+        base = self.pack.preset(self.preset)
+        return {k: (base[k], v) for k, v in self.values.items() if not math.isclose(v, base[k], abs_tol=1e-12)}
+
+
+def validate(data: Any, where: str = "scenario") -> dict[str, Any]:
+    """Check a scenario dict (from JSON, a form or the store); return a clean copy or raise."""
+    if not isinstance(data, dict):
+        raise PlannerError("kịch bản phải là một đối tượng JSON", "a scenario must be a JSON object", where)
+    unknown = set(data) - SCENARIO_KEYS
+    if unknown:
+        raise PlannerError(f"khóa không được phép: {', '.join(sorted(map(str, unknown)))}",
+                           f"keys not allowed: {', '.join(sorted(map(str, unknown)))}", where)
+    pack = load_pack(str(data.get("pack", DEFAULT_PACK)))
+    preset = str(data.get("preset", DEFAULT_PRESET))
+    if preset not in PRESETS or preset not in pack.presets:
+        raise PlannerError(f"kịch bản mẫu '{preset[:40]}' không có; có: {', '.join(pack.presets)}",
+                           f"preset '{preset[:40]}' unknown; known: {', '.join(pack.presets)}", f"{where}: preset")
+    levers = data.get("levers", {}) or {}
+    if not isinstance(levers, dict):
+        raise PlannerError("'levers' phải là một đối tượng", "'levers' must be an object", f"{where}: levers")
+    clean_levers = {str(k): check_lever(pack, str(k), v, f"{where}: levers.{k}") for k, v in levers.items()}
+    out = new_scenario(pack.id, preset)
+    out["levers"] = clean_levers
+    for key in ("name", "note"):
+        text = data.get(key, "") or ""
+        if not isinstance(text, str):
+            raise PlannerError("phải là chuỗi ký tự", "must be text", f"{where}: {key}")
+        if len(text) > MAX_TEXT:
+            raise PlannerError(f"dài quá {MAX_TEXT} ký tự", f"longer than {MAX_TEXT} characters", f"{where}: {key}")
+        out[key] = text
+    if data.get("uncertainty") is not None:
+        out["uncertainty"] = parse_number(data["uncertainty"], f"{where}: uncertainty")
+    for key, high in (("draws", MAX_DRAWS), ("seed", 2**63 - 1)):
+        if data.get(key) is not None:
+            number = parse_number(data[key], f"{where}: {key}")
+            if number != int(number) or not (1 if key == "draws" else 0) <= number <= high:
+                raise PlannerError(f"phải là số nguyên từ {1 if key == 'draws' else 0} đến {high}",
+                                   f"must be a whole number from {1 if key == 'draws' else 0} to {high}",
+                                   f"{where}: {key}")
+            out[key] = int(number)
+    if data.get("window_start") is not None:
+        out["window_start"] = check_window_start(pack, data["window_start"], f"{where}: window_start")
+    Settings(out["draws"], out["seed"], out["uncertainty"])  # raises on bad run settings
+    return out
+
+
+def check_window_start(pack: Pack, value: Any, where: str = "window_start") -> int:
+    number = parse_number(value, where)
+    first, last = pack.base_year + 1, min(t.year for t in pack.targets)
+    if number != int(number) or not first <= number <= last:
+        raise PlannerError(f"năm bắt đầu tính thành lập mới phải từ {first} đến {last}",
+                           f"first year counted for foundings must be from {first} to {last}", where)
+    return int(number)
+
+
+def resolve(data: dict[str, Any]) -> Resolved:
+    """Validate and turn a scenario dict into values and settings for the engine."""
+    clean = validate(data)
+    pack = load_pack(clean["pack"])
+    values = pack.preset(clean["preset"])
+    values.update(clean["levers"])
+    settings = Settings(clean["draws"], clean["seed"], clean["uncertainty"], clean["window_start"])
+    return Resolved(pack, clean["preset"], values, settings, clean["name"], clean["note"])
+
+
+def minimal(data: dict[str, Any]) -> dict[str, Any]:
+    """The scenario with only the levers that differ from its preset (for URLs, files, the store)."""
+    res = resolve(data)
+    out = {"pack": res.pack.id, "preset": res.preset,
+           "levers": {k: v for k, (_, v) in res.changed.items()}}
+    if res.name:
+        out["name"] = res.name
+    if res.note:
+        out["note"] = res.note
+    for key, default in (("uncertainty", 1.0), ("draws", DEFAULT_DRAWS), ("seed", DEFAULT_SEED),
+                         ("window_start", None)):
+        if data.get(key, default) != default:
+            out[key] = data[key]
+    return out
+
+
+def load_file(path: str | Path) -> dict[str, Any]:
+    """A scenario JSON file, validated."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise PlannerError("không tìm thấy tệp", "file not found", str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PlannerError(f"không đọc được tệp ({exc.__class__.__name__})",
+                           f"cannot read the file ({exc.__class__.__name__})", str(path)) from None
+    return loads(text, str(path))
+
+
+def loads(text: str, where: str = "scenario") -> dict[str, Any]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PlannerError(f"JSON sai ở dòng {exc.lineno}, cột {exc.colno}: {exc.msg}",
+                           f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", where) from None
+    return validate(data, where)
+
+
+def dumps(data: dict[str, Any]) -> str:
+    return json.dumps(minimal(data), ensure_ascii=False, indent=2)
+
+
+def lever_display(lever: Lever, value: float) -> float:
+    """The number a person sees for a lever: percentages for rates and shares."""
+    return value * 100 if lever.is_fraction else value
