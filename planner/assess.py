@@ -8,9 +8,9 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy import optimize, stats
 
-from .model import Projection, Settings, founding_means, levers_affecting, project
+from .model import Projection, Settings, founding_means, lever_range, levers_affecting, project
 from .packs import Pack, Target
-from .registry import LEVER_BY_ID, LIKELY_THRESHOLD, likelihood, pace
+from .registry import LIKELY_THRESHOLD, likelihood, pace
 
 
 @dataclass(frozen=True)
@@ -164,9 +164,10 @@ def goal_seek(pack: Pack, values: dict[str, float], target_id: str, lever_id: st
 
     settings = settings or Settings()
     target = pack.target(target_id)
-    lever = LEVER_BY_ID.get(lever_id)
-    if lever is None or lever not in pack.levers:
-        raise PlannerError(f"đòn bẩy lạ '{lever_id}'", f"unknown lever '{lever_id}'", "--lever")
+    try:
+        lever = pack.lever(lever_id)
+    except PlannerError as exc:
+        raise PlannerError(exc.vi, exc.en, "--lever") from None
     if not 0 < wanted_likelihood < 1:
         raise PlannerError("mức khả năng phải trong (0, 1)", "likelihood must be in (0, 1)", "--likelihood")
 
@@ -251,17 +252,6 @@ class Swing:
         return asdict(self)
 
 
-def lever_range(lever_id: str, value: float, scale: float) -> tuple[float, float]:
-    """The low and high ends of a lever's uncertainty range around ``value``."""
-    lever = LEVER_BY_ID[lever_id]
-    lo_off, hi_off = lever.spread
-    if lever.spread_mode == "mult":
-        low, high = value * (1 + scale * lo_off), value * (1 + scale * hi_off)
-    else:
-        low, high = value + scale * lo_off, value + scale * hi_off
-    return max(low, lever.lo), min(high, lever.hi)
-
-
 def tornado(pack: Pack, values: dict[str, float], target_id: str,
             settings: Settings | None = None) -> list[Swing]:
     """Each lever that can move the target set to its low and high end, the others at the mode.
@@ -282,7 +272,7 @@ def tornado(pack: Pack, values: dict[str, float], target_id: str,
     base_det, base_p = evaluate(values)
     swings = []
     for lever in levers_affecting(target.indicator, pack):
-        low, high = lever_range(lever.id, values[lever.id], scale)
+        low, high = lever_range(lever, values[lever.id], scale)
         if high - low <= 1e-12:
             continue
         d_lo, p_lo = evaluate({**values, lever.id: low})

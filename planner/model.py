@@ -85,7 +85,8 @@ def levers_affecting(indicator: str, pack: Pack) -> tuple[Lever, ...]:
     return tuple(lv for lv in pack.levers if set(lv.drives) & closure)
 
 
-def draw_levers(values: dict[str, float], settings: Settings) -> dict[str, np.ndarray]:
+def draw_levers(values: dict[str, float], settings: Settings,
+                levers: dict[str, Lever] | None = None) -> dict[str, np.ndarray]:
     """Triangular draws around each lever's value, with common random numbers.
 
     Each lever takes its uniforms from its own stream (seeded by the seed and the lever's place in
@@ -94,15 +95,11 @@ def draw_levers(values: dict[str, float], settings: Settings) -> dict[str, np.nd
     the lever's value.
     """
     n, scale = int(settings.draws), float(settings.uncertainty)
+    levers = levers or LEVER_BY_ID
     out = {}
     for lever_id, value in values.items():
-        lever = LEVER_BY_ID[lever_id]
-        lo_off, hi_off = lever.spread
-        if lever.spread_mode == "mult":
-            low, high = value * (1 + scale * lo_off), value * (1 + scale * hi_off)
-        else:
-            low, high = value + scale * lo_off, value + scale * hi_off
-        low, high = max(low, lever.lo), min(high, lever.hi)
+        lever = levers[lever_id]
+        low, high = lever_range(lever, value, scale)
         if high - low <= 1e-12 or n == 1:
             out[lever_id] = np.full(n, float(value))
             continue
@@ -113,6 +110,16 @@ def draw_levers(values: dict[str, float], settings: Settings) -> dict[str, np.nd
         right = high - np.sqrt((1 - u) * (high - low) * (high - mode))
         out[lever_id] = np.where(u < cut, left, right)
     return out
+
+
+def lever_range(lever: Lever, value: float, scale: float) -> tuple[float, float]:
+    """The low and high ends of a lever's uncertainty range around ``value`` (within its bounds)."""
+    lo_off, hi_off = lever.spread
+    if lever.spread_mode == "mult":
+        low, high = value * (1 + scale * lo_off), value * (1 + scale * hi_off)
+    else:
+        low, high = value + scale * lo_off, value + scale * hi_off
+    return max(low, lever.lo), min(high, lever.hi)
 
 
 def bass_step(a: np.ndarray, p: np.ndarray, q: np.ndarray, ceiling: np.ndarray) -> np.ndarray:
@@ -145,7 +152,8 @@ def project(pack: Pack, values: dict[str, float], settings: Settings | None = No
     draws: dict[str, np.ndarray] = {}
     lever_draws: dict[str, np.ndarray] = {}
     if monte_carlo:
-        lever_draws = draw_levers({k: v for k, v in values.items() if k in LEVER_BY_ID}, settings)
+        pack_levers = {lv.id: lv for lv in pack.levers}
+        lever_draws = draw_levers({k: v for k, v in values.items() if k in pack_levers}, settings, pack_levers)
         draws = _run(pack, lever_draws, todo, steps, settings.seed)
     return Projection(years, det, draws, lever_draws)
 

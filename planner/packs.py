@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import math
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -70,6 +70,7 @@ class Pack:
     actuals: tuple[Observation, ...]
     presets: dict[str, dict[str, float]]
     preset_notes: dict[str, str] = field(default_factory=dict)
+    fits: dict = field(default_factory=dict)  # kind -> calibrate.Fit, where the trend preset is fitted
 
     @property
     def base_year(self) -> int:
@@ -91,7 +92,17 @@ class Pack:
 
     @property
     def levers(self) -> tuple[Lever, ...]:
-        return levers_for_indicators(self.indicators)
+        """The pack's levers, with the bounds its ``[bounds]`` table sets (lo, hi, step)."""
+        return tuple(_with_bounds(lv, self.meta.get("bounds", {}).get(lv.id))
+                     for lv in levers_for_indicators(self.indicators))
+
+    def lever(self, lever_id: str) -> Lever:
+        for lv in self.levers:
+            if lv.id == lever_id:
+                return lv
+        known = ", ".join(lv.id for lv in self.levers)
+        raise PlannerError(f"đòn bẩy lạ '{lever_id}' (gói {self.id} có: {known})",
+                           f"unknown lever '{lever_id}' (pack {self.id} has: {known})", lever_id)
 
     def name(self, lang: str) -> str:
         return self.meta.get(f"name_{lang}", self.id)
@@ -115,6 +126,13 @@ class Pack:
                 f"không có kịch bản mẫu '{name}'; có: {', '.join(self.presets)}",
                 f"no preset '{name}'; known: {', '.join(self.presets)}", "preset")
         return dict(self.presets[name])
+
+
+def _with_bounds(lever: Lever, bounds: list | None) -> Lever:
+    if not bounds:
+        return lever
+    lo, hi, step = (float(x) for x in bounds)
+    return replace(lever, lo=lo, hi=hi, step=step)
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -190,6 +208,11 @@ def load_pack_dir(folder: Path) -> Pack:
             row.get("label_en", row["id"]), row.get("plan_text", ""), row.get("note", "")))
 
     pack_id = meta["id"]
+    series = _observations(_read_csv(folder / "series.csv"), folder / "series.csv") \
+        if (folder / "series.csv").exists() else ()
+    actuals = _observations(_read_csv(folder / "actuals.csv"), folder / "actuals.csv") \
+        if (folder / "actuals.csv").exists() else ()
+    fits = _fits(folder, series, int(meta["base_year"]))
     presets: dict[str, dict[str, float]] = {}
     notes: dict[str, str] = {}
     preset_rows = _read_csv(folder / "presets.csv")
@@ -200,9 +223,16 @@ def load_pack_dir(folder: Path) -> Pack:
         lever_id = row.get("lever", "")
         if lever_id not in LEVER_BY_ID:
             raise PlannerError(f"đòn bẩy lạ '{lever_id}'", f"unknown lever '{lever_id}'", where)
-        lever = LEVER_BY_ID[lever_id]
+        lever = _with_bounds(LEVER_BY_ID[lever_id], meta.get("bounds", {}).get(lever_id))
         for name in PRESETS:
-            value = _number(row.get(name, ""), f"{where}, {name}")
+            cell = row.get(name, "")
+            if cell.lower() == "fit":
+                fit = fits.get(lever_id.split("_")[0])
+                if fit is None or lever_id not in fit.lever_values():
+                    raise PlannerError(f"'{lever_id}' không thể ước lượng từ chuỗi số liệu (cần ít nhất 3 năm)",
+                                       f"'{lever_id}' cannot be fitted (a series of 3+ years is needed)", where)
+                cell = str(fit.lever_values()[lever_id])
+            value = _number(cell, f"{where}, {name}")
             if not lever.lo <= value <= lever.hi:
                 raise PlannerError(f"{lever_id}={value} ngoài khoảng [{lever.lo}, {lever.hi}]",
                                    f"{lever_id}={value} outside [{lever.lo}, {lever.hi}]", where)
@@ -212,13 +242,21 @@ def load_pack_dir(folder: Path) -> Pack:
     if missing:
         raise PlannerError(f"thiếu giá trị mẫu cho {sorted(missing)}",
                            f"presets missing for {sorted(missing)}", str(folder / "presets.csv"))
-    series = _observations(_read_csv(folder / "series.csv"), folder / "series.csv") \
-        if (folder / "series.csv").exists() else ()
-    actuals = _observations(_read_csv(folder / "actuals.csv"), folder / "actuals.csv") \
-        if (folder / "actuals.csv").exists() else ()
     # Levers the pack does not model are dropped so they never show up.
     presets = {name: {k: v for k, v in vals.items() if k in needed} for name, vals in presets.items()}
-    return Pack(pack_id, meta, tuple(targets), baseline, series, actuals, presets, notes)
+    return Pack(pack_id, meta, tuple(targets), baseline, series, actuals, presets, notes, fits)
+
+
+def _fits(folder: Path, series: tuple[Observation, ...], base_year: int) -> dict:
+    """Birth–death fits for each count with a series of 3+ years (used where presets say ``fit``)."""
+    from .calibrate import fit_counts  # late import: calibrate reads this module's Observation
+
+    fits = {}
+    for kind in ("htx", "tht", "lhhtx"):
+        fit = fit_counts(kind, series, base_year)
+        if fit is not None:
+            fits[kind] = fit
+    return fits
 
 
 def pack_ids(data_dir: Path = DATA_DIR) -> tuple[str, ...]:

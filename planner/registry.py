@@ -73,7 +73,7 @@ class Lever:
         return self.kind in ("rate", "share")
 
 
-def _count_levers(kind: str, vi_name: str, en_name: str, hi_new: float) -> tuple[Lever, ...]:
+def _count_levers(kind: str, vi_name: str, en_name: str, hi_new: float, step: float) -> tuple[Lever, ...]:
     """Founding and dissolution levers for one kind of organisation (HTX, THT, union)."""
     drives = (kind, f"new_{kind}")
     levers = [
@@ -82,7 +82,7 @@ def _count_levers(kind: str, vi_name: str, en_name: str, hi_new: float) -> tuple
             f"Số {vi_name} thành lập mới mỗi năm", f"{en_name} founded per year",
             f"Số {vi_name} thành lập mới trung bình trong năm đầu của kỳ dự báo.",
             f"Average number of {en_name.lower()} founded in the first projected year.",
-            "count", 0.0, hi_new, 0.25 if hi_new <= 20 else 1.0, (-0.3, 0.3), "mult", drives),
+            "count", 0.0, hi_new, step, (-0.3, 0.3), "mult", drives),
     ]
     if kind != "lhhtx":
         levers.append(Lever(
@@ -124,9 +124,10 @@ def _adoption_levers(key: str, group: str, vi_name: str, en_name: str,
 
 
 LEVERS: tuple[Lever, ...] = (
-    *_count_levers("htx", "HTX", "Cooperatives", 400.0),
-    *_count_levers("tht", "THT", "Cooperative groups", 20000.0),
-    *_count_levers("lhhtx", "liên hiệp HTX", "Unions of cooperatives", 60.0),
+    # Bounds suit a province; a pack may widen them (``[bounds]`` in its pack.toml).
+    *_count_levers("htx", "HTX", "Cooperatives", 200.0, 0.5),
+    *_count_levers("tht", "THT", "Cooperative groups", 50.0, 0.25),
+    *_count_levers("lhhtx", "liên hiệp HTX", "Unions of cooperatives", 5.0, 0.05),
     Lever("quality_upgrade_rate", "quality",
           "Tỷ lệ HTX trung bình, yếu được nâng lên tốt, khá mỗi năm",
           "Average/weak HTX upgraded to good/fair per year",

@@ -16,7 +16,7 @@ from typing import Any
 from .errors import PlannerError
 from .model import DEFAULT_DRAWS, DEFAULT_SEED, MAX_DRAWS, Settings
 from .packs import DEFAULT_PACK, PRESETS, Pack, load_pack
-from .registry import LEVER_BY_ID, Lever
+from .registry import Lever
 
 SCENARIO_KEYS = {"pack", "preset", "levers", "name", "note", "uncertainty", "draws", "seed",
                  "window_start"}
@@ -54,11 +54,10 @@ def parse_number(text: Any, where: str) -> float:
 def check_lever(pack: Pack, lever_id: str, value: Any, where: str = "") -> float:
     """A lever value checked against the registry: known to the pack and within its bounds."""
     where = where or lever_id
-    lever = LEVER_BY_ID.get(lever_id)
-    if lever is None or lever not in pack.levers:
-        known = ", ".join(lv.id for lv in pack.levers)
-        raise PlannerError(f"đòn bẩy lạ '{lever_id}' (gói {pack.id} có: {known})",
-                           f"unknown lever '{lever_id}' (pack {pack.id} has: {known})", where)
+    try:
+        lever = pack.lever(lever_id)
+    except PlannerError as exc:
+        raise PlannerError(exc.vi, exc.en, where) from None
     number = parse_number(value, where)
     if not lever.lo <= number <= lever.hi:
         raise PlannerError(f"{lever_id} = {number:g} ngoài khoảng cho phép [{lever.lo:g}, {lever.hi:g}]",
