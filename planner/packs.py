@@ -138,7 +138,13 @@ def _with_bounds(lever: Lever, bounds: list | None) -> Lever:
 def _read_csv(path: Path) -> list[dict[str, str]]:
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
-            return [{k.strip(): (v or "").strip() for k, v in row.items() if k} for row in csv.DictReader(fh)]
+            rows = list(csv.DictReader(fh))
+        for i, row in enumerate(rows, start=2):
+            if None in row:  # more cells than headers: an unquoted comma shifted the row
+                raise PlannerError("dòng có nhiều ô hơn tiêu đề (dấu phẩy chưa đặt trong ngoặc kép?)",
+                                   "row has more cells than the header (an unquoted comma?)",
+                                   f"{path.name}, dòng/row {i}")
+        return [{k.strip(): (v or "").strip() for k, v in row.items() if k} for row in rows]
     except FileNotFoundError:
         raise PlannerError("thiếu tệp", "file missing", str(path)) from None
     except UnicodeDecodeError:

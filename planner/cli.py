@@ -1,0 +1,353 @@
+"""``python -m planner``: the command line, a second thin shell over the engine.
+
+The command names, options and JSON shapes are a contract other tools rely on (design.md).  Bad
+input of any kind: exit code 2 and one plain line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from . import __version__
+from .assess import assess, goal_seek
+from .errors import PlannerError
+from .fmt import indicator_value, lever_value
+from .model import project
+from .packs import DEFAULT_PACK, PRESETS, load_pack, load_pack_dir, pack_ids
+from .registry import GROUP_BY_ID, INDICATOR_BY_ID, LIKELY_THRESHOLD, RULES
+from .scenario import DEFAULT_PRESET, check_lever, load_file, new_scenario, parse_number, resolve, validate
+from .text import goal_seek_sentence, headline, result_summary
+
+FORMATS = ("table", "json", "csv")
+EXIT_BAD_INPUT = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one plain line (and exit 2), in the user's language."""
+
+    lang = "vi"
+
+    def error(self, message: str) -> NoReturn:
+        prefix = "lỗi tham số dòng lệnh" if self.lang == "vi" else "command-line error"
+        print(f"{self.prog}: {prefix}: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+def _scenario_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--pack", help=f"plan pack id (default {DEFAULT_PACK}); see `packs`")
+    p.add_argument("--preset", help=f"preset: {', '.join(PRESETS)} (default {DEFAULT_PRESET})")
+    p.add_argument("--scenario", metavar="FILE", help="scenario JSON file")
+    p.add_argument("--set", action="append", default=[], metavar="LEVER=VALUE",
+                   help="set a lever (repeatable); rates and shares as fractions, e.g. htx_dissolution_rate=0.03")
+    p.add_argument("--uncertainty", metavar="SCALE", help="scale of every lever's range: 0 fixes them, 1 default")
+    p.add_argument("--draws", metavar="N", help="Monte Carlo draws (default 5000)")
+    p.add_argument("--seed", metavar="N", help="random seed (fixed by default, so results reproduce)")
+    p.add_argument("--window-start", metavar="YEAR", help="first year whose foundings count (default: the pack's)")
+
+
+def _output_options(p: argparse.ArgumentParser, formats: Sequence[str] = FORMATS) -> None:
+    p.add_argument("--format", choices=formats, default="table")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m planner", description="Scenario planner for the collective economy "
+                     "(Kế hoạch 3413/KH-UBND, Nghị quyết 20-NQ/TW).")
+    parser.add_argument("--version", action="version", version=__version__)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name, text in (("assess", "every target: projection, probability, likelihood, pace"),
+                       ("project", "trajectories of every indicator, tidy rows")):
+        p = sub.add_parser(name, help=text)
+        _scenario_options(p)
+        _output_options(p)
+    p = sub.add_parser("goal-seek", help="what value of a lever makes a target likely")
+    _scenario_options(p)
+    _output_options(p)
+    p.add_argument("--target", required=True)
+    p.add_argument("--lever", required=True)
+    p.add_argument("--likelihood", default=str(LIKELY_THRESHOLD), help="probability wanted (default 0.66)")
+    for name in ("levers", "targets", "packs"):
+        p = sub.add_parser(name, help=f"list the {name}")
+        if name != "packs":
+            p.add_argument("--pack")
+        _output_options(p)
+    p = sub.add_parser("validate", help="check a scenario (JSON), actuals (CSV/XLSX) or pack (folder) file")
+    p.add_argument("file")
+    p.add_argument("--pack")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi")
+    p = sub.add_parser("report", help="offline report of a scenario (HTML or Excel)")
+    _scenario_options(p)
+    p.add_argument("--format", choices=("html", "xlsx"), required=True)
+    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi")
+    return parser
+
+
+def _scenario_from_args(args: argparse.Namespace) -> dict[str, Any]:
+    data = load_file(args.scenario) if args.scenario else new_scenario(args.pack or DEFAULT_PACK)
+    if args.pack and args.scenario and args.pack != data["pack"]:
+        raise PlannerError(f"kịch bản thuộc gói '{data['pack']}', không phải '{args.pack}'",
+                           f"the scenario belongs to pack '{data['pack']}', not '{args.pack}'", args.scenario)
+    if args.preset:
+        data["preset"] = args.preset
+    pack = load_pack(data["pack"])
+    levers = dict(data.get("levers", {}))
+    for item in args.set:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise PlannerError(f"'{item}' phải có dạng LEVER=VALUE", f"'{item}' must read LEVER=VALUE", "--set")
+        levers[key.strip()] = check_lever(pack, key.strip(), value, f"--set {key.strip()}")
+    data["levers"] = levers
+    for option, key in (("uncertainty", "uncertainty"), ("draws", "draws"), ("seed", "seed"),
+                        ("window_start", "window_start")):
+        raw = getattr(args, option)
+        if raw is not None:
+            data[key] = parse_number(raw, f"--{option.replace('_', '-')}")
+    return validate(data, "--scenario" if args.scenario else "scenario")
+
+
+def _table(headers: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> str:
+    """A plain text table; widths count characters as a terminal shows them (NFC)."""
+    cells = [[unicodedata.normalize("NFC", str(c)) for c in row] for row in [headers, *rows]]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+
+    def line(row: list[str]) -> str:
+        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths)))
+
+    rule = "  ".join("─" * w for w in widths)
+    return "\n".join([line(cells[0]), rule, *(line(r) for r in cells[1:])])
+
+
+def _csv(rows: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return out.getvalue()
+
+
+def _json(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2)
+
+
+def assessment_json(data: dict[str, Any]) -> dict[str, Any]:
+    """The ``assess --format json`` object of design.md."""
+    res = resolve(data)
+    pack = res.pack
+    results = assess(pack, res.values, res.settings)
+    return {
+        "pack": {"id": pack.id, "name": pack.name("vi"), "name_en": pack.name("en"),
+                 "document": pack.meta.get("document", ""), "base_year": pack.base_year,
+                 "window_start": res.settings.window_start or pack.window_start, "horizon": pack.horizon},
+        "preset": res.preset,
+        "levers": res.values,
+        "changed": sorted(res.changed),
+        "draws": res.settings.draws,
+        "seed": res.settings.seed,
+        "uncertainty": res.settings.uncertainty,
+        "targets": [r.as_dict() for r in results],
+    }
+
+
+def _cmd_assess(args: argparse.Namespace) -> str:
+    data = _scenario_from_args(args)
+    out = assessment_json(data)
+    if args.format == "json":
+        return _json(out)
+    if args.format == "csv":
+        return _csv(out["targets"])
+    res = resolve(data)
+    from .assess import TargetResult
+
+    results = [TargetResult(**t) for t in out["targets"]]
+    vi = args.lang == "vi"
+    headers = (["Mã", "Chỉ tiêu", "Năm", "Dự báo (p50)", "Khoảng p10–p90", "Xác suất", "Khả năng", "Tiến độ"]
+               if vi else ["Id", "Target", "Year", "Projected (p50)", "Range p10–p90", "Probability",
+                           "Likelihood", "Pace"])
+    rows = []
+    for r in results:
+        s = result_summary(res.pack, r, args.lang)
+        rows.append([r.id, s["target"], s["year"], s["projected"], s["range"], s["probability"],
+                     s["likelihood"], s["pace"]])
+    title = (f"{res.pack.name(args.lang)} · {'kịch bản' if vi else 'preset'} {res.preset} · "
+             f"{res.settings.draws} {'lượt mô phỏng' if vi else 'draws'}")
+    return f"{title}\n\n{_table(headers, rows, {2, 3, 5})}\n\n{headline(results, args.lang)}"
+
+
+def projection_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Tidy trajectory rows: year, indicator, deterministic, mean, p10, p50, p90."""
+    import numpy as np
+
+    res = resolve(data)
+    proj = project(res.pack, res.values, res.settings)
+    rows = []
+    for indicator in (i for i in INDICATOR_BY_ID if i in proj.draws):
+        draws = proj.draws[indicator]
+        p10, p50, p90 = np.percentile(draws, [10, 50, 90], axis=0)
+        mean = draws.mean(axis=0)
+        det = proj.deterministic[indicator]
+        for j, year in enumerate(proj.years):
+            rows.append({"year": int(year), "indicator": indicator, "deterministic": float(det[j]),
+                         "mean": float(mean[j]), "p10": float(p10[j]), "p50": float(p50[j]), "p90": float(p90[j])})
+    return rows
+
+
+def _cmd_project(args: argparse.Namespace) -> str:
+    rows = projection_rows(_scenario_from_args(args))
+    if args.format == "json":
+        return _json(rows)
+    if args.format == "csv":
+        return _csv(rows)
+    vi = args.lang == "vi"
+    headers = (["Năm", "Chỉ số", "Đường trung tâm", "Trung bình", "p10", "p50", "p90"] if vi
+               else ["Year", "Indicator", "Central path", "Mean", "p10", "p50", "p90"])
+    body = [[str(r["year"]), INDICATOR_BY_ID[r["indicator"]].label(args.lang)]
+            + [indicator_value(r["indicator"], r[k], args.lang) for k in ("deterministic", "mean", "p10", "p50", "p90")]
+            for r in rows]
+    return _table(headers, body, {0, 2, 3, 4, 5, 6})
+
+
+def _cmd_goal_seek(args: argparse.Namespace) -> str:
+    data = _scenario_from_args(args)
+    res = resolve(data)
+    wanted = parse_number(args.likelihood, "--likelihood")
+    result = goal_seek(res.pack, res.values, args.target, args.lever, res.settings, wanted)
+    sentence = goal_seek_sentence(res.pack, result, args.lang)
+    if args.format == "json":
+        return _json({**result.as_dict(), "sentence": sentence})
+    if args.format == "csv":
+        return _csv([{**result.as_dict(), "sentence": sentence}])
+    return sentence
+
+
+def _cmd_levers(args: argparse.Namespace) -> str:
+    pack = load_pack(args.pack or DEFAULT_PACK)
+    rows = []
+    for lever in pack.levers:
+        rows.append({"id": lever.id, "group": lever.group, "label": lever.label(args.lang),
+                     "kind": lever.kind, "min": lever.lo, "max": lever.hi, "step": lever.step,
+                     "spread_low": lever.spread[0], "spread_high": lever.spread[1], "spread_mode": lever.spread_mode,
+                     "drives": list(lever.drives), "help": lever.help(args.lang),
+                     **{name: pack.presets[name][lever.id] for name in pack.presets}})
+    if args.format == "json":
+        return _json(rows)
+    if args.format == "csv":
+        return _csv([{**r, "drives": " ".join(r["drives"])} for r in rows])
+    vi = args.lang == "vi"
+    headers = ["Mã" if vi else "Id", "Nhóm" if vi else "Group", "Đòn bẩy" if vi else "Lever",
+               "Khoảng" if vi else "Range", *pack.presets]
+    body = [[r["id"], GROUP_BY_ID[r["group"]].label(args.lang), r["label"],
+             f"{lever_value(lv, lv.lo, args.lang)} – {lever_value(lv, lv.hi, args.lang)}",
+             *(lever_value(lv, r[name], args.lang) for name in pack.presets)]
+            for r, lv in zip(rows, pack.levers)]
+    return _table(headers, body, set(range(4, 4 + len(pack.presets))))
+
+
+def _cmd_targets(args: argparse.Namespace) -> str:
+    pack = load_pack(args.pack or DEFAULT_PACK)
+    rows = [{"id": t.id, "year": t.year, "indicator": t.indicator, "kind": t.kind, "rule": t.rule,
+             "threshold": t.threshold, "tolerance": t.tolerance, "label": t.label(args.lang),
+             "plan_text": t.plan_text} for t in pack.targets]
+    if args.format == "json":
+        return _json(rows)
+    if args.format == "csv":
+        return _csv(rows)
+    vi = args.lang == "vi"
+    headers = (["Mã", "Năm", "Chỉ tiêu", "Quy tắc"] if vi else ["Id", "Year", "Target", "Rule"])
+    body = []
+    for t in pack.targets:
+        symbol = RULES[t.rule][0 if vi else 1]
+        rule = symbol if t.rule == "increase" else (
+            f"{symbol} {indicator_value(t.indicator, t.threshold, args.lang)}" if t.rule != "full"
+            else f"{symbol} (≥ {indicator_value(t.indicator, t.met_at, args.lang)})")
+        body.append([t.id, str(t.year), t.label(args.lang), rule])
+    return _table(headers, body, {1})
+
+
+def _cmd_packs(args: argparse.Namespace) -> str:
+    rows = []
+    for pid in pack_ids():
+        pack = load_pack(pid)
+        rows.append({"id": pid, "name": pack.name(args.lang), "document": pack.meta.get("document", ""),
+                     "document_date": pack.meta.get("document_date", ""), "base_year": pack.base_year,
+                     "window_start": pack.window_start, "horizon": pack.horizon, "targets": len(pack.targets),
+                     "default": pid == DEFAULT_PACK})
+    if args.format == "json":
+        return _json(rows)
+    if args.format == "csv":
+        return _csv(rows)
+    vi = args.lang == "vi"
+    headers = (["Mã", "Tên", "Văn bản", "Năm gốc", "Chỉ tiêu"] if vi
+               else ["Id", "Name", "Document", "Base year", "Targets"])
+    return _table(headers, [[r["id"], r["name"], r["document"], str(r["base_year"]), str(r["targets"])]
+                            for r in rows], {3, 4})
+
+
+def _cmd_validate(args: argparse.Namespace) -> str:
+    path = Path(args.file)
+    vi = args.lang == "vi"
+    if path.is_dir() or path.name == "pack.toml":
+        folder = path if path.is_dir() else path.parent
+        pack = load_pack_dir(folder)
+        return (f"{path}: gói kế hoạch hợp lệ ({pack.id}, {len(pack.targets)} chỉ tiêu)" if vi
+                else f"{path}: valid plan pack ({pack.id}, {len(pack.targets)} targets)")
+    if not path.exists():
+        raise PlannerError("không tìm thấy tệp", "file not found", str(path))
+    if path.suffix.lower() == ".json":
+        data = load_file(path)
+        if args.pack and data["pack"] != args.pack:
+            raise PlannerError(f"kịch bản thuộc gói '{data['pack']}', không phải '{args.pack}'",
+                               f"the scenario belongs to pack '{data['pack']}', not '{args.pack}'", str(path))
+        return (f"{path}: kịch bản hợp lệ (gói {data['pack']}, {len(data['levers'])} đòn bẩy khác mẫu)" if vi
+                else f"{path}: valid scenario (pack {data['pack']}, {len(data['levers'])} levers set)")
+    from .actuals import read_actuals_path
+
+    result = read_actuals_path(path, load_pack(args.pack or DEFAULT_PACK))
+    notes = "".join(f"\n  {w.message(args.lang)}" for w in result.warnings)
+    return (f"{path}: số liệu thực tế hợp lệ ({len(result.observations)} dòng){notes}" if vi
+            else f"{path}: valid actuals ({len(result.observations)} rows){notes}")
+
+
+def _cmd_report(args: argparse.Namespace) -> str:
+    from .report import write_report
+
+    data = _scenario_from_args(args)
+    out = write_report(data, args.format, Path(args.out), args.lang)
+    return f"{out}" if args.lang == "en" else f"Đã ghi {out}"
+
+
+COMMANDS = {"assess": _cmd_assess, "project": _cmd_project, "goal-seek": _cmd_goal_seek,
+            "levers": _cmd_levers, "targets": _cmd_targets, "packs": _cmd_packs,
+            "validate": _cmd_validate, "report": _cmd_report}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = "en" if any(a in ("--lang=en",) for a in argv) or \
+        any(a == "--lang" and i + 1 < len(argv) and argv[i + 1] == "en" for i, a in enumerate(argv)) else "vi"
+    _Parser.lang = lang
+    try:
+        args = build_parser().parse_args(argv)
+        text = COMMANDS[args.command](args)
+    except PlannerError as exc:
+        print(f"{'lỗi' if lang == 'vi' else 'error'}: {exc.message(lang)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    except (OSError, MemoryError) as exc:  # e.g. an output file that cannot be written
+        print(f"{'lỗi' if lang == 'vi' else 'error'}: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        sys.stdout.write(text + ("" if text.endswith("\n") else "\n"))
+    except BrokenPipeError:  # `| head` closed the pipe: not an error for the user
+        pass
+    return 0

@@ -1,0 +1,48 @@
+"""Numbers as people read them: Vietnamese style (1.234,5) or English style (1,234.5)."""
+
+from __future__ import annotations
+
+import math
+
+from .registry import INDICATOR_BY_ID, Lever
+
+
+def number(value: float | None, decimals: int = 0, lang: str = "vi") -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    if lang == "vi":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def percent(fraction: float | None, decimals: int = 1, lang: str = "vi") -> str:
+    if fraction is None:
+        return "–"
+    return f"{number(fraction * 100, decimals, lang)} %"
+
+
+def indicator_value(indicator: str, value: float | None, lang: str = "vi") -> str:
+    """A value of an indicator: shares as percentages, counts as whole numbers."""
+    if INDICATOR_BY_ID[indicator].is_share:
+        return percent(value, 1, lang)
+    whole = value is None or abs(value) >= 10 or abs(value - round(value)) < 1e-9
+    return number(value, 0 if whole else 1, lang)
+
+
+def lever_value(lever: Lever, value: float, lang: str = "vi") -> str:
+    """A lever's value with as many decimals as its step needs."""
+    if lever.is_fraction:
+        return percent(value, _decimals(lever.step * 100), lang)
+    return number(value, _decimals(lever.step), lang)
+
+
+def _decimals(step: float) -> int:
+    for decimals in range(5):
+        if abs(round(step, decimals) - step) < 1e-12:
+            return decimals
+    return 4
+
+
+def probability(p: float, lang: str = "vi") -> str:
+    return percent(p, 0, lang)

@@ -1,0 +1,81 @@
+"""Sentences built from results, shared by the app, the CLI and the reports (vi and en)."""
+
+from __future__ import annotations
+
+from .assess import GoalSeek, TargetResult
+from .fmt import indicator_value, lever_value, probability
+from .packs import Pack
+from .registry import LIKELIHOOD, PACE, likelihood
+
+PACE_BY_ID = {b.id: b for b in PACE}
+LIKELIHOOD_BY_ID = {b.id: b for b in LIKELIHOOD}
+
+
+def likely_words(p: float, lang: str) -> str:
+    band = likelihood(p)
+    return f"{band.symbol} {band.label(lang)}"
+
+
+def pace_words(status: str, lang: str) -> str:
+    band = PACE_BY_ID[status]
+    return f"{band.symbol} {band.label(lang)}"
+
+
+def headline(results: list[TargetResult], lang: str) -> str:
+    """'k of n targets likely met' — the one line a leader reads first."""
+    k = sum(r.probability >= 0.66 for r in results)
+    n = len(results)
+    if lang == "vi":
+        return f"{k}/{n} chỉ tiêu có khả năng đạt (xác suất ≥ 66 %)"
+    return f"{k} of {n} targets likely met (probability ≥ 66 %)"
+
+
+def goal_seek_sentence(pack: Pack, result: GoalSeek, lang: str) -> str:
+    """What it would take, as one sentence a planner can paste into a report."""
+    lever = pack.lever(result.lever)
+    target = pack.target(result.target)
+    name = f"“{lever.label(lang)}”"
+    need = probability(result.likelihood, lang)
+    if result.status == "no_effect":
+        return (f"“{lever.label(lang)}” không ảnh hưởng đến chỉ tiêu “{target.label(lang)}”."
+                if lang == "vi" else f"“{lever.label(lang)}” does not affect “{target.label(lang)}”.")
+    if result.status == "always_met":
+        return (f"Chỉ tiêu “{target.label(lang)}” có khả năng đạt với mọi giá trị của {name} trong khoảng cho phép."
+                if lang == "vi" else
+                f"“{target.label(lang)}” is likely met whatever the value of {name}, within its allowed range.")
+    bound = lever_value(lever, result.bound, lang)
+    if result.status == "out_of_reach":
+        at_bound = probability(result.probability_at_bound, lang)
+        return (f"Ngoài tầm với: ngay cả khi {name} ở mức {bound}, xác suất đạt “{target.label(lang)}” "
+                f"chỉ là {at_bound}; cần thay đổi thêm các giả định khác."
+                if lang == "vi" else
+                f"Out of reach: even with {name} at {bound}, the probability of meeting "
+                f"“{target.label(lang)}” is only {at_bound}; other assumptions must change too.")
+    value = lever_value(lever, result.likely_value, lang)
+    side_vi, side_en = ("ít nhất", "at least") if result.direction == "min" else ("không quá", "at most")
+    breakeven = "" if result.breakeven is None else (
+        f" (đường trung tâm chạm chỉ tiêu ở mức {lever_value(lever, result.breakeven, lang)})" if lang == "vi"
+        else f" (the central path reaches the target at {lever_value(lever, result.breakeven, lang)})")
+    now = lever_value(lever, result.current, lang)
+    if lang == "vi":
+        return (f"Để chỉ tiêu “{target.label(lang)}” có khả năng đạt (xác suất ≥ {need}), {name} cần {side_vi} "
+                f"{value}{breakeven}; hiện giả định là {now}.")
+    return (f"For “{target.label(lang)}” to be likely (probability ≥ {need}), {name} must be {side_en} "
+            f"{value}{breakeven}; the scenario now assumes {now}.")
+
+
+def result_summary(pack: Pack, result: TargetResult, lang: str) -> dict[str, str]:
+    """The scorecard's cells for one target, formatted."""
+    target = pack.target(result.id)
+    ind = target.indicator
+    return {
+        "target": target.label(lang),
+        "year": str(result.year),
+        "projected": indicator_value(ind, result.p50, lang),
+        "range": f"{indicator_value(ind, result.p10, lang)} – {indicator_value(ind, result.p90, lang)}",
+        "central": indicator_value(ind, result.deterministic, lang),
+        "probability": probability(result.probability, lang),
+        "likelihood": likely_words(result.probability, lang),
+        "pace": pace_words(result.status, lang),
+    }
+
