@@ -7,6 +7,7 @@ input of any kind: exit code 2 and one plain line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import json
@@ -120,7 +121,7 @@ def _table(headers: list[str], rows: list[list[str]], right: set[int] = frozense
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
 
     def line(row: list[str]) -> str:
-        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths)))
+        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
 
     rule = "  ".join("─" * w for w in widths)
     return "\n".join([line(cells[0]), rule, *(line(r) for r in cells[1:])])
@@ -248,7 +249,7 @@ def _cmd_levers(args: argparse.Namespace) -> str:
     body = [[r["id"], GROUP_BY_ID[r["group"]].label(args.lang), r["label"],
              f"{lever_value(lv, lv.lo, args.lang)} – {lever_value(lv, lv.hi, args.lang)}",
              *(lever_value(lv, r[name], args.lang) for name in pack.presets)]
-            for r, lv in zip(rows, pack.levers)]
+            for r, lv in zip(rows, pack.levers, strict=True)]
     return _table(headers, body, set(range(4, 4 + len(pack.presets))))
 
 
@@ -346,8 +347,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OSError, MemoryError) as exc:  # e.g. an output file that cannot be written
         print(f"{'lỗi' if lang == 'vi' else 'error'}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    try:
+    with contextlib.suppress(BrokenPipeError):  # `| head` closed the pipe: not an error for the user
         sys.stdout.write(text + ("" if text.endswith("\n") else "\n"))
-    except BrokenPipeError:  # `| head` closed the pipe: not an error for the user
-        pass
     return 0

@@ -190,3 +190,66 @@ def dumps(data: dict[str, Any]) -> str:
 def lever_display(lever: Lever, value: float) -> float:
     """The number a person sees for a lever: percentages for rates and shares."""
     return value * 100 if lever.is_fraction else value
+
+
+# --- URLs -------------------------------------------------------------------------------------
+# The URL carries pack, preset, language and the levers that differ from the preset, so a link
+# reproduces a scenario.  Anything unusable is dropped with a notice; it never stops the app.
+URL_SETTINGS = ("uncertainty", "window_start")
+MAX_URL_VALUE = 64
+
+
+def to_query(data: dict[str, Any], lang: str) -> dict[str, str]:
+    """Query parameters for a scenario: only what differs from its preset."""
+    small = minimal(data)
+    out = {"pack": small["pack"], "preset": small["preset"], "lang": lang}
+    out.update({k: f"{v:.10g}" for k, v in small["levers"].items()})
+    for key in URL_SETTINGS:
+        if key in small:
+            out[key] = f"{small[key]:.10g}"
+    return out
+
+
+def from_query(params: dict[str, str]) -> tuple[dict[str, Any], str, list[PlannerError]]:
+    """A scenario, a language and notices from query parameters; bad parts are ignored, not fatal."""
+    notices: list[PlannerError] = []
+
+    def notice(key: str, vi: str, en: str) -> None:
+        notices.append(PlannerError(vi, en, f"URL: {key[:MAX_URL_VALUE]}"))
+
+    params = {str(k): str(v) for k, v in params.items()}
+    lang = params.pop("lang", "vi")
+    if lang not in ("vi", "en"):
+        notice("lang", "ngôn ngữ không hợp lệ, dùng tiếng Việt", "invalid language, Vietnamese used")
+        lang = "vi"
+    data = new_scenario()
+    pack_id = params.pop("pack", DEFAULT_PACK)
+    try:
+        pack = load_pack(pack_id)
+        data["pack"] = pack.id
+    except PlannerError:
+        notice("pack", f"gói kế hoạch không có, dùng {DEFAULT_PACK}", f"unknown plan pack, {DEFAULT_PACK} used")
+        pack = load_pack(DEFAULT_PACK)
+    preset = params.pop("preset", DEFAULT_PRESET)
+    if preset in pack.presets:
+        data["preset"] = preset
+    else:
+        notice("preset", f"kịch bản mẫu không có, dùng {DEFAULT_PRESET}", f"unknown preset, {DEFAULT_PRESET} used")
+    for key, raw in params.items():
+        if len(raw) > MAX_URL_VALUE:
+            notice(key, "giá trị quá dài, bỏ qua", "value too long, ignored")
+            continue
+        try:
+            if key == "uncertainty":
+                value = parse_number(raw, key)
+                Settings(uncertainty=value)
+                data["uncertainty"] = value
+            elif key == "window_start":
+                data["window_start"] = check_window_start(pack, raw, key)
+            elif key not in {lv.id for lv in pack.levers}:
+                notice(key, "tham số không dùng được, bỏ qua", "unknown parameter, ignored")
+            else:
+                data["levers"][key] = check_lever(pack, key, raw)
+        except PlannerError as exc:
+            notices.append(PlannerError(f"{exc.vi}; bỏ qua", f"{exc.en}; ignored", f"URL: {key[:MAX_URL_VALUE]}"))
+    return data, lang, notices

@@ -1,0 +1,91 @@
+"""Entry of the scenario planner: page config, language, shared scenario state, navigation."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from planner.errors import PlannerError
+from planner.packs import load_pack, pack_ids
+from ui import state
+from ui.state import tr
+
+st.set_page_config(page_title="Kế hoạch KTTT · Collective economy planner", page_icon=":material/groups:",
+                   layout="wide")
+state.init()
+
+# (file, Vietnamese title, English title, icon, URL path, help in Vietnamese, help in English)
+PAGES = (
+    ("pages/overview.py", "Tổng quan", "Overview", ":material/dashboard:", "tong-quan",
+     "Bảng điểm: mỗi chỉ tiêu, dự báo, xác suất đạt và tiến độ.",
+     "Scorecard: every target, its projection, probability and pace."),
+    ("pages/assumptions.py", "Giả định", "Assumptions", ":material/tune:", "gia-dinh",
+     "Điều chỉnh giả định theo nhóm; chọn kịch bản mẫu; lưu kịch bản.",
+     "Adjust the assumptions by group; choose a preset; save the scenario."),
+    ("pages/trajectories.py", "Quỹ đạo", "Trajectories", ":material/show_chart:", "quy-dao",
+     "Biểu đồ quạt đến 2045 cho từng chỉ số, với lịch sử và chỉ tiêu.",
+     "Fan charts to 2045 for every indicator, with history and targets."),
+    ("pages/compare.py", "So sánh", "Compare", ":material/compare_arrows:", "so-sanh",
+     "So sánh hai đến bốn kịch bản: xác suất, quỹ đạo, giả định khác nhau.",
+     "Compare two to four scenarios: probabilities, trajectories, differing assumptions."),
+    ("pages/sensitivity.py", "Độ nhạy", "Sensitivity", ":material/insights:", "do-nhay",
+     "Giả định nào quan trọng nhất, và cần gì để đạt chỉ tiêu.",
+     "Which assumptions matter most, and what it would take to meet a target."),
+    ("pages/data.py", "Dữ liệu", "Data and method", ":material/table_chart:", "du-lieu",
+     "Số liệu gốc có nguồn, tải số liệu thực tế, phương pháp.",
+     "Baseline with sources, upload actual figures, the method."),
+    ("pages/present.py", "Trình chiếu", "Present", ":material/slideshow:", "trinh-chieu",
+     "Màn hình cho cuộc họp lãnh đạo; tải báo cáo.",
+     "A clean view for the leadership meeting; download reports."),
+)
+
+pages = [st.Page(path, title=tr(vi, en), icon=icon, url_path=url, help=tr(hvi, hen),
+                 default=(url == "tong-quan"))
+         for path, vi, en, icon, url, hvi, hen in PAGES]
+page = st.navigation(pages, position="top")
+
+with st.sidebar:
+    language = st.segmented_control(
+        "Ngôn ngữ / Language", ["vi", "en"], format_func={"vi": "Tiếng Việt", "en": "English"}.get,
+        default=state.lang(), key="language_choice")
+    if language and language != state.lang():
+        st.session_state[state.LANG] = language
+        st.rerun()
+
+    scenario = state.scenario()
+    ids = list(pack_ids())
+    chosen_pack = st.selectbox(tr("Gói kế hoạch", "Plan pack"), ids, index=ids.index(scenario["pack"]),
+                               format_func=lambda i: load_pack(i).name(state.lang()), key="pack_choice")
+    if chosen_pack != scenario["pack"]:
+        state.set_pack(chosen_pack)
+        st.rerun()
+    pack = state.pack()
+    presets = list(pack.presets)
+    preset_names = {"trend": tr("Xu hướng", "Trend"), "plan-pace": tr("Nhịp kế hoạch", "Plan pace"),
+                    "optimistic": tr("Lạc quan", "Optimistic"), "cautious": tr("Thận trọng", "Cautious")}
+    chosen = st.selectbox(tr("Kịch bản mẫu", "Preset"), presets, index=presets.index(scenario["preset"]),
+                          format_func=lambda p: preset_names.get(p, p), key="preset_choice",
+                          help=tr("Đổi kịch bản mẫu đặt lại mọi giả định về giá trị của mẫu đó.",
+                                  "Changing the preset resets every assumption to that preset's values."))
+    if chosen != scenario["preset"]:
+        state.set_preset(chosen)
+        st.rerun()
+    try:
+        results = state.assessment()
+        st.metric(tr("Chỉ tiêu có khả năng đạt", "Targets likely met"),
+                  f"{int((results['probability'] >= 0.66).sum())}/{len(results)}",
+                  help=tr("Xác suất đạt ít nhất 66 % (thang IPCC: “có khả năng”).",
+                          "Probability of at least 66 % (IPCC scale: “likely”)."))
+        changed = len(state.scenario()["levers"])
+        st.caption(tr(f"{changed} giả định khác với kịch bản mẫu.", f"{changed} assumptions differ from the preset.")
+                   if changed else tr("Đang dùng nguyên kịch bản mẫu.", "Using the preset as it is."))
+    except PlannerError as exc:
+        state.show_error(exc)
+    if state.pack().meta.get("area_note_vi"):
+        st.caption(state.pack().meta.get(f"area_note_{state.lang()}", ""))
+
+for message in st.session_state.pop(state.NOTICES, []):
+    st.warning(tr("Liên kết có giá trị không dùng được: ", "The link has a value that cannot be used: ") + message,
+               icon=":material/link_off:")
+
+page.run()
+state.sync_url()

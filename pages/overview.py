@@ -1,0 +1,42 @@
+"""Tổng quan / Overview: the scorecard, one row per target."""
+
+import streamlit as st
+
+from planner.errors import PlannerError
+from ui import state
+from ui.scorecard import changed_levers, headline, likelihood_legend, show_scorecard
+from ui.state import tr
+
+pack = state.pack()
+st.title(tr("Tổng quan", "Overview"))
+st.caption(f"{pack.name(state.lang())} · {pack.meta.get('document', '')} · "
+           + tr(f"năm gốc {pack.base_year}", f"base year {pack.base_year}"))
+
+try:
+    results = state.assessment()
+except PlannerError as exc:
+    state.show_error(exc)
+    st.stop()
+
+k, n = headline(results)
+col1, col2, col3 = st.columns(3)
+col1.metric(tr("Chỉ tiêu có khả năng đạt", "Targets likely met"), f"{k}/{n}", border=True)
+col2.metric(tr("Rất ít khả năng", "Very unlikely"), int((results["probability"] < 0.10).sum()), border=True)
+col3.metric(tr("Đúng tiến độ", "On track"), int((results["status"] == "on_track").sum()), border=True)
+
+st.subheader(tr("Bảng điểm các chỉ tiêu", "Target scorecard"))
+show_scorecard(results)
+st.caption(tr("Xác suất: tỷ lệ trong ", "Probability: share of ")
+           + f"{state.scenario()['draws']:,}".replace(",", "." if state.lang() == "vi" else ",")
+           + tr(" lượt mô phỏng đạt chỉ tiêu. Khả năng theo thang IPCC: ",
+                " simulated futures that meet the target. Likelihood on the IPCC scale: ")
+           + likelihood_legend() + ". "
+           + tr("Tiến độ: tỷ lệ giữa mức tăng dự báo và mức tăng cần thiết từ năm gốc (≥ 0,95 đúng tiến độ).",
+                "Pace: projected change over the change required from the base year (≥ 0.95 on track)."))
+
+st.subheader(tr("Khác với kịch bản mẫu", "Changed from the preset"))
+changes = changed_levers()
+if changes.empty:
+    st.write(tr("Chưa thay đổi giả định nào: đây là kịch bản mẫu.", "No assumption changed: this is the preset."))
+else:
+    st.dataframe(changes, hide_index=True, width="stretch")

@@ -1,0 +1,5 @@
+"""Page under construction in this commit."""
+
+import streamlit as st
+
+st.write("…")

@@ -1,0 +1,68 @@
+"""The scorecard table, shared by the Overview, Assumptions and Present pages."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from planner.fmt import lever_value
+from planner.registry import LIKELIHOOD
+from planner.text import LIKELIHOOD_BY_ID, result_summary
+from ui import state
+from ui.state import tr
+
+
+def scorecard_frame(results: pd.DataFrame) -> pd.DataFrame:
+    """Formatted scorecard: one row per target, in the current language."""
+    from planner.assess import TargetResult
+
+    pack = state.pack()
+    rows = []
+    for row in results.to_dict("records"):
+        cells = result_summary(pack, TargetResult(**row), state.lang())
+        rows.append({
+            tr("Chỉ tiêu", "Target"): cells["target"],
+            tr("Năm", "Year"): cells["year"],
+            tr("Dự báo (trung vị)", "Projected (median)"): cells["projected"],
+            tr("Khoảng 80 %", "80 % range"): cells["range"],
+            tr("Xác suất đạt", "Probability"): cells["probability"],
+            tr("Khả năng", "Likelihood"): cells["likelihood"],
+            tr("Tiến độ", "Pace"): cells["pace"],
+        })
+    return pd.DataFrame(rows)
+
+
+def _colour_for(text: str) -> str:
+    for band in LIKELIHOOD:
+        if text.endswith(band.label(state.lang())):
+            return f"background-color: {band.colour}22; color: {band.colour}; font-weight: 600"
+    return ""
+
+
+def show_scorecard(results: pd.DataFrame, height: int | None = None) -> None:
+    frame = scorecard_frame(results)
+    column = tr("Khả năng", "Likelihood")
+    styled = frame.style.map(_colour_for, subset=[column])
+    st.dataframe(styled, hide_index=True, width="stretch", height=height or "auto")
+
+
+def headline(results: pd.DataFrame) -> tuple[int, int]:
+    return int((results["probability"] >= 0.66).sum()), len(results)
+
+
+def likelihood_legend() -> str:
+    return " · ".join(f"{b.symbol} {b.label(state.lang())}" for b in LIKELIHOOD_BY_ID.values())
+
+
+def changed_levers() -> pd.DataFrame:
+    """The levers that differ from the preset: preset value and scenario value."""
+    data = state.scenario()
+    pack = state.pack()
+    base = pack.preset(data["preset"])
+    rows = []
+    for lever in pack.levers:
+        if lever.id in data["levers"]:
+            rows.append({tr("Giả định", "Assumption"): lever.label(state.lang()),
+                         tr("Kịch bản mẫu", "Preset"): lever_value(lever, base[lever.id], state.lang()),
+                         tr("Kịch bản này", "This scenario"): lever_value(lever, data["levers"][lever.id], state.lang())})
+    return pd.DataFrame(rows)

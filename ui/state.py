@@ -1,0 +1,154 @@
+"""Session state of the app: one plain scenario dict, the language, and cached engine calls.
+
+The scenario dict (``st.session_state["scenario"]``) is the single source of truth; widgets write
+to it through callbacks, and the URL is rewritten from it at the end of each run.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from planner.assess import assess, goal_seek, tornado
+from planner.errors import PlannerError
+from planner.model import project
+from planner.packs import Pack, load_pack
+from planner.scenario import check_lever, from_query, minimal, new_scenario, resolve, to_query, validate
+from planner.store import ScenarioStore, default_store_path
+
+SCENARIO = "scenario"
+LANG = "lang"
+NOTICES = "notices"
+
+
+def tr(vi: str, en: str) -> str:
+    """The text in the current language (Vietnamese first)."""
+    return en if st.session_state.get(LANG, "vi") == "en" else vi
+
+
+def lang() -> str:
+    return st.session_state.get(LANG, "vi")
+
+
+def init() -> None:
+    """First run of a session: read the scenario from the URL; bad parts become notices."""
+    if SCENARIO in st.session_state:
+        return
+    data, language, notices = from_query(st.query_params.to_dict())
+    st.session_state[SCENARIO] = data
+    st.session_state[LANG] = language
+    st.session_state[NOTICES] = [n.message(language) for n in notices]
+
+
+def scenario() -> dict[str, Any]:
+    return st.session_state[SCENARIO]
+
+
+def pack() -> Pack:
+    return load_pack(scenario()["pack"])
+
+
+def key_of(data: dict[str, Any]) -> str:
+    """A stable text key of a scenario for caching (only what changes results)."""
+    small = minimal(data)
+    small.pop("name", None)
+    small.pop("note", None)
+    return json.dumps(small, sort_keys=True)
+
+
+def set_scenario(data: dict[str, Any]) -> None:
+    """Replace the scenario (validated); on bad data keep the last good one and raise."""
+    st.session_state[SCENARIO] = validate(data)
+
+
+def set_lever(lever_id: str, value: float) -> None:
+    data = scenario()
+    checked = check_lever(pack(), lever_id, value)
+    preset_value = pack().preset(data["preset"])[lever_id]
+    levers = dict(data["levers"])
+    if abs(checked - preset_value) < 1e-12:
+        levers.pop(lever_id, None)
+    else:
+        levers[lever_id] = checked
+    st.session_state[SCENARIO] = {**data, "levers": levers}
+
+
+def set_preset(name: str, keep_changes: bool = False) -> None:
+    data = scenario()
+    st.session_state[SCENARIO] = {**data, "preset": name, "levers": data["levers"] if keep_changes else {}}
+
+
+def set_pack(pack_id: str) -> None:
+    st.session_state[SCENARIO] = new_scenario(pack_id)
+
+
+def sync_url() -> None:
+    """Rewrite the query string from the scenario (only when it changed, to avoid extra reruns)."""
+    wanted = to_query(scenario(), lang())
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+# --- Cached engine calls (keyed on the scenario's text) -------------------------------------------
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _assessment(key: str) -> list[dict]:
+    res = resolve(json.loads(key))
+    return [r.as_dict() for r in assess(res.pack, res.values, res.settings)]
+
+
+def assessment(data: dict[str, Any] | None = None) -> pd.DataFrame:
+    """The scorecard rows of a scenario (default: the current one) as a DataFrame."""
+    return pd.DataFrame(_assessment(key_of(data or scenario())))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _trajectories(key: str) -> pd.DataFrame:
+    res = resolve(json.loads(key))
+    proj = project(res.pack, res.values, res.settings)
+    frames = []
+    for indicator, draws in proj.draws.items():
+        p10, p50, p90 = np.percentile(draws, [10, 50, 90], axis=0)
+        frames.append(pd.DataFrame({"year": proj.years, "indicator": indicator,
+                                    "deterministic": proj.deterministic[indicator], "mean": draws.mean(axis=0),
+                                    "p10": p10, "p50": p50, "p90": p90}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def trajectories(data: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Tidy trajectories (year, indicator, deterministic, mean, p10, p50, p90)."""
+    return _trajectories(key_of(data or scenario()))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _goal_seek(key: str, target_id: str, lever_id: str, likelihood: float) -> dict:
+    res = resolve(json.loads(key))
+    return goal_seek(res.pack, res.values, target_id, lever_id, res.settings, likelihood).as_dict()
+
+
+def goal_seek_result(target_id: str, lever_id: str, likelihood: float = 0.66) -> dict:
+    return _goal_seek(key_of(scenario()), target_id, lever_id, likelihood)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _tornado(key: str, target_id: str) -> list[dict]:
+    res = resolve(json.loads(key))
+    return [s.as_dict() for s in tornado(res.pack, res.values, target_id, res.settings)]
+
+
+def tornado_rows(target_id: str) -> pd.DataFrame:
+    return pd.DataFrame(_tornado(key_of(scenario()), target_id))
+
+
+@st.cache_resource
+def store() -> ScenarioStore:
+    """One store per server process; it opens a connection per operation, so threads are safe."""
+    return ScenarioStore(default_store_path())
+
+
+def show_error(exc: PlannerError) -> None:
+    st.error(exc.message(lang()), icon=":material/error:")
