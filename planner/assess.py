@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy import optimize, stats
 
-from .model import Projection, Settings, founding_means, lever_range, levers_affecting, project
+from .model import Projection, Settings, draw_levers, founding_means, lever_range, levers_affecting, project
 from .packs import Pack, Target
 from .registry import LIKELY_THRESHOLD, likelihood, pace
 
@@ -174,7 +174,13 @@ def goal_seek(pack: Pack, values: dict[str, float], target_id: str, lever_id: st
     def run(x: float, mc: bool = True) -> Projection:
         return project(pack, {**values, lever_id: x}, settings, wanted={target.indicator}, monte_carlo=mc)
 
+    levers_only = target.kind == "new" or target.indicator == "export"
+
     def prob(x: float) -> float:
+        if levers_only:  # the exact Poisson probability needs only the lever draws, no simulation
+            pack_levers = {lv.id: lv for lv in pack.levers}
+            drawn = draw_levers({**values, lever_id: x}, settings, pack_levers)
+            return probability(target, Projection(np.empty(0), {}, {}, drawn), pack, settings)
         return probability(target, run(x), pack, settings)
 
     def det_gap(x: float) -> float:

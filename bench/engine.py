@@ -1,0 +1,93 @@
+"""Engine benchmark: a full assessment against the floor of merely drawing its random numbers.
+
+Prints times and their ratio, both measured in this run (machines are shared and noisy, so only the
+ratio is comparable between runs).  Bar (design.md): ratio ≤ 3 and a full assessment under 0.2 s;
+goal-seek for one target under 1 s.
+
+    python bench/engine.py [--draws 5000] [--repeat 15] [--pack hai-duong-2023]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from planner.assess import assess, goal_seek  # noqa: E402
+from planner.model import Settings  # noqa: E402
+from planner.packs import load_pack  # noqa: E402
+from planner.registry import COUNT_KINDS  # noqa: E402
+
+
+def draw_same_numbers(pack, values: dict[str, float], draws: int, seed: int) -> None:
+    """What numpy needs to draw the engine's random numbers: the floor of the work.
+
+    One uniform per draw and lever (the triangular draws), Poisson foundings and binomial
+    dissolutions for each count and year, Poisson exporters per year: the same calls, shapes and
+    parameters as the engine, without any of the modelling around them.
+    """
+    years = pack.horizon - pack.base_year
+    for i in range(len(values)):
+        np.random.default_rng([seed, i]).random(draws)
+    for j, kind in enumerate(COUNT_KINDS):
+        if kind not in pack.baseline:
+            continue
+        lam = np.full((draws, years), values[f"{kind}_new_per_year"])
+        np.random.default_rng([seed, 1000 + 2 * j]).poisson(lam)
+        gen = np.random.default_rng([seed, 1001 + 2 * j])
+        stock = np.full(draws, int(pack.baseline[kind].value))
+        delta = np.full(draws, values[f"{kind}_dissolution_rate"])
+        for _ in range(years):
+            gen.binomial(stock, delta)
+    if "export" in pack.baseline:
+        np.random.default_rng([seed, 1006]).poisson(np.full((draws, years), pack.baseline["export"].value))
+
+
+def timed(fn, repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--draws", type=int, default=5000)
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--pack", default="hai-duong-2023")
+    args = parser.parse_args()
+    pack = load_pack(args.pack)
+    values = pack.preset("trend")
+    settings = Settings(draws=args.draws)
+    assess(pack, values, settings)  # warm caches and imports
+
+    # Interleave the two so drift on a shared machine hits both alike.
+    engine, floor = [], []
+    for _ in range(args.repeat):
+        engine += timed(lambda: assess(pack, values, settings), 1)
+        floor += timed(lambda: draw_same_numbers(pack, values, args.draws, settings.seed), 1)
+    target = pack.targets[0]
+    lever = next(lv.id for lv in pack.levers if target.indicator.removeprefix("new_") in lv.id)
+    seek = timed(lambda: goal_seek(pack, values, target.id, lever, settings), max(3, args.repeat // 5))
+
+    med_e, med_f = statistics.median(engine), statistics.median(floor)
+    print(f"pack {pack.id}, {args.draws} draws, years {pack.base_year}–{pack.horizon}, {len(pack.targets)} targets")
+    print(f"full assessment   min {min(engine):.4f} s  median {med_e:.4f} s  max {max(engine):.4f} s")
+    print(f"floor (draw only) min {min(floor):.4f} s  median {med_f:.4f} s  max {max(floor):.4f} s")
+    print(f"ratio (median)    {med_e / med_f:.2f}   bar ≤ 3.00 -> {'ok' if med_e / med_f <= 3 else 'OVER'}")
+    print(f"absolute (median) {med_e:.4f} s   bar < 0.2 s -> {'ok' if med_e < 0.2 else 'OVER'}")
+    print(f"goal-seek {target.id} by {lever}: median {statistics.median(seek):.3f} s   bar < 1 s -> "
+          f"{'ok' if statistics.median(seek) < 1 else 'OVER'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
