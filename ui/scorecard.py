@@ -39,11 +39,12 @@ def _colour_for(text: str) -> str:
     return ""
 
 
-def show_scorecard(results: pd.DataFrame, height: int | None = None) -> None:
+def show_scorecard(results: pd.DataFrame) -> None:
     frame = scorecard_frame(results)
     column = tr("Khả năng", "Likelihood")
-    styled = frame.style.map(_colour_for, subset=[column])
-    st.dataframe(styled, hide_index=True, width="stretch", height=height or "auto")
+    styled = frame.style.map(_colour_for, subset=[column]).hide(axis="index")
+    # A static table: readable on a projector, selectable text, no scrolling inside the grid.
+    st.table(styled)
 
 
 def headline(results: pd.DataFrame) -> tuple[int, int]:
