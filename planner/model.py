@@ -8,7 +8,9 @@ distributions.  There is no Python loop over draws; the only loop is over the ~2
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -139,91 +141,156 @@ def project(pack: Pack, values: dict[str, float], settings: Settings | None = No
     """Project the pack's indicators from its base year to its horizon.
 
     ``values`` maps lever ids to values (all the pack's levers); ``wanted`` limits the work to some
-    indicators (and what they depend on).
+    indicators (and what they depend on).  Monte Carlo sub-models are memoised on their own levers,
+    so moving one lever recomputes only the sub-models it feeds (what makes a slider feel instant).
     """
     settings = settings or Settings()
-    base_year, horizon = pack.base_year, pack.horizon
-    years = np.arange(base_year, horizon + 1)
+    years = np.arange(pack.base_year, pack.horizon + 1)
     steps = len(years) - 1
     todo = indicators_needed(set(wanted) if wanted is not None else set(pack.indicators))
     todo &= set(pack.indicators)
-    det = _run(pack, {k: np.array([v], dtype=float) for k, v in values.items()}, todo, steps, None)
+    levers = {lv.id: lv for lv in pack.levers}
+
+    def expected(ids: tuple[str, ...]) -> tuple[np.ndarray, ...]:
+        return tuple(np.array([float(values[i])]) if i in levers else np.zeros(1) for i in ids)
+
+    det = _paths(pack, todo, steps, expected, seed=None)
     det = {k: v[0] for k, v in det.items()}
     draws: dict[str, np.ndarray] = {}
     lever_draws: dict[str, np.ndarray] = {}
     if monte_carlo:
-        pack_levers = {lv.id: lv for lv in pack.levers}
-        lever_draws = draw_levers({k: v for k, v in values.items() if k in pack_levers}, settings, pack_levers)
-        draws = _run(pack, lever_draws, todo, steps, settings.seed)
+        def sampled(ids: tuple[str, ...]) -> tuple[np.ndarray, ...]:
+            return tuple(_draw_one(levers[i], float(values[i]), settings.draws, settings.seed,
+                                   settings.uncertainty) if i in levers else _zeros(settings.draws)
+                         for i in ids)
+
+        draws = _paths(pack, todo, steps, sampled, seed=settings.seed)
+        lever_draws = {i: _draw_one(levers[i], float(values[i]), settings.draws, settings.seed,
+                                    settings.uncertainty) for i in values if i in levers}
     return Projection(years, det, draws, lever_draws)
 
 
-def _run(pack: Pack, lv: dict[str, np.ndarray], todo: set[str], steps: int,
-         seed: int | None) -> dict[str, np.ndarray]:
-    """The recursion on arrays shaped (n,).  ``seed=None``: expected flows (the deterministic path)."""
-    n = len(next(iter(lv.values()))) if lv else 1
+@lru_cache(maxsize=512)
+def _draw_one(lever: Lever, value: float, draws: int, seed: int, scale: float) -> np.ndarray:
+    array = draw_levers({lever.id: value}, Settings(draws, seed, scale), {lever.id: lever})[lever.id]
+    array.flags.writeable = False  # shared through the memo: nobody may change it
+    return array
+
+
+@lru_cache(maxsize=8)
+def _zeros(draws: int) -> np.ndarray:
+    """A lever the pack lacks (e.g. unions have no founding growth): zero, shared for the memo."""
+    array = np.zeros(draws)
+    array.flags.writeable = False
+    return array
+
+
+def _count_ids(kind: str) -> tuple[str, str, str]:
+    return f"{kind}_new_per_year", f"{kind}_new_growth", f"{kind}_dissolution_rate"
+
+
+def _adoption_ids(family: str) -> tuple[str, str, str]:
+    return f"{family}_p", f"{family}_q", f"{family}_ceiling"
+
+
+def _paths(pack: Pack, todo: set[str], steps: int, lever_arrays, seed: int | None) -> dict[str, np.ndarray]:
+    """Every wanted indicator's paths.  ``seed=None``: expected flows (the deterministic path)."""
     base = pack.baseline
     out: dict[str, np.ndarray] = {}
-    sampled = seed is not None
-
-    def rng(stream: str) -> np.random.Generator:
-        return np.random.default_rng([seed, _STREAM[stream]])
-
-    dissolved_htx = np.zeros((n, steps + 1))
+    gone_htx = None
     for kind in COUNT_KINDS:
-        if kind not in todo:
-            continue
-        lam0 = lv[f"{kind}_new_per_year"]
-        growth = lv.get(f"{kind}_new_growth", np.zeros(n))
-        delta = lv[f"{kind}_dissolution_rate"]
-        stock = np.empty((n, steps + 1))
-        new = np.zeros((n, steps + 1))
-        gone = np.zeros((n, steps + 1))
-        stock[:, 0] = base[kind].value
-        # Mean foundings λ_t = λ0·(1+g)^(t−B−1): the first projected year has λ0.
-        lam = lam0[:, None] * (1 + growth[:, None]) ** np.arange(steps)[None, :]
-        if sampled:
-            new[:, 1:] = rng(f"{kind}_new").poisson(lam)
-            births_rng = rng(f"{kind}_gone")
-            for t in range(1, steps + 1):
-                gone[:, t] = births_rng.binomial(stock[:, t - 1].astype(np.int64), delta)
-                stock[:, t] = stock[:, t - 1] + new[:, t] - gone[:, t]
-        else:
-            new[:, 1:] = lam
-            for t in range(1, steps + 1):
-                gone[:, t] = delta * stock[:, t - 1]
-                stock[:, t] = stock[:, t - 1] + new[:, t] - gone[:, t]
-        out[kind], out[f"new_{kind}"] = stock, new
-        if kind == "htx":
-            dissolved_htx = gone
-
+        if kind in todo:
+            stock, new, gone = _memo(_count_paths, seed, kind, base[kind].value, steps,
+                                     *lever_arrays(_count_ids(kind)))
+            out[kind], out[f"new_{kind}"] = stock, new
+            if kind == "htx":
+                gone_htx = gone
     if "good_fair_share" in todo:
-        out["good_fair_share"] = _quality(lv, base["good_fair_share"].value, out["htx"],
-                                          out["new_htx"], dissolved_htx)
+        out["good_fair_share"] = _memo(
+            _quality, seed, base["good_fair_share"].value, out["htx"], out["new_htx"], gone_htx,
+            *lever_arrays(("quality_upgrade_rate", "quality_downgrade_rate", "quality_new_good_share",
+                           "quality_dissolution_weak_share")))
     for family, indicator in ADOPTION.items():
         if indicator not in todo:
             continue
         start = base[indicator].value
         if indicator == "hightech":  # the baseline is a count: the diffusion runs on the share
             start = start / max(base["htx"].value, 1.0)
-        share = np.empty((n, steps + 1))
-        share[:, 0] = start
-        p, q, k = lv[f"{family}_p"], lv[f"{family}_q"], lv[f"{family}_ceiling"]
-        for t in range(1, steps + 1):
-            share[:, t] = bass_step(share[:, t - 1], p, q, k)
+        share = _memo(_bass_path, seed, start, steps, *lever_arrays(_adoption_ids(family)))
         out[indicator] = share * out["htx"] if indicator == "hightech" else share
     if "export" in todo:
-        mean = base["export"].value * (1 + lv["export_growth"][:, None]) ** np.arange(steps + 1)[None, :]
-        if sampled:
-            mean = mean.copy()
-            mean[:, 1:] = rng("export").poisson(mean[:, 1:])
-        out["export"] = mean
+        out["export"] = _memo(_export_path, seed, base["export"].value, steps, *lever_arrays(("export_growth",)))
     return out
 
 
-def export_means(pack: Pack, growth: np.ndarray, year: int) -> np.ndarray:
-    """Expected number of direct exporters in ``year`` for each draw's growth rate."""
-    return pack.baseline["export"].value * (1 + growth) ** (year - pack.base_year)
+# --- Memo of the Monte Carlo sub-models ----------------------------------------------------------
+# Keyed on the identity of the (memoised, read-only) input arrays: the same lever draws give the
+# same object, so a sub-model whose levers did not move is not recomputed.
+_MEMO: dict[tuple, object] = {}
+_MEMO_LIMIT = 32
+_MEMO_LOCK = threading.Lock()  # the app serves many sessions from threads
+
+
+def _memo(fn, seed: int | None, *args):
+    if seed is None:
+        return fn(seed, *args)
+    key = (fn.__name__, seed, *(("array", id(a)) if isinstance(a, np.ndarray) else a for a in args))
+    with _MEMO_LOCK:
+        hit = _MEMO.pop(key, None)
+        if hit is not None:
+            _MEMO[key] = hit  # most recently used goes last; the oldest is evicted first
+    if hit is not None and all(r is a for r, a in zip(hit[0], args, strict=True) if isinstance(a, np.ndarray)):
+        return hit[1]
+    result = fn(seed, *args)
+    for part in result if isinstance(result, tuple) else (result,):
+        part.flags.writeable = False
+    with _MEMO_LOCK:
+        while len(_MEMO) >= _MEMO_LIMIT:
+            _MEMO.pop(next(iter(_MEMO)))
+        # Keep the inputs alive with the result, so their ids cannot be reused by other arrays.
+        _MEMO[key] = (args, result)
+    return result
+
+
+def _count_paths(seed: int | None, kind: str, start: float, steps: int, lam0: np.ndarray,
+                 growth: np.ndarray, delta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Birth–death stock: foundings Poisson(λ_t), dissolutions Binomial(S_{t−1}, δ) (or their means)."""
+    n = len(lam0)
+    stock = np.empty((n, steps + 1))
+    new = np.zeros((n, steps + 1))
+    gone = np.zeros((n, steps + 1))
+    stock[:, 0] = start
+    # Mean foundings λ_t = λ0·(1+g)^(t−B−1): the first projected year has λ0.
+    lam = lam0[:, None] * (1 + growth[:, None]) ** np.arange(steps)[None, :]
+    if seed is None:
+        new[:, 1:] = lam
+        for t in range(1, steps + 1):
+            gone[:, t] = delta * stock[:, t - 1]
+            stock[:, t] = stock[:, t - 1] + new[:, t] - gone[:, t]
+    else:
+        new[:, 1:] = np.random.default_rng([seed, _STREAM[f"{kind}_new"]]).poisson(lam)
+        dissolutions = np.random.default_rng([seed, _STREAM[f"{kind}_gone"]])
+        for t in range(1, steps + 1):
+            gone[:, t] = dissolutions.binomial(stock[:, t - 1].astype(np.int64), delta)
+            stock[:, t] = stock[:, t - 1] + new[:, t] - gone[:, t]
+    return stock, new, gone
+
+
+def _bass_path(seed: int | None, start: float, steps: int, p: np.ndarray, q: np.ndarray,
+               ceiling: np.ndarray) -> np.ndarray:
+    share = np.empty((len(p), steps + 1))
+    share[:, 0] = start
+    for t in range(1, steps + 1):
+        share[:, t] = bass_step(share[:, t - 1], p, q, ceiling)
+    return share
+
+
+def _export_path(seed: int | None, start: float, steps: int, growth: np.ndarray) -> np.ndarray:
+    """Compound growth of direct exporters; Poisson noise around the mean in the Monte Carlo."""
+    mean = start * (1 + growth[:, None]) ** np.arange(steps + 1)[None, :]
+    if seed is not None:
+        mean[:, 1:] = np.random.default_rng([seed, _STREAM["export"]]).poisson(mean[:, 1:])
+    return mean
 
 
 def founding_means(lam0: np.ndarray, growth: np.ndarray, base_year: int, first: int,
@@ -233,15 +300,13 @@ def founding_means(lam0: np.ndarray, growth: np.ndarray, base_year: int, first: 
     return (lam0[:, None] * (1 + growth[:, None]) ** exponents[None, :]).sum(axis=1)
 
 
-def _quality(lv: dict[str, np.ndarray], start_share: float, stock: np.ndarray, new: np.ndarray,
-             gone: np.ndarray) -> np.ndarray:
+def _quality(seed: int | None, start_share: float, stock: np.ndarray, new: np.ndarray, gone: np.ndarray,
+             u: np.ndarray, v: np.ndarray, e: np.ndarray, f: np.ndarray) -> np.ndarray:
     """Two-class stock: G good/fair and W the rest, with G + W equal to the HTX stock.
 
     Each year, dissolutions come first (a share f from W, capped by W, the rest from G), then a
     share u of W is upgraded and a share v of G downgraded, then the new HTX arrive (a share e good).
     """
-    u, v = lv["quality_upgrade_rate"], lv["quality_downgrade_rate"]
-    e, f = lv["quality_new_good_share"], lv["quality_dissolution_weak_share"]
     steps = stock.shape[1] - 1
     good = stock[:, 0] * start_share
     weak = stock[:, 0] - good
@@ -258,3 +323,10 @@ def _quality(lv: dict[str, np.ndarray], start_share: float, stock: np.ndarray, n
         total = good + weak
         share[:, t] = np.where(total > 0, good / np.where(total > 0, total, 1.0), 0.0)
     return share
+
+
+def clear_memo() -> None:
+    """Forget memoised sub-models and lever draws (benchmarks measure cold runs)."""
+    with _MEMO_LOCK:
+        _MEMO.clear()
+    _draw_one.cache_clear()

@@ -1,0 +1,90 @@
+"""UI benchmark: slider change → updated scorecard in a real Chromium, against a bare one-slider page.
+
+Both servers start in this run and are measured interleaved, so the ratio is comparable between
+runs on shared, noisy machines; absolute times are not.  Bar (design.md): ratio ≤ 1.5.
+
+    python bench/ui.py [--rounds 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.browser import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_for_app, wait_idle  # noqa: E402
+
+# Time from the key press to the moment the watched element's text differs, measured in the page.
+MEASURE = """
+async ([sliderSel, watchSel, key]) => {
+  const watched = () => Array.from(document.querySelectorAll(watchSel)).map(e => e.innerText).join('|');
+  const before = watched();
+  const thumb = document.querySelector(sliderSel);
+  thumb.focus();
+  const start = performance.now();
+  thumb.dispatchEvent(new KeyboardEvent('keydown', {key: key, code: key, bubbles: true}));
+  return await new Promise((resolve, reject) => {
+    const tick = () => {
+      const busy = document.querySelector('[data-testid="stStatusWidget"]');
+      if (!busy && watched() !== before) return resolve(performance.now() - start);
+      if (performance.now() - start > 30000) return reject('timeout');
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+}
+"""
+
+
+def measure(page, slider: str, watch: str, rounds: int) -> list[float]:
+    times = []
+    for i in range(rounds):
+        key = "ArrowRight" if i % 2 == 0 else "ArrowLeft"
+        times.append(page.evaluate(MEASURE, [slider, watch, key]))
+        wait_idle(page)
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=15)
+    args = parser.parse_args()
+    path = chromium_path()
+    if path is None:
+        print("Chromium not found (/usr/bin/chromium)", file=sys.stderr)
+        return 2
+    from playwright.sync_api import sync_playwright
+
+    db = Path(tempfile.mkdtemp()) / "bench.sqlite"
+    with streamlit_server("bench/bare_app.py") as bare_url, \
+            streamlit_server("app.py", env={"PLANNER_DB": str(db)}) as app_url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        bare = browser.new_page(viewport={"width": 1600, "height": 1000})
+        bare.goto(bare_url)
+        wait_for_app(bare)
+        app = browser.new_page(viewport={"width": 1600, "height": 1000})
+        app.goto(f"{app_url}/gia-dinh")
+        wait_for_app(app)
+        app_slider = '[data-testid="stSlider"] [role="slider"]'
+        # The scorecard on the assumptions page: every probability cell of the table.
+        app_watch = '[data-testid="stTable"] td, [data-testid="stMetricValue"]'
+        bare_times, app_times = [], []
+        for _ in range(args.rounds):  # interleave so machine drift hits both alike
+            bare_times += measure(bare, '[role="slider"]', '[data-testid="stMetricValue"]', 1)
+            app_times += measure(app, app_slider, app_watch, 1)
+        browser.close()
+    med_bare, med_app = statistics.median(bare_times), statistics.median(app_times)
+    print(f"bare one-slider page  min {min(bare_times):.0f} ms  median {med_bare:.0f} ms  max {max(bare_times):.0f} ms")
+    print(f"planner scorecard     min {min(app_times):.0f} ms  median {med_app:.0f} ms  max {max(app_times):.0f} ms")
+    ratio = med_app / med_bare
+    print(f"ratio (median)        {ratio:.2f}   bar ≤ 1.50 -> {'ok' if ratio <= 1.5 else 'OVER'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
