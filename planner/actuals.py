@@ -35,6 +35,7 @@ import io
 import math
 import re
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -46,6 +47,8 @@ from .registry import INDICATOR_BY_ID, INDICATORS
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
 MAX_COLUMNS = 50  # columns read from a workbook; keeps a sheet claiming 16,384 columns cheap
+_MAX_UNZIPPED = 100 * 1024 * 1024  # bytes a workbook may unpack to (ZipExtFile never reads past this)
+_MAX_CSV_CELLS = 1000  # cells in one text row; a longer row is not a table a person typed
 _HEADER_SCAN = 20  # non-blank rows searched for the header, so a title row above it does no harm
 _SCAN_LIMIT = 10 * MAX_ROWS  # rows read at most, blank ones included: bounds the work on hostile files
 
@@ -252,10 +255,14 @@ def _delimiter(text: str) -> tuple[str, str]:
 
 
 def _header_in(rows: Iterator[tuple[int, list[object]]]) -> bool:
+    seen = 0
     try:
-        for i, (_, cells) in enumerate(r for r in rows if not _blank(r[1])):
-            if i >= _HEADER_SCAN:
+        for rownum, cells in rows:
+            if rownum > _SCAN_LIMIT or seen >= _HEADER_SCAN:
                 return False
+            if _blank(cells):
+                continue
+            seen += 1
             if set(REQUIRED) <= set(_match_header([_text(c) for c in cells])[0]):
                 return True
     except PlannerError:
@@ -268,7 +275,12 @@ def _csv_rows(text: str, delim: str, name: str) -> Iterator[tuple[int, list[obje
     rownum = 0
     try:
         for rownum, record in enumerate(reader, start=1):
-            yield rownum, list(record)
+            while record and not record[-1].strip():
+                record.pop()  # Excel pads rows with empty cells up to the widest row
+            if len(record) > _MAX_CSV_CELLS:
+                raise PlannerError(f"dòng có hơn {_MAX_CSV_CELLS} ô", f"the row has over {_MAX_CSV_CELLS} cells",
+                                   _where(name, rownum))
+            yield rownum, record
     except csv.Error as exc:
         raise PlannerError(f"lỗi định dạng CSV: {exc}", f"malformed CSV: {exc}",
                            _where(name, rownum + 1)) from None
@@ -280,6 +292,16 @@ def _xlsx_rows(data: bytes, name: str) -> Iterator[tuple[int, list[object]]]:
 
     # openpyxl can fail on a damaged or non-Excel zip in many ways (zip, XML, key, value errors);
     # every one of them means the same thing to the user, so they are caught together.
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        unpacked = -1  # reported below, by the workbook check
+    if unpacked > _MAX_UNZIPPED:  # a "zip bomb" would exhaust memory inside openpyxl
+        raise PlannerError(
+            f"bảng tính quá lớn khi giải nén ({_mb(unpacked)} MB); tối đa {_mb(_MAX_UNZIPPED)} MB",
+            f"the workbook is too large once unpacked ({_mb(unpacked)} MB); the limit is "
+            f"{_mb(_MAX_UNZIPPED)} MB", name)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001

@@ -242,7 +242,8 @@ def test_no_data_rows() -> None:
 
 
 @pytest.mark.parametrize("data", [
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10" + bytes(range(256)),
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00\x1f\xf3\xffa",
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
     b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100,
     b"PK\x03\x04" + b"\x00" * 100,
     b"\x81\x8d\x8e\x90" * 10,
@@ -258,6 +259,22 @@ def test_zip_that_is_not_a_workbook() -> None:
         zf.writestr("readme.txt", "hello")
     err = fails(buf.getvalue(), "actuals.xlsx")
     assert "not a CSV or Excel file" in err.en and "không phải là tệp CSV hoặc Excel" in err.vi
+
+
+def test_zip_bomb_is_refused_before_unpacking() -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/sharedStrings.xml", b"x" * (110 * 1024 * 1024))
+    err = fails(buf.getvalue(), "actuals.xlsx")
+    assert "too large once unpacked" in err.en
+
+
+def test_title_row_above_header_and_separator_found_past_it() -> None:
+    text = "Báo cáo, năm 2024\n\nchỉ tiêu;năm;giá trị\nhtx;2023;524\ngood_fair_share;2023;0,58\nhtx;2024;x\n"
+    err = fails(text)
+    assert "row 6" in err.where and "C 'giá trị'" in err.where
+    result = read(text.rsplit("htx;2024", 1)[0])
+    assert [o.value for o in result.observations] == [524.0, 0.58]
 
 
 def test_size_limit() -> None:
@@ -354,16 +371,35 @@ def test_any_bytes_give_result_or_planner_error(prefix: bytes, body: bytes, name
     check(result)
 
 
+INDICATOR_TOKENS = ["htx", "tht", "HTX", "good_fair_share", "digital_share", "Số hợp tác xã", "xyz", ""]
+YEAR_TOKENS = ["2022", "2023", "2024", "2045", "2046", "1999", "2023.0", "năm", ""]
+VALUE_TOKENS = ["0", "0,7", "0.7", "0.58", "1.234", "1,234", "1.234,5", "1,234.5", "45", "62,5", "45 %",
+                "100", "-3", "1e3", "1e999", "NaN", "inf", "abc", "", "1..2", "%", "−1"]
+
+
+def mostly(good: st.SearchStrategy[str], tokens: list[str]) -> st.SearchStrategy[str]:
+    """Plausible cells most of the time, any token sometimes: both outcomes get exercised."""
+    return st.one_of(good, good, good, good, good, st.sampled_from(tokens))
+
+
 @st.composite
 def csv_uploads(draw: st.DrawFn) -> bytes:
+    """Small tables from plausible tokens: mostly well formed, so both outcomes are exercised."""
     sep = draw(st.sampled_from([",", ";", "\t"]))
-    width = draw(st.integers(1, 6))
-    header = draw(st.one_of(
-        st.just(["indicator", "year", "value", "source", "note"][:max(width, 3)]),
-        st.lists(st.sampled_from(TOKENS), min_size=width, max_size=width)))
-    rows = draw(st.lists(st.lists(st.sampled_from(TOKENS), min_size=0, max_size=7), max_size=8))
+    good_header = st.sampled_from([EN_HEADER[:3], EN_HEADER, VI_HEADER, ["chi tieu", "nam", "gia tri", "nguon"]])
+    header = draw(st.one_of(good_header, good_header, good_header,
+                            st.lists(st.sampled_from(TOKENS), min_size=1, max_size=6)))
+    good_row = st.tuples(
+        mostly(st.sampled_from(["htx", "tht", "good_fair_share", "Số hợp tác xã"]), INDICATOR_TOKENS),
+        mostly(st.integers(2022, 2045).map(str), YEAR_TOKENS),
+        mostly(st.sampled_from(["0,7", "0.58", "0", "45", "62,5", "1.234", "1 234,5"]), VALUE_TOKENS),
+        st.lists(st.sampled_from(TOKENS), max_size=1)).map(lambda t: [t[0], t[1], t[2], *t[3]])
+    rows = draw(st.lists(st.one_of(good_row, good_row, good_row, good_row,
+                                   st.lists(st.sampled_from(TOKENS), max_size=7)), max_size=6))
     newline = draw(st.sampled_from(["\n", "\r\n", "\r"]))
-    text = newline.join(sep.join(r) for r in [header, *rows])
+    quote = draw(st.booleans())
+    text = newline.join(sep.join(f'"{c}"' if quote and '"' not in c else c for c in r)
+                        for r in [header, *rows])
     encode = draw(st.sampled_from([lambda t: t.encode("utf-8"), lambda t: t.encode("utf-8-sig"),
                                    lambda t: ("\ufeff" + t).encode("utf-16-le"),
                                    lambda t: cp1258(t.replace("\u2212", "-"))]))
@@ -379,3 +415,50 @@ def test_random_csv_gives_result_or_planner_error(data: bytes, fix: bool, hint: 
         assert err.vi and err.en
         return
     check(result)
+
+
+def group(n: int, mark: str) -> str:
+    """An integer with a thousands mark every three digits."""
+    return f"{n:,}".replace(",", mark)
+
+
+@st.composite
+def good_tables(draw: st.DrawFn) -> tuple[bytes, dict[tuple[str, int], float]]:
+    """Valid figures written the ways Excel writes them, with the values they must read back as."""
+    keys = draw(st.lists(st.tuples(st.sampled_from(["htx", "tht", "new_htx", "good_fair_share",
+                                                    "linkage_share"]), st.integers(2022, 2045)),
+                         min_size=1, max_size=12, unique=True))
+    vi_numbers = draw(st.booleans())  # decimal comma and dot thousands, else the other way round
+    dec, thou = ("," if vi_numbers else "."), ("." if vi_numbers else ",")
+    expected: dict[tuple[str, int], float] = {}
+    rows = []
+    for ind, year in keys:
+        if INDICATOR_BY_ID[ind].is_share:
+            permille = draw(st.integers(0, 1000))
+            if draw(st.booleans()):
+                text = f"{permille / 10:g}".replace(".", dec) + draw(st.sampled_from(["%", " %"]))
+            else:
+                text = f"{permille / 1000:g}".replace(".", dec)
+            expected[(ind, year)] = permille / 1000
+        else:
+            n = draw(st.integers(0, 2_000_000))
+            text = group(n, thou) if draw(st.booleans()) else str(n)
+            expected[(ind, year)] = float(n)
+        rows.append((ind, str(year), text, draw(st.sampled_from(["", "Sở NN&PTNT", "ước tính"])), ""))
+    sep = draw(st.sampled_from([",", ";", "\t"]))
+    header = draw(st.sampled_from([EN_HEADER, VI_HEADER]))
+    text = csv_text(header, rows, sep=sep, newline=draw(st.sampled_from(["\n", "\r\n"])))
+    encode = draw(st.sampled_from([lambda t: t.encode("utf-8"), lambda t: t.encode("utf-8-sig"),
+                                   lambda t: ("\ufeff" + t).encode("utf-16-le"), cp1258]))
+    return encode(text), expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(good_tables())
+def test_well_formed_tables_read_back_exactly(table: tuple[bytes, dict[tuple[str, int], float]]) -> None:
+    data, expected = table
+    result = read_actuals(data, "a.csv", PACK)
+    got = {(o.indicator, o.year): o.value for o in result.observations}
+    assert got.keys() == expected.keys()
+    for key, value in expected.items():
+        assert got[key] == pytest.approx(value, rel=1e-12, abs=1e-12), key
