@@ -183,8 +183,12 @@ def goal_seek(pack: Pack, values: dict[str, float], target_id: str, lever_id: st
             return probability(target, Projection(np.empty(0), {}, {}, drawn), pack, settings)
         return probability(target, run(x), pack, settings)
 
+    # The same slack as ``meets``: a path that reaches the threshold to within rounding meets it.
+    slack = 0.0 if target.rule in ("gt", "increase") else 1e-9
+
     def det_gap(x: float) -> float:
-        return float(target_values(target, run(x, mc=False), pack, settings, deterministic=True)) - target.met_at
+        value = float(target_values(target, run(x, mc=False), pack, settings, deterministic=True))
+        return value - target.met_at + slack
 
     current = values[lever_id]
     p_now = prob(current)
@@ -213,11 +217,17 @@ def goal_seek(pack: Pack, values: dict[str, float], target_id: str, lever_id: st
                 good = mid
             else:
                 bad = mid
+        # Answer on the slider's grid: the first position that suffices, checked position by position
+        # around the bisection's end (snapping alone could skip a position that already suffices).
+        toward_worst = -lever.step if increasing else lever.step
         likely_value = _snap(good, lever.step, up=increasing, lo=lever.lo, hi=lever.hi)
-        # Snapping to the slider's step must not cross back below the wanted likelihood.
-        if prob(likely_value) < wanted_likelihood:
-            likely_value = _snap(good + (lever.step if increasing else -lever.step), lever.step,
-                                 up=increasing, lo=lever.lo, hi=lever.hi)
+        while prob(likely_value) < wanted_likelihood and likely_value != best:
+            likely_value = _snap(likely_value - toward_worst, lever.step, up=increasing, lo=lever.lo, hi=lever.hi)
+        while True:
+            candidate = _snap(likely_value + toward_worst, lever.step, up=increasing, lo=lever.lo, hi=lever.hi)
+            if candidate == likely_value or prob(candidate) < wanted_likelihood:
+                break
+            likely_value = candidate
 
     g_lo, g_hi = det_gap(lever.lo), det_gap(lever.hi)
     breakeven = None
@@ -283,6 +293,8 @@ def tornado(pack: Pack, values: dict[str, float], target_id: str,
             continue
         d_lo, p_lo = evaluate({**values, lever.id: low})
         d_hi, p_hi = evaluate({**values, lever.id: high})
+        if abs(d_hi - d_lo) <= 1e-9 * max(1.0, abs(base_det)) and abs(p_hi - p_lo) <= 1e-12:
+            continue  # computed with, but cannot move this target (dissolutions vs. foundings)
         swings.append(Swing(lever.id, low, high, d_lo, d_hi, p_lo, p_hi, base_det, base_p))
     return sorted(swings, key=lambda s: (s.width, abs(s.probability_at_high - s.probability_at_low)),
                   reverse=True)

@@ -61,10 +61,12 @@ def fit_counts(kind: str, series: tuple[Observation, ...], base_year: int) -> Fi
     is held at zero (three unknowns from three points would be an exact, meaningless fit).
     """
     stock_obs = sorted((o for o in series if o.indicator == kind), key=lambda o: o.year)
-    new_obs = sorted((o for o in series if o.indicator == f"new_{kind}"), key=lambda o: o.year)
     if len(stock_obs) < MIN_POINTS:
         return None
     first = stock_obs[0].year
+    # Foundings are modelled only after the first stock point, where the path starts.
+    new_obs = sorted((o for o in series if o.indicator == f"new_{kind}" and o.year > first),
+                     key=lambda o: o.year)
     years = np.arange(first, max(o.year for o in stock_obs + new_obs) + 1)
     s_idx = np.array([o.year - first for o in stock_obs])
     s_val = np.array([o.value for o in stock_obs])

@@ -197,6 +197,31 @@ class ScenarioStore:
                                f"cannot create the folder ({exc.__class__.__name__})",
                                str(self.path.parent)) from None
         self._open()
+        self._anchor = self._open_anchor()
+
+    def _open_anchor(self) -> sqlite3.Connection | None:
+        """An idle read-only connection held while the store lives.
+
+        SQLite checkpoints and deletes the WAL whenever the *last* connection closes; with a connection
+        per operation that would happen on every call.  The anchor is never used for queries (so sharing
+        it between threads is safe) and, being read-only, never writes; it only makes saves cheaper.
+        """
+        try:
+            con = sqlite3.connect(self._ro_uri(), uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                                  check_same_thread=False)
+            con.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()  # opens the WAL index
+            return con
+        except sqlite3.Error:
+            return None  # only an optimisation
+
+    def close(self) -> None:
+        """Release the anchor connection (the store stays usable; each operation opens its own)."""
+        anchor, self._anchor = self._anchor, None
+        if anchor is not None:
+            anchor.close()
+
+    def _ro_uri(self) -> str:
+        return self.path.resolve().as_uri() + "?mode=ro"
 
     # -- opening, recovery ------------------------------------------------------------------------
 
@@ -218,8 +243,7 @@ class ScenarioStore:
         damaged file nor deletes its WAL, so the evidence moved aside is exactly what was found."""
         if not self.path.exists():
             return
-        con = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S,
-                              isolation_level=None)
+        con = sqlite3.connect(self._ro_uri(), uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         try:
             rows = con.execute("PRAGMA quick_check").fetchall()
             if rows != [("ok",)]:
