@@ -43,32 +43,39 @@ pages = [st.Page(path, title=tr(vi, en), icon=icon, url_path=url, help=tr(hvi, h
          for path, vi, en, icon, url, hvi, hen in PAGES]
 page = st.navigation(pages, position="top")
 
-with st.sidebar:
-    language = st.segmented_control(
-        "Ngôn ngữ / Language", ["vi", "en"], format_func={"vi": "Tiếng Việt", "en": "English"}.get,
-        default=state.lang(), key="language_choice")
-    if language and language != state.lang():
-        st.session_state[state.LANG] = language
-        st.rerun()
+# The scenario is the source of truth: the sidebar's widgets are set from it before they are drawn,
+# and their callbacks write the user's choice back to it (so a page that loads a scenario or picks a
+# preset is never undone by a stale widget value).
+st.session_state["language_choice"] = state.lang()
+st.session_state["pack_choice"] = state.scenario()["pack"]
+st.session_state["preset_choice"] = state.scenario()["preset"]
 
-    scenario = state.scenario()
-    ids = list(pack_ids())
-    chosen_pack = st.selectbox(tr("Gói kế hoạch", "Plan pack"), ids, index=ids.index(scenario["pack"]),
-                               format_func=lambda i: load_pack(i).name(state.lang()), key="pack_choice")
-    if chosen_pack != scenario["pack"]:
-        state.set_pack(chosen_pack)
-        st.rerun()
-    pack = state.pack()
-    presets = list(pack.presets)
-    preset_names = {"trend": tr("Xu hướng", "Trend"), "plan-pace": tr("Nhịp kế hoạch", "Plan pace"),
-                    "optimistic": tr("Lạc quan", "Optimistic"), "cautious": tr("Thận trọng", "Cautious")}
-    chosen = st.selectbox(tr("Kịch bản mẫu", "Preset"), presets, index=presets.index(scenario["preset"]),
-                          format_func=lambda p: preset_names.get(p, p), key="preset_choice",
-                          help=tr("Đổi kịch bản mẫu đặt lại mọi giả định về giá trị của mẫu đó.",
-                                  "Changing the preset resets every assumption to that preset's values."))
-    if chosen != scenario["preset"]:
-        state.set_preset(chosen)
-        st.rerun()
+
+def _on_language() -> None:
+    if st.session_state.get("language_choice") in ("vi", "en"):
+        st.session_state[state.LANG] = st.session_state["language_choice"]
+
+
+def _on_pack() -> None:
+    state.set_pack(st.session_state["pack_choice"])
+
+
+def _on_preset() -> None:
+    state.set_preset(st.session_state["preset_choice"])
+
+
+PRESET_NAMES = {"trend": ("Xu hướng", "Trend"), "plan-pace": ("Nhịp kế hoạch", "Plan pace"),
+                "optimistic": ("Lạc quan", "Optimistic"), "cautious": ("Thận trọng", "Cautious")}
+
+with st.sidebar:
+    st.segmented_control("Ngôn ngữ / Language", ["vi", "en"], format_func={"vi": "Tiếng Việt", "en": "English"}.get,
+                         key="language_choice", on_change=_on_language)
+    st.selectbox(tr("Gói kế hoạch", "Plan pack"), list(pack_ids()), key="pack_choice", on_change=_on_pack,
+                 format_func=lambda i: load_pack(i).name(state.lang()))
+    st.selectbox(tr("Kịch bản mẫu", "Preset"), list(state.pack().presets), key="preset_choice",
+                 on_change=_on_preset, format_func=lambda p: tr(*PRESET_NAMES.get(p, (p, p))),
+                 help=tr("Đổi kịch bản mẫu đặt lại mọi giả định về giá trị của mẫu đó.",
+                         "Changing the preset resets every assumption to that preset's values."))
     try:
         results = state.assessment()
         st.metric(tr("Chỉ tiêu có khả năng đạt", "Targets likely met"),
@@ -84,7 +91,8 @@ with st.sidebar:
         st.caption(state.pack().meta.get(f"area_note_{state.lang()}", ""))
 
 for message in st.session_state.pop(state.NOTICES, []):
-    st.warning(tr("Liên kết có giá trị không dùng được: ", "The link has a value that cannot be used: ") + message,
+    st.warning(tr("Liên kết có giá trị không dùng được: ", "The link has a value that cannot be used: ")
+               + state.escape_markdown(message),
                icon=":material/link_off:")
 
 page.run()

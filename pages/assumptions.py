@@ -1,5 +1,64 @@
-"""Page under construction in this commit."""
+"""Giả định / Assumptions: the levers by group, presets, reset, the run settings, saved scenarios."""
 
 import streamlit as st
 
-st.write("…")
+from planner.errors import PlannerError
+from ui import levers, state
+from ui.saved import saved_section
+from ui.scorecard import headline, show_scorecard
+from ui.state import tr
+
+pack = state.pack()
+data = state.scenario()
+st.title(tr("Giả định", "Assumptions"))
+st.caption(f"{pack.name(state.lang())} · " + tr("kịch bản mẫu: ", "preset: ") + levers.preset_label(data["preset"]))
+
+# The headline first, so the effect of every slider is seen at once.
+try:
+    results = state.assessment()
+    preset_results = state.assessment({**data, "levers": {}})
+except PlannerError as exc:
+    levers.show_error(exc)
+    st.stop()
+k, n = headline(results)
+k0, _ = headline(preset_results)
+col1, col2, col3 = st.columns(3)
+col1.metric(tr("Chỉ tiêu có khả năng đạt", "Targets likely met"), f"{k}/{n}",
+            delta=f"{k - k0:+d}" if k != k0 else None,
+            delta_description=tr("so với kịch bản mẫu", "vs the preset") if k != k0 else None,
+            help=tr("Xác suất đạt ít nhất 66 % (thang IPCC: “có khả năng”).",
+                    "Probability of at least 66 % (IPCC scale: “likely”)."), border=True, height="stretch")
+col2.metric(tr("Kịch bản mẫu", "Preset"), f"{k0}/{n}",
+            help=tr("Số chỉ tiêu có khả năng đạt nếu giữ nguyên kịch bản mẫu.",
+                    "Targets likely met with the preset as it is."), border=True, height="stretch")
+col3.metric(tr("Giả định đã thay đổi", "Assumptions changed"), len(data["levers"]), border=True, height="stretch")
+
+with st.expander(tr("Bảng điểm các chỉ tiêu", "Target scorecard"), key="assumptions_scorecard"):
+    show_scorecard(results)
+
+# Presets and reset.
+st.subheader(tr("Kịch bản mẫu", "Presets"))
+with st.container(horizontal=True):
+    for name in pack.presets:
+        st.button(levers.preset_label(name), key=f"preset_{name}", on_click=levers.choose_preset, args=(name,),
+                  type="primary" if name == data["preset"] else "secondary",
+                  help=tr("Đặt mọi giả định về giá trị của kịch bản mẫu này.",
+                          "Set every assumption to this preset's values."))
+    st.button(tr("Về kịch bản mẫu", "Reset to the preset"), key="preset_reset", icon=":material/undo:",
+              on_click=levers.reset_to_preset, disabled=not data["levers"],
+              help=tr("Bỏ mọi thay đổi, trở về giá trị của kịch bản mẫu đang chọn.",
+                      "Drop every change and go back to the chosen preset's values."))
+st.caption(tr("Xu hướng: tiếp nối diễn biến đã qua. Nhịp kế hoạch: vừa đủ đạt chỉ tiêu trên đường trung tâm. "
+              "Lạc quan, Thận trọng: hai phía của khoảng hợp lý. Di chuột vào dấu ? cạnh mỗi giả định để xem "
+              "nguồn của giá trị mẫu.",
+              "Trend: the past continued. Plan pace: just enough to meet the targets on the central path. "
+              "Optimistic, Cautious: the two sides of the plausible range. Hover the ? beside each assumption "
+              "for where the preset values come from."))
+
+levers.show_error_slot()
+st.subheader(tr("Thiết lập mô phỏng", "Simulation settings"))
+levers.settings()
+st.subheader(tr("Các giả định theo nhóm", "Assumptions by group"))
+levers.lever_groups()
+
+saved_section()

@@ -1,5 +1,438 @@
-"""Page under construction in this commit."""
+"""Dữ liệu / Data and method: the pack's figures with sources and estimate flags, uploads of actual
+figures, the calibration, the method in plain words and the administrative changes since 2023."""
 
+from datetime import date
+
+import altair as alt
+import pandas as pd
 import streamlit as st
 
-st.write("…")
+from planner.actuals import MAX_BYTES, read_actuals
+from planner.calibrate import DISSOLUTION_BOUNDS, GROWTH_BOUNDS, MIN_POINTS
+from planner.errors import PlannerError
+from planner.fmt import indicator_value, number, percent
+from planner.registry import INDICATOR_BY_ID, INDICATORS
+from ui import state
+from ui.levers import escape_markdown, show_error
+from ui.state import tr
+
+UPLOAD_KEY = "actuals_upload"
+STATUS = "actuals_status"  # the outcome of the last upload: {"pack", "ok", "name", "rows", "warnings", "error"}
+PENDING = "actuals_pending"  # (pack, name, bytes) of a file that reads once its percentages are divided by 100
+FIX_KEY = "actuals_percent_fix"
+TEMPLATE = "\ufeffchỉ tiêu,năm,giá trị,nguồn,ghi chú\r\n".encode()
+
+pack = state.pack()
+lang = state.lang()
+
+
+# --- Helpers ------------------------------------------------------------------------------------
+
+def day(text: str) -> str:
+    """An ISO date as people write it: 25/11/2022 (vi) or 2022-11-25 (en)."""
+    try:
+        value = date.fromisoformat(text)
+    except (TypeError, ValueError):
+        return text or ""
+    return value.strftime("%d/%m/%Y") if lang == "vi" else value.isoformat()
+
+
+def kind_label(estimate: bool) -> str:
+    return tr("⚠ Ước tính", "⚠ Estimate") if estimate else tr("✔ Công bố", "✔ Published")
+
+
+def observations_table(observations, with_date: bool = True, kind: str | None = None) -> pd.DataFrame:
+    """A table of figures; ``kind`` overrides the published/estimate column (uploaded figures)."""
+    rows = []
+    for o in observations:
+        ind = INDICATOR_BY_ID[o.indicator]
+        row = {
+            tr("Chỉ tiêu", "Indicator"): ind.label(lang),
+            tr("Năm", "Year"): str(o.year),
+            tr("Giá trị", "Value"): indicator_value(o.indicator, o.value, lang),
+            tr("Đơn vị", "Unit"): ind.unit(lang),
+            tr("Loại số liệu", "Kind of figure"): kind or kind_label(o.estimate),
+            tr("Nguồn", "Source"): o.source,
+        }
+        if with_date:
+            row[tr("Ngày", "Date")] = day(o.date)
+        row[tr("Ghi chú", "Note")] = o.note
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _highlight(text: str) -> str:
+    return "background-color: #b5890022; color: #8a6500; font-weight: 600" if text.startswith("⚠") else ""
+
+
+def show_observations(observations, key: str, with_date: bool = True, kind: str | None = None) -> None:
+    frame = observations_table(observations, with_date, kind)
+    styled = frame.style.map(_highlight, subset=[tr("Loại số liệu", "Kind of figure")])
+    st.dataframe(styled, hide_index=True, width="stretch", key=key,
+                 column_config={tr("Nguồn", "Source"): st.column_config.TextColumn(width="medium"),
+                                tr("Ghi chú", "Note"): st.column_config.TextColumn(width="large")})
+
+
+def vi_axis(decimals: int = 0) -> str:
+    """A Vega expression that writes axis numbers in the page's style (1.234 in Vietnamese)."""
+    base = f"format(datum.value, ',.{decimals}f')"
+    if lang != "vi":
+        return base
+    return f"replace(replace(replace({base}, /,/g, '_'), /[.]/g, ','), /_/g, '.')"
+
+
+# --- Upload of actual figures (callbacks: they run before the page, once per new file) -----------
+
+def _read(data: bytes, name: str, percent_fix: bool) -> None:
+    """Read a file; on success replace the uploaded figures, on error raise and keep the old ones."""
+    result = read_actuals(data, name, state.pack(), state.lang(), percent_fix=percent_fix)
+    state.set_uploaded_actuals(result.observations)
+    st.session_state[STATUS] = {"pack": state.pack().id, "ok": True, "name": name,
+                                "rows": len(result.observations), "warnings": result.warnings}
+    st.session_state.pop(PENDING, None)
+
+
+def on_upload() -> None:
+    upload = st.session_state.get(UPLOAD_KEY)
+    if upload is None:  # the file was removed from the box: the figures stay until cleared
+        return
+    data, name = upload.getvalue(), upload.name
+    st.session_state.pop(PENDING, None)
+    st.session_state[FIX_KEY] = False
+    try:
+        _read(data, name, False)
+    except PlannerError as exc:
+        fixable = False
+        try:
+            read_actuals(data, name, state.pack(), state.lang(), percent_fix=True)
+            fixable = True
+        except PlannerError:
+            pass
+        st.session_state[STATUS] = {"pack": state.pack().id, "ok": False, "name": name, "error": exc}
+        if fixable:
+            st.session_state[PENDING] = (state.pack().id, name, data)
+
+
+def on_percent_fix() -> None:
+    pending = st.session_state.get(PENDING)
+    if not st.session_state.get(FIX_KEY) or not pending or pending[0] != state.pack().id:
+        return
+    _, name, data = pending
+    try:
+        _read(data, name, True)
+    except PlannerError as exc:
+        st.session_state[STATUS] = {"pack": state.pack().id, "ok": False, "name": name, "error": exc}
+
+
+def on_clear() -> None:
+    state.set_uploaded_actuals(())
+    st.session_state.pop(STATUS, None)
+    st.session_state.pop(PENDING, None)
+
+
+# --- Page ---------------------------------------------------------------------------------------
+
+st.title(tr("Dữ liệu và phương pháp", "Data and method"))
+meta = pack.meta
+last_year = max(t.year for t in pack.targets)
+first_window = state.scenario().get("window_start") or pack.window_start
+estimates = sum(o.estimate for o in pack.baseline.values())
+st.markdown("\n".join(escape_markdown(line) for line in (
+    tr("Gói kế hoạch: ", "Plan pack: ") + pack.name(lang),
+    tr("Văn bản: ", "Document: ") + f"{meta.get('document', '')}, "
+    + tr("ngày ", "dated ") + day(str(meta.get("document_date", ""))),
+    tr("Cơ quan ban hành: ", "Issued by: ") + meta.get(f"issuer_{lang}", ""),
+    tr("Năm gốc (số liệu xuất phát): ", "Base year (starting figures): ") + str(pack.base_year),
+    tr(f"Kỳ kế hoạch: thành lập mới tính từ 01/01/{first_window}; chỉ tiêu đến năm "
+       f"{', '.join(str(y) for y in sorted({t.year for t in pack.targets}))}; dự báo đến {pack.horizon}.",
+       f"Plan window: foundings counted from 1 January {first_window}; targets for "
+       f"{', '.join(str(y) for y in sorted({t.year for t in pack.targets}))}; projections to {pack.horizon}."),
+)).replace("\n", "  \n"))
+if meta.get(f"area_note_{lang}"):
+    st.info(escape_markdown(meta[f"area_note_{lang}"]), icon=":material/map:")
+
+tab_data, tab_upload, tab_method = st.tabs([
+    tr("Số liệu gốc và lịch sử", "Baseline and history"),
+    tr("Số liệu thực tế (tải lên)", "Actual figures (upload)"),
+    tr("Phương pháp", "Method"),
+])
+
+with tab_data:
+    st.subheader(tr(f"Số liệu năm gốc {pack.base_year}", f"Baseline {pack.base_year}"))
+    if estimates:
+        st.warning(tr(f"{estimates}/{len(pack.baseline)} số liệu gốc là **ước tính** của dự án (không có số công bố); "
+                      "chúng được đánh dấu ⚠ và có thể thay bằng số liệu thực tế ở thẻ “Số liệu thực tế”.",
+                      f"{estimates} of {len(pack.baseline)} baseline figures are **estimates** of the project (no "
+                      "published figure exists); they are marked ⚠ and can be replaced with actual figures in the "
+                      "“Actual figures” tab."), icon=":material/warning:")
+    show_observations(pack.baseline.values(), key="baseline_table")
+
+    if pack.series:
+        st.subheader(tr("Chuỗi số liệu lịch sử", "History"))
+        show_observations(sorted(pack.series, key=lambda o: (INDICATORS.index(INDICATOR_BY_ID[o.indicator]), o.year)),
+                          key="series_table")
+    if pack.actuals:
+        st.subheader(tr("Số liệu thực tế sau năm gốc (trong gói)", "Actual figures after the base year (in the pack)"))
+        show_observations(pack.actuals, key="actuals_table", with_date=False)
+
+    if pack.fits:
+        st.subheader(tr("Hiệu chỉnh theo chuỗi số liệu", "Calibration to the series"))
+        st.caption(tr("Kịch bản mẫu “Xu hướng” lấy λ0, g, δ từ phép khớp bình phương tối thiểu (scipy least_squares, "
+                      "có giới hạn) của mô hình thành lập – giải thể với chuỗi số liệu ở trên. RMSE: sai số căn "
+                      "quân phương của tổng số (đơn vị); MAPE: sai số phần trăm tuyệt đối trung bình.",
+                      "The “Trend” preset takes λ0, g and δ from a bounded least-squares fit (scipy least_squares) "
+                      "of the birth–death model to the series above. RMSE: root mean square error of the stock "
+                      "(organisations); MAPE: mean absolute percentage error."))
+        for kind, fit in pack.fits.items():
+            ind = INDICATOR_BY_ID[kind]
+            with st.container(border=True):
+                st.markdown(f"**{escape_markdown(ind.label(lang))}** · "
+                            + tr(f"{fit.points} điểm số liệu", f"{fit.points} data points"))
+                cols = st.columns(5)
+                cols[0].metric(tr("λ0: thành lập năm đầu", "λ0: foundings, first year"), number(fit.new_per_year, 1, lang))
+                cols[1].metric(tr("g: tăng trưởng / năm", "g: growth a year"), percent(fit.growth, 2, lang))
+                cols[2].metric(tr("δ: giải thể / năm", "δ: dissolved a year"), percent(fit.dissolution_rate, 2, lang))
+                cols[3].metric("RMSE", number(fit.rmse, 1, lang))
+                cols[4].metric("MAPE", percent(fit.mape, 2, lang))
+                notes = []
+                if fit.points <= MIN_POINTS:
+                    notes.append(tr(f"Chỉ có {fit.points} điểm số liệu: g được giữ bằng 0.",
+                                    f"Only {fit.points} data points: g is held at 0."))
+                at_bound = [name for name, value, (low, high) in (
+                    ("g", fit.growth, GROWTH_BOUNDS), ("δ", fit.dissolution_rate, DISSOLUTION_BOUNDS))
+                    if fit.points > MIN_POINTS or name != "g"
+                    if min(abs(value - low), abs(value - high)) < 1e-6]
+                if at_bound:
+                    notes.append(tr(f"{', '.join(at_bound)} chạm giới hạn cho phép của phép khớp: ước lượng kém tin "
+                                    "cậy, nên xem lại giả định ở trang Giả định.",
+                                    f"{', '.join(at_bound)} reached the bound of the fit: the estimate is weak; "
+                                    "review the assumption on the Assumptions page."))
+                if notes:
+                    st.caption(" ".join(notes))
+                observed_label, fitted_label = tr("Số liệu", "Observed"), tr("Mô hình", "Fitted")
+                points = pd.DataFrame({
+                    "year": list(fit.years) * 2,
+                    "value": list(fit.observed) + list(fit.fitted),
+                    "series": [observed_label] * fit.points + [fitted_label] * fit.points,
+                    "indicator": list(fit.indicators) * 2,
+                })
+                points["shown"] = [indicator_value(i, v, lang)
+                                   for i, v in zip(points["indicator"], points["value"], strict=True)]
+                charted = [i for i in dict.fromkeys(fit.indicators) if fit.indicators.count(i) >= 2]
+                for indicator in dict.fromkeys(fit.indicators):
+                    if indicator in charted:
+                        continue
+                    rows = [(y, o, f) for y, o, f, i in zip(fit.years, fit.observed, fit.fitted, fit.indicators,
+                                                            strict=True) if i == indicator]
+                    st.caption(escape_markdown(INDICATOR_BY_ID[indicator].label(lang) + ": " + "; ".join(
+                        f"{y}: {observed_label.lower()} {indicator_value(indicator, o, lang)}, "
+                        f"{fitted_label.lower()} {indicator_value(indicator, f, lang)}" for y, o, f in rows)))
+                for col, indicator in zip(st.columns(max(len(charted), 1)), charted, strict=False):
+                    part = points[points["indicator"] == indicator]
+                    colour = alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom"),
+                                       scale=alt.Scale(domain=[observed_label, fitted_label],
+                                                       range=["#d9480f", "#1f5fa8"]))
+                    base = alt.Chart(part).encode(
+                        x=alt.X("year:Q", title=tr("Năm", "Year"), axis=alt.Axis(format="d", tickMinStep=1),
+                                scale=alt.Scale(zero=False)),
+                        y=alt.Y("value:Q", title=INDICATOR_BY_ID[indicator].label(lang), scale=alt.Scale(zero=False),
+                                axis=alt.Axis(labelExpr=vi_axis())),
+                        color=colour,
+                        tooltip=[alt.Tooltip("year:Q", title=tr("Năm", "Year"), format="d"),
+                                 alt.Tooltip("series:N", title=tr("Loại", "Series")),
+                                 alt.Tooltip("shown:N", title=tr("Giá trị", "Value"))])
+                    observed = base.transform_filter(alt.datum.series == observed_label).mark_point(
+                        size=80, filled=True, opacity=1)
+                    fitted = base.transform_filter(alt.datum.series == fitted_label).mark_line(
+                        point=alt.OverlayMarkDef(shape="diamond", size=40), strokeDash=[4, 3])
+                    col.altair_chart((fitted + observed).properties(height=220), width="stretch")
+
+with tab_upload:
+    st.subheader(tr("Tải lên số liệu thực tế", "Upload actual figures"))
+    st.markdown(tr(
+        "Tệp CSV hoặc Excel (.xlsx) với các cột **chỉ tiêu**, **năm**, **giá trị** và tùy chọn **nguồn**, "
+        "**ghi chú** (tên cột tiếng Anh indicator, year, value, source, note cũng được). Tỷ lệ ghi dưới dạng "
+        "phân số (0,45 là 45 %) hoặc có dấu % (45 %). Số liệu tải lên hiện trên biểu đồ quỹ đạo để so với dự báo; "
+        "chúng chỉ giữ trong phiên làm việc này.",
+        "A CSV or Excel (.xlsx) file with the columns **indicator**, **year**, **value** and optionally "
+        "**source**, **note** (the Vietnamese headers chỉ tiêu, năm, giá trị, nguồn, ghi chú work too). Shares "
+        "as fractions (0.45 means 45 %) or with a % sign (45 %). Uploaded figures appear on the trajectory charts "
+        "beside the projections; they are kept for this session only."))
+    col1, col2 = st.columns([3, 2])
+    with col1:
+        st.file_uploader(tr("Chọn tệp số liệu", "Choose a data file"), type=["csv", "xlsx", "txt"], key=UPLOAD_KEY,
+                         on_change=on_upload, max_upload_size=max(1, MAX_BYTES // (1024 * 1024)),
+                         help=tr(f"Tối đa {MAX_BYTES // (1024 * 1024)} MB. Mã hóa UTF-8 (có hoặc không BOM), "
+                                 "UTF-16 hoặc Windows-1258; phân cách bằng dấu phẩy, chấm phẩy hoặc tab.",
+                                 f"At most {MAX_BYTES // (1024 * 1024)} MB. UTF-8 (with or without BOM), UTF-16 or "
+                                 "Windows-1258; separated by commas, semicolons or tabs."))
+    with col2:
+        st.download_button(tr("Tải tệp mẫu (CSV)", "Download the template (CSV)"), data=TEMPLATE,
+                           file_name="mau-so-lieu-thuc-te.csv", mime="text/csv", icon=":material/download:",
+                           key="actuals_template", on_click="ignore")
+        st.caption(tr("Tệp mẫu UTF-8 có BOM, mở được bằng Excel.", "UTF-8 with BOM, opens in Excel."))
+
+    status = st.session_state.get(STATUS)
+    if status and status["pack"] == pack.id:
+        if status["ok"]:
+            st.success(tr(f"Đã đọc {status['rows']} dòng số liệu từ tệp ", f"Read {status['rows']} rows from the file ")
+                       + escape_markdown(status["name"]) + ".", icon=":material/check_circle:")
+            for warning in status["warnings"]:
+                st.warning(escape_markdown(warning.message(lang)), icon=":material/info:")
+        else:
+            show_error(status["error"])
+            st.caption(tr("Số liệu đã tải lên trước đó (nếu có) được giữ nguyên.",
+                          "Figures uploaded before (if any) are kept as they were."))
+            pending = st.session_state.get(PENDING)
+            if pending and pending[0] == pack.id:
+                st.checkbox(tr("Các giá trị tỷ lệ là phần trăm: chia cho 100", "Values are percentages: divide by 100"),
+                            key=FIX_KEY, on_change=on_percent_fix)
+
+    uploaded = state.uploaded_actuals()
+    if uploaded:
+        st.subheader(tr("Số liệu đã tải lên", "Uploaded figures"))
+        show_observations(uploaded, key="uploaded_table", with_date=False,
+                          kind=tr("↑ Tải lên", "↑ Uploaded"))
+        st.button(tr("Xóa số liệu đã tải lên", "Clear the uploaded figures"), key="actuals_clear",
+                  icon=":material/delete:", on_click=on_clear)
+    else:
+        st.caption(tr("Chưa có số liệu nào được tải lên trong phiên này.", "No figures uploaded in this session."))
+
+    with st.expander(tr("Mã chỉ tiêu dùng trong tệp", "Indicator ids for the file")):
+        modelled = [ind for ind in INDICATORS if ind.id in pack.indicators]
+        st.dataframe(pd.DataFrame({
+            tr("Mã (cột chỉ tiêu)", "Id (indicator column)"): [ind.id for ind in modelled],
+            tr("Tên", "Name"): [ind.label(lang) for ind in modelled],
+            tr("Đơn vị", "Unit"): [tr("phân số (0–1) hoặc %", "fraction (0–1) or %") if ind.is_share
+                                   else ind.unit(lang) for ind in modelled],
+        }), hide_index=True, width="stretch")
+        st.caption(tr("Cột chỉ tiêu nhận mã hoặc tên tiếng Việt (có hoặc không dấu). Năm từ "
+                      f"{pack.base_year} đến {pack.horizon}.",
+                      "The indicator column takes the id or the Vietnamese name (with or without diacritics). "
+                      f"Years from {pack.base_year} to {pack.horizon}."))
+
+with tab_method:
+    st.subheader(tr("Phương pháp", "Method"))
+    st.markdown(tr(
+        """
+**1. Số HTX, THT, liên hiệp HTX: mô hình thành lập – giải thể.** Mỗi năm *t*, số đơn vị thành lập mới
+$N_t$ có trung bình $\\lambda_t = \\lambda_0 (1+g)^{t-B-1}$ (B là năm gốc); số giải thể $D_t$ có
+trung bình $\\delta S_{t-1}$; số đang hoạt động $S_t = S_{t-1} + N_t - D_t$.
+Đường trung tâm dùng các giá trị trung bình. Trong mô phỏng, số thành lập lấy ngẫu nhiên theo phân phối
+Poisson, số giải thể theo phân phối nhị thức. Chỉ tiêu “thành lập mới” cộng số thành lập trong kỳ kế hoạch;
+chỉ tiêu tổng số đọc số đang hoạt động.
+
+**2. Chất lượng hoạt động: hai nhóm HTX.** Nhóm G (tốt, khá) và nhóm W (trung bình, yếu, chưa xếp loại).
+Mỗi năm một tỷ lệ u của nhóm W được nâng hạng, một tỷ lệ v của nhóm G bị xuống hạng; trong số HTX giải thể,
+phần f thuộc nhóm W (không quá số HTX của nhóm W); trong số HTX mới, phần e xếp loại tốt, khá ngay.
+Tỷ lệ tốt, khá = G / (G + W). Vì vậy cả hỗ trợ nâng hạng lẫn giải thể HTX yếu kém đều là giả định điều chỉnh được.
+
+**3. Công nghệ cao, chuyển đổi số, liên kết, hộ tham gia: mô hình lan tỏa Bass.** Tỷ lệ tham gia
+$a_t$ tiến dần tới mức trần $K$: $a_t = a_{t-1} + (p + q\\,a_{t-1}/K)(K - a_{t-1})$.
+p là lực đẩy từ chương trình hỗ trợ, q là sức lan tỏa giữa các đơn vị. Với q = 0, tỷ lệ tiến đều tới mức trần;
+với p gần 0, đường cong có dạng chữ S. Số HTX ứng dụng công nghệ cao = tỷ lệ × số HTX của cùng lượt mô phỏng.
+
+**4. HTX xuất khẩu trực tiếp: tăng trưởng kép.** $X_t = X_B (1+g)^{t-B}$, có nhiễu
+Poisson trong mô phỏng.
+
+**Bất định.** Mỗi giả định có giá trị thấp – giữa – cao; khoảng tính theo giá trị hiện tại, nên dịch chuyển khi
+giá trị thay đổi. Mức bất định chung nhân độ rộng mọi khoảng (0: giả định cố định; 1: mặc định; 2: rộng gấp
+đôi). Mỗi lượt mô phỏng lấy giá trị giả định theo phân phối tam giác. Mặc định 5.000 lượt với hạt giống cố
+định, nên kết quả lặp lại được; mọi kịch bản dùng chung một dãy số ngẫu nhiên, nên khác biệt giữa hai kịch
+bản đến từ giả định chứ không từ may rủi.
+
+**Xác suất đạt và cách đọc (thang IPCC).** Xác suất đạt là tỷ lệ lượt mô phỏng thỏa chỉ tiêu.
+≥ 90 %: rất có khả năng; ≥ 66 %: có khả năng; 33–66 %: khả năng ngang nhau; < 33 %: ít khả năng;
+< 10 %: rất ít khả năng. Với chỉ tiêu “thành lập mới” (và số HTX xuất khẩu), xác suất được tính chính xác
+theo phân phối Poisson cho từng lượt giả định rồi lấy trung bình, nên không có sai số do rút thăm số thành lập.
+
+**Tiến độ (cách đọc của các cơ quan thống kê Liên Hợp Quốc, ESCAP).** R = mức thay đổi theo đường trung tâm
+÷ mức thay đổi cần thiết, từ năm gốc đến năm chỉ tiêu. R ≥ 0,95: đúng tiến độ; 0,60–0,95: cần tăng tốc;
+0–0,60: tiến triển hạn chế; R < 0: đi ngược mục tiêu.
+""",
+        """
+**1. Cooperatives (HTX), cooperative groups (THT), unions: a birth–death count.** In year *t*, new foundings
+$N_t$ have mean $\\lambda_t = \\lambda_0 (1+g)^{t-B-1}$ (B is the base year); dissolutions $D_t$
+have mean $\\delta S_{t-1}$; the stock $S_t = S_{t-1} + N_t - D_t$.
+The central path uses the means. In the simulation, foundings are drawn from a Poisson distribution and
+dissolutions from a binomial one. “Newly founded” targets add up the foundings in the plan window; stock
+targets read the stock.
+
+**2. Quality of operation: two classes of HTX.** G (good/fair) and W (average, weak, unrated). Each year a
+share u of W is upgraded and a share v of G downgraded; of the dissolved HTX a share f comes from W (at most
+all of W); of the new HTX a share e starts as good/fair. Good/fair share = G / (G + W). Upgrading support and
+dissolving weak HTX are thus both assumptions you can move.
+
+**3. High technology, digital transformation, linkage, households: Bass diffusion.** The adopting share
+$a_t$ moves toward a ceiling $K$: $a_t = a_{t-1} + (p + q\\,a_{t-1}/K)(K - a_{t-1})$.
+p is the push from support programmes, q the peer effect. With q = 0 the share approaches the ceiling
+steadily; with p near 0 it follows an S-curve. HTX with high technology = share × the HTX stock of the same draw.
+
+**4. Directly exporting HTX: compound growth.** $X_t = X_B (1+g)^{t-B}$, with Poisson
+noise in the simulation.
+
+**Uncertainty.** Each assumption has a low, mode and high value; the range is relative to the current value,
+so it moves when the value changes. The overall uncertainty multiplies every range (0: assumptions fixed;
+1: default; 2: twice as wide). Each draw takes the assumptions from triangular distributions. By default
+5,000 draws with a fixed seed, so results reproduce; every scenario uses the same random numbers, so a
+difference between two scenarios comes from the assumptions, not from chance.
+
+**Probability and its reading (IPCC scale).** The probability is the share of draws that meet the target.
+≥ 90 %: very likely; ≥ 66 %: likely; 33–66 %: about as likely as not; < 33 %: unlikely; < 10 %: very unlikely.
+For “newly founded” targets (and directly exporting HTX) the probability is computed exactly from the
+Poisson distribution for each draw of the assumptions and averaged, so the drawing of foundings adds no noise.
+
+**Pace (the reading of the UN statistics offices, ESCAP).** R = the change on the central path ÷ the change
+required, from the base year to the target year. R ≥ 0.95: on track; 0.60–0.95: acceleration needed;
+0–0.60: limited progress; R < 0: moving away.
+"""))
+
+    st.subheader(tr("Những điểm kế hoạch chưa nói rõ và cách công cụ xử lý", "Open questions and the tool's defaults"))
+    st.markdown(tr(
+        """
+- **Kỳ tính “thành lập mới”:** kế hoạch ban hành 13/09/2023 và nói “đến năm 2030”. Mặc định tính số thành lập
+  từ 01/01/2023 đến 31/12/2030; đổi năm bắt đầu ở trang Giả định.
+- **Chỉ tiêu 100 %:** tỷ lệ tăng theo đường cong chữ S tiến gần nhưng không chạm 100 %. Mặc định coi là đạt khi
+  tỷ lệ từ 99,5 % trở lên (làm tròn thành 100 %).
+- **“Hiệu quả” và “tốt, khá”:** HTX được xếp loại theo Thông tư 01/2020/TT-BKHĐT (tốt 80–100 điểm, khá 65 đến
+  dưới 80, trung bình 50 đến dưới 65, yếu dưới 50). Mặc định cả chỉ tiêu 2030 (tốt, khá) và 2045 (hoạt động
+  hiệu quả) đều dùng tỷ lệ HTX tốt, khá.
+- **Liên kết năm 2045:** năm 2030 kế hoạch nói về HTX, năm 2045 về mọi tổ chức kinh tế tập thể. Mặc định cả
+  hai dùng tỷ lệ HTX liên kết chuỗi giá trị.
+- **Số liệu ước tính:** nơi không có số công bố, dự án dùng số ước tính, được đánh dấu “⚠ Ước tính” ở thẻ số
+  liệu; có thể thay bằng số liệu thực tế tải lên.
+""",
+        """
+- **The window for “newly founded”:** the plan was issued on 13/09/2023 and says “by 2030”. By default
+  foundings from 1 January 2023 to 31 December 2030 count; change the first year on the Assumptions page.
+- **100 % targets:** a share growing along an S-curve approaches 100 % but never reaches it. By default such a
+  target counts as met at 99.5 % or more (it rounds to 100 %).
+- **“Effective” and “good/fair”:** HTX are rated under Circular 01/2020/TT-BKHĐT (good 80–100 points, fair 65
+  to under 80, average 50 to under 65, weak under 50). By default both the 2030 target (good/fair) and the
+  2045 one (operating effectively) use the good/fair share.
+- **Linkage in 2045:** for 2030 the plan speaks of HTX, for 2045 of all collective organisations. By default
+  both use the share of HTX linked in value chains.
+- **Estimates:** where no published figure exists the project uses an estimate, marked “⚠ Estimate” in the
+  data tab; it can be replaced by uploaded actual figures.
+"""))
+
+    st.subheader(tr("Thay đổi hành chính từ năm 2023", "Administrative changes since 2023"))
+    st.markdown(tr(
+        """
+- **20/02/2025:** các sở của tỉnh được hợp nhất: Sở Kế hoạch và Đầu tư vào Sở Tài chính; Sở Nông nghiệp và
+  Phát triển nông thôn với Sở Tài nguyên và Môi trường thành Sở Nông nghiệp và Môi trường; Sở Thông tin và
+  Truyền thông vào Sở Khoa học và Công nghệ.
+- **01/07/2025:** tỉnh Hải Dương hợp nhất vào thành phố Hải Phòng (chính quyền địa phương hai cấp, không còn
+  cấp huyện). Kế hoạch nay mô tả địa bàn tỉnh Hải Dương cũ trong thành phố Hải Phòng.
+- Chưa rõ Hải Phòng giữ nguyên hay thay thế Kế hoạch 3413/KH-UBND; công cụ trình bày nó như kế hoạch của
+  **tỉnh Hải Dương cũ**.
+""",
+        """
+- **20/02/2025:** provincial departments were merged: the Department of Planning and Investment into the
+  Department of Finance; Agriculture and Rural Development with Natural Resources and Environment into the
+  Department of Agriculture and Environment; Information and Communications into Science and Technology.
+- **01/07/2025:** Hải Dương province was merged into Hải Phòng city (two-tier local government, no more
+  districts). The plan now describes the former Hải Dương area within Hải Phòng.
+- Whether Hải Phòng kept or replaced Plan 3413/KH-UBND is not known; the tool presents it as the plan of the
+  **former Hải Dương province**.
+"""))

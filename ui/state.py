@@ -150,5 +150,51 @@ def store() -> ScenarioStore:
     return ScenarioStore(default_store_path())
 
 
+def escape_markdown(text: str) -> str:
+    """Text with every Markdown/HTML-significant character escaped, for alerts and help tooltips.
+
+    Alerts (``st.error`` …) and help texts are Markdown: a file name, a JSON key or a note typed by
+    someone must appear exactly as written, never as formatting or HTML.
+    """
+    out = []
+    for ch in str(text):
+        if ch in "\\`*_{}[]<>#+-.!|~$:&":
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("  \n")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def show_error(exc: PlannerError) -> None:
-    st.error(exc.message(lang()), icon=":material/error:")
+    """A rejected input's message, escaped (it may quote a file name or a key a user typed)."""
+    st.error(escape_markdown(exc.message(lang())), icon=":material/error:")
+
+
+# --- Actual figures (the pack's own, plus what the user uploaded this session) --------------------
+ACTUALS = "uploaded_actuals"
+
+
+def uploaded_actuals() -> tuple:
+    """Observations the user uploaded for the current pack (kept per pack for the session)."""
+    return st.session_state.get(ACTUALS, {}).get(scenario()["pack"], ())
+
+
+def set_uploaded_actuals(observations: tuple) -> None:
+    """Replace the uploaded actuals of the current pack (called only with validated data)."""
+    st.session_state.setdefault(ACTUALS, {})[scenario()["pack"]] = tuple(observations)
+
+
+def observations_frame() -> pd.DataFrame:
+    """History, the pack's actuals and uploaded actuals, tidy: indicator, year, value, kind, source, note."""
+    p = pack()
+    rows = [{"indicator": o.indicator, "year": o.year, "value": o.value, "kind": kind, "source": o.source,
+             "note": o.note, "estimate": o.estimate}
+            for kind, obs in (("history", p.series), ("actual", p.actuals), ("uploaded", uploaded_actuals()))
+            for o in obs]
+    # The base year's value is history too, so every chart starts from a visible point.
+    rows += [{"indicator": o.indicator, "year": o.year, "value": o.value, "kind": "history", "source": o.source,
+              "note": o.note, "estimate": o.estimate} for o in p.baseline.values()
+             if not any(r["indicator"] == o.indicator and r["year"] == o.year for r in rows)]
+    return pd.DataFrame(rows, columns=["indicator", "year", "value", "kind", "source", "note", "estimate"])

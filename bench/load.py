@@ -1,0 +1,130 @@
+"""Load test: many browser sessions moving levers on one local server at once.
+
+Holds N concurrent sessions (default 20) in one headless Chromium against one `streamlit run app.py`;
+each session moves a lever back and forth for the given time.  Reports errors seen on the pages,
+the server's memory over time, and the response time from a key press to the redrawn scorecard
+(median and p95).
+
+    python bench/load.py [--sessions 20] [--seconds 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.ui import MEASURE  # noqa: E402
+from tests.browser import CHROMIUM_ARGS, chromium_path, streamlit_server  # noqa: E402
+
+SLIDER = '[data-testid="stSlider"] [role="slider"]'
+WATCH = '[data-testid="stTable"] td, [data-testid="stMetricValue"]'
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children (the server), in MB."""
+    total = 0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            status = (proc / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if proc.name == str(pid) or fields.get("PPid", "").strip() == str(pid):
+            total += int(fields.get("VmRSS", "0 kB").split()[0])
+    return total / 1024
+
+
+async def session(browser, url: str, seconds: float, times: list[float], errors: list[str], ready) -> None:
+    context = await browser.new_context(viewport={"width": 1400, "height": 900})
+    page = await context.new_page()
+    await page.goto(f"{url}/gia-dinh", timeout=120_000)
+    await page.wait_for_selector(SLIDER, timeout=120_000)
+    await ready()
+    end = time.time() + seconds
+    i = 0
+    while time.time() < end:
+        key = "ArrowRight" if i % 2 == 0 else "ArrowLeft"
+        try:
+            times.append(await page.evaluate(MEASURE, [SLIDER, WATCH, key]))
+        except Exception as exc:  # a timeout or a lost connection is a finding, not a crash
+            errors.append(f"{type(exc).__name__}: {str(exc)[:120]}")
+        if await page.locator('[data-testid="stException"]').count():
+            errors.append("exception shown on the page")
+        i += 1
+        await asyncio.sleep(0.2)
+    await context.close()
+
+
+async def run(sessions: int, seconds: float) -> int:
+    from playwright.async_api import async_playwright
+
+    db = Path(tempfile.mkdtemp()) / "load.sqlite"
+    with streamlit_server("app.py", env={"PLANNER_DB": str(db)}) as url:
+        import subprocess
+
+        pid = int(subprocess.run(["pgrep", "-f", f"server.port {url.rsplit(':', 1)[1]}"], capture_output=True,
+                                 text=True).stdout.split()[0])
+        times: list[float] = []
+        errors: list[str] = []
+        memory: list[tuple[float, float]] = []
+        started = asyncio.Event()
+        count = 0
+
+        async def ready() -> None:
+            nonlocal count
+            count += 1
+            if count == sessions:
+                started.set()
+            await started.wait()
+
+        async def sample_memory() -> None:
+            await started.wait()
+            t0 = time.time()
+            while time.time() - t0 < seconds:
+                memory.append((time.time() - t0, rss_mb(pid)))
+                await asyncio.sleep(5)
+
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+            await asyncio.gather(sample_memory(),
+                                 *(session(browser, url, seconds, times, errors, ready) for _ in range(sessions)))
+            await browser.close()
+    if not times:
+        print("no measurement", file=sys.stderr)
+        return 1
+    times.sort()
+    p95 = times[int(0.95 * (len(times) - 1))]
+    print(f"{sessions} sessions × {seconds:.0f} s: {len(times)} lever moves, {len(errors)} errors")
+    print(f"response  median {statistics.median(times):.0f} ms  p95 {p95:.0f} ms  max {times[-1]:.0f} ms")
+    if memory:
+        print("server memory (MB) over time: " + ", ".join(f"{t:.0f}s {m:.0f}" for t, m in memory))
+        first, last = memory[0][1], memory[-1][1]
+        print(f"memory first {first:.0f} MB, last {last:.0f} MB, growth {last - first:+.0f} MB")
+    for error in errors[:10]:
+        print("  error:", error)
+    return 0 if not errors else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=60)
+    args = parser.parse_args()
+    if chromium_path() is None:
+        print("Chromium not found (/usr/bin/chromium)", file=sys.stderr)
+        return 2
+    return asyncio.run(run(args.sessions, args.seconds))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

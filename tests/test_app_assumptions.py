@@ -1,0 +1,267 @@
+"""The Assumptions page (AppTest): sliders, presets, reset, language, saved scenarios, JSON files.
+
+Every test runs the real app (app.py, navigation, sidebar) against a scenario store in a temporary
+file (PLANNER_DB), so the real database is never touched.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from planner.packs import load_pack
+from ui.saved import read_scenario_upload, safe_file_name
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = "pages/assumptions.py"
+HTX_NEW = "lever_htx_new_per_year"
+
+
+def start(monkeypatch, tmp_path, lang: str | None = None, db: Path | None = None) -> AppTest:
+    monkeypatch.setenv("PLANNER_DB", str(db or tmp_path / "scenarios.sqlite"))
+    st.cache_resource.clear()  # state.store() is cached per process: open the temporary store
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page(PAGE).run()
+    if lang:  # through the sidebar's switch, as a user does
+        at.button_group(key="language_choice").set_value(lang).run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture
+def at(monkeypatch, tmp_path) -> AppTest:
+    return start(monkeypatch, tmp_path)
+
+
+def headline(at: AppTest) -> str:
+    return at.main.metric[0].value
+
+
+def scorecard(at: AppTest):
+    """The scorecard table (st.dataframe of a Styler; AppTest may list it as a table)."""
+    for frame in (*at.main.dataframe, *at.main.table):
+        if "Xác suất đạt" in frame.value.columns:
+            return frame.value
+    raise AssertionError("no scorecard on the page")
+
+
+def levers(at: AppTest) -> dict:
+    return dict(at.session_state["scenario"]["levers"])
+
+
+def unescape(text: str) -> str:
+    return text.replace("\\", "")
+
+
+def save(at: AppTest, name: str, author: str = "", note: str = "", new: bool = False) -> None:
+    """Fill in and submit the save form; ``new`` saves a new scenario rather than a version of the open one."""
+    if new:
+        at.checkbox(key="save_as_version").uncheck()
+    at.text_input(key="save_name").set_value(name)
+    at.text_input(key="save_author").set_value(author)
+    at.text_area(key="save_note").set_value(note)
+    at.form_submit_button[0].click().run()
+    assert not at.exception, at.exception
+
+
+def saved_names(at: AppTest) -> list[str]:
+    for frame in at.main.dataframe:
+        if "Tên" in frame.value.columns or "Name" in frame.value.columns:
+            column = "Tên" if "Tên" in frame.value.columns else "Name"
+            return list(frame.value[column])
+    return []
+
+
+# --- Levers, presets, reset, language --------------------------------------------------------------
+
+def test_moving_a_slider_changes_the_headline_and_scorecard(at):
+    before = headline(at)
+    row = list(scorecard(at)["Chỉ tiêu"]).index("Thành lập mới 180 hợp tác xã")
+    prob_before = scorecard(at)["Xác suất đạt"][row]
+
+    at.select_slider(key=HTX_NEW).set_value(40.0).run()
+
+    assert not at.exception
+    assert levers(at) == {"htx_new_per_year": 40.0}
+    assert headline(at) != before
+    assert at.main.metric[0].delta.startswith("+")  # compared with the preset
+    assert scorecard(at)["Xác suất đạt"][row] != prob_before
+    assert at.sidebar.metric[0].value == headline(at)  # the sidebar reads the same scenario
+
+
+def test_slider_numbers_follow_the_language(at):
+    slider = at.select_slider(key="lever_htx_dissolution_rate")
+    assert slider.value == pytest.approx(2.8)
+    assert "2,80 %" in slider.options  # Vietnamese decimal comma
+    at.button_group(key="language_choice").set_value("en").run()
+    assert "2.80 %" in at.select_slider(key="lever_htx_dissolution_rate").options
+
+
+def test_preset_button_sets_every_lever_and_stays_chosen(at):
+    optimistic = load_pack("hai-duong-2023").preset("optimistic")
+    at.button(key="preset_optimistic").click().run()
+    assert at.session_state["scenario"]["preset"] == "optimistic"
+    assert at.select_slider(key=HTX_NEW).value == pytest.approx(optimistic["htx_new_per_year"])
+    assert at.select_slider(key="lever_digital_ceiling").value == pytest.approx(100 * optimistic["digital_ceiling"])
+    at.run()  # the sidebar's preset box must not pull the scenario back to the old preset
+    assert at.session_state["scenario"]["preset"] == "optimistic"
+    assert at.sidebar.selectbox(key="preset_choice").value == "optimistic"
+    assert levers(at) == {}
+
+
+def test_reset_restores_the_preset(at):
+    at.select_slider(key=HTX_NEW).set_value(60.0).run()
+    at.select_slider(key="lever_quality_upgrade_rate").set_value(20.0).run()
+    assert len(levers(at)) == 2
+    at.button(key="preset_reset").click().run()
+    assert levers(at) == {}
+    assert at.select_slider(key=HTX_NEW).value == pytest.approx(15.0)
+    assert at.select_slider(key="lever_quality_upgrade_rate").value == pytest.approx(6.0)
+
+
+def test_english_changes_the_labels(at):
+    assert at.main.title[0].value == "Giả định"
+    at.button_group(key="language_choice").set_value("en").run()
+    assert not at.exception
+    assert at.main.title[0].value == "Assumptions"
+    assert "Founding and dissolution" in [e.label for e in at.main.expander]
+    assert at.select_slider(key=HTX_NEW).label == "Cooperatives founded per year"
+    assert at.main.metric[0].label == "Targets likely met"
+
+
+def test_settings_write_uncertainty_and_window_start(at):
+    at.select_slider(key="setting_uncertainty").set_value(0.0).run()
+    assert at.session_state["scenario"]["uncertainty"] == 0.0
+    at.selectbox(key="setting_window_start").select(2024).run()
+    assert at.session_state["scenario"]["window_start"] == 2024
+    at.selectbox(key="setting_window_start").select(2023).run()  # the pack's own: stored as the default
+    assert at.session_state["scenario"]["window_start"] is None
+
+
+# --- Saved scenarios -------------------------------------------------------------------------------
+
+def test_save_change_load_restores_the_levers(at):
+    at.select_slider(key=HTX_NEW).set_value(40.0).run()
+    at.select_slider(key="lever_linkage_q").set_value(45.0).run()
+    save(at, "Kịch bản Hải Dương A", "Phòng KTTT", "thử")
+    assert any("phiên bản 1" in s.value for s in at.success)
+
+    at.button(key="preset_reset").click().run()
+    at.select_slider(key=HTX_NEW).set_value(10.0).run()
+    assert levers(at) == {"htx_new_per_year": 10.0}
+
+    at.button(key="saved_load").click().run()
+    assert not at.exception
+    assert levers(at) == {"htx_new_per_year": 40.0, "linkage_q": 0.45}
+    assert at.select_slider(key=HTX_NEW).value == pytest.approx(40.0)
+    assert at.select_slider(key="lever_linkage_q").value == pytest.approx(45.0)
+
+
+def test_search_finds_the_saved_scenario(at):
+    save(at, "Kịch bản Hải Dương A", "Phòng KTTT")
+    save(at, "Khác hẳn", "Sở Tài chính", new=True)
+    assert sorted(saved_names(at)) == ["Khác hẳn", "Kịch bản Hải Dương A"]
+    at.text_input(key="saved_query").input("hai duong").run()  # without diacritics
+    assert saved_names(at) == ["Kịch bản Hải Dương A"]
+    at.text_input(key="saved_query").input("tai chinh").run()  # the author is searched too
+    assert saved_names(at) == ["Khác hẳn"]
+    at.text_input(key="saved_query").input("không có gì").run()
+    assert saved_names(at) == []
+
+
+def test_a_name_with_html_and_markdown_is_shown_literally(at):
+    name = "<img src=x onerror=alert(1)> **bold**"
+    save(at, name, "**tác giả**", "<b>ghi chú</b>")
+    assert saved_names(at) == [name]
+    assert at.selectbox(key="saved_pick").value  # chosen, its label is the name as plain text
+    assert name in at.selectbox(key="saved_pick").options[0]
+    assert "<b>ghi chú</b>" in [t.value for t in at.main.text]
+    markdown = [m.value for m in (*at.main.markdown, *at.main.caption, *at.success, *at.info, *at.warning,
+                                  *at.error)]
+    assert not any("<img" in m or "**bold**" in m or "<b>" in m for m in markdown)
+
+
+def test_versions_load_an_older_version_delete_and_restore(at):
+    at.select_slider(key=HTX_NEW).set_value(40.0).run()
+    save(at, "Có phiên bản")
+    at.select_slider(key=HTX_NEW).set_value(30.0).run()
+    save(at, "Có phiên bản")  # the open scenario is saved as its version 2
+    assert any("phiên bản 2" in s.value for s in at.success)
+    assert saved_names(at) == ["Có phiên bản"]
+
+    at.selectbox(key="saved_version_pick").select(1).run()
+    at.button(key="saved_load_version").click().run()
+    assert levers(at) == {"htx_new_per_year": 40.0}
+
+    at.button(key="saved_delete").click().run()
+    assert saved_names(at) == []
+    at.toggle(key="saved_show_deleted").set_value(True).run()
+    assert saved_names(at) == ["Có phiên bản"]
+    at.button(key="saved_restore").click().run()
+    at.toggle(key="saved_show_deleted").set_value(False).run()
+    assert saved_names(at) == ["Có phiên bản"]
+
+
+def test_a_damaged_database_is_moved_aside_with_a_warning(monkeypatch, tmp_path):
+    db = tmp_path / "scenarios.sqlite"
+    db.write_bytes(b"this is not a database" * 100)
+    at = start(monkeypatch, tmp_path, db=db)
+    warning = " ".join(unescape(w.value) for w in at.warning)
+    assert "bị hỏng" in warning and ".corrupt-" in warning
+    assert list(tmp_path.glob("scenarios.sqlite.corrupt-*"))  # kept, not deleted
+
+
+# --- JSON files ------------------------------------------------------------------------------------
+
+def test_malformed_json_shows_an_error_and_keeps_the_scenario(at):
+    at.select_slider(key=HTX_NEW).set_value(40.0).run()
+    at.file_uploader(key="scenario_upload").upload("hỏng.json", b'{"pack": "hai-duong-2023", "levers": {', "application/json")
+    at.run()
+    assert not at.exception
+    assert at.error and "JSON" in unescape(at.error[0].value) and "hỏng.json" in unescape(at.error[0].value)
+    assert levers(at) == {"htx_new_per_year": 40.0}
+
+    at.file_uploader(key="scenario_upload").upload("<img src=x>**x**.json", b"[1, 2", "application/json")
+    at.run()
+    shown = at.error[0].value
+    assert "<img src=x>**x**.json" in unescape(shown)  # the file is named as it is called ...
+    assert not re.search(r"(?<!\\)[<*]", shown)  # ... and every < and * is escaped: no HTML, no Markdown
+    assert levers(at) == {"htx_new_per_year": 40.0}
+
+    bad_value = json.dumps({"pack": "hai-duong-2023", "levers": {"htx_new_per_year": 9999}}).encode()
+    at.file_uploader(key="scenario_upload").upload("out-of-range.json", bad_value, "application/json")
+    at.run()
+    assert "htx_new_per_year" in unescape(at.error[0].value)
+    assert levers(at) == {"htx_new_per_year": 40.0}
+
+
+def test_a_scenario_of_another_pack_is_opened_with_its_pack(at):
+    data = json.dumps({"pack": "vietnam-nq20", "preset": "optimistic", "levers": {"htx_new_per_year": 3000}})
+    at.file_uploader(key="scenario_upload").upload("nq20.json", data.encode(), "application/json")
+    at.run()
+    assert not at.exception
+    assert at.session_state["scenario"]["pack"] == "vietnam-nq20"
+    assert at.info and "gói kế hoạch khác" in unescape(at.info[0].value)
+    at.run()  # the sidebar's pack box follows, so the next run keeps the pack and the lever
+    assert at.session_state["scenario"]["pack"] == "vietnam-nq20"
+    assert at.session_state["scenario"]["preset"] == "optimistic"
+    assert at.select_slider(key=HTX_NEW).value == pytest.approx(3000.0)
+
+
+def test_export_names_and_reads_back():
+    assert safe_file_name("Hải Dương: lạc quan <b>*x*</b>") == "hai-duong-lac-quan-b-x-b"
+    assert safe_file_name("") == "kich-ban"
+    assert safe_file_name("../../etc/passwd") == "etc-passwd"
+    data = read_scenario_upload(b'\xef\xbb\xbf{"pack": "hai-duong-2023", "levers": {"htx_new_per_year": 20}}', "x.json")
+    assert data["levers"] == {"htx_new_per_year": 20.0}
+
+
+def test_download_button_offers_the_current_scenario(at):
+    buttons = [b for b in at.get("download_button") if b.proto.label.startswith("Tải kịch bản")]
+    assert buttons

@@ -1,0 +1,150 @@
+"""The Data and method page (AppTest): baseline with estimate flags, uploads of actual figures,
+the calibration of the national pack, the method and the administrative changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from planner.packs import load_pack
+from planner.registry import INDICATOR_BY_ID
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = "pages/data.py"
+GOOD = "chỉ tiêu,năm,giá trị,nguồn,ghi chú\nhtx,2024,530,Sở Tài chính,12/2024\ntht,2024,790,,\n".encode()
+BAD = b"indicator,year,value\nhtx,2024,many\n"
+PERCENT = b"indicator,year,value\ngood_fair_share,2024,58\n"
+
+
+def start(monkeypatch, tmp_path, lang: str | None = None, pack: str | None = None) -> AppTest:
+    monkeypatch.setenv("PLANNER_DB", str(tmp_path / "scenarios.sqlite"))
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if pack:
+        at.query_params["pack"] = pack
+    at.run()
+    at.switch_page(PAGE).run()
+    if lang:  # through the sidebar's switch, as a user does
+        at.button_group(key="language_choice").set_value(lang).run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture
+def at(monkeypatch, tmp_path) -> AppTest:
+    return start(monkeypatch, tmp_path)
+
+
+def tables(at: AppTest):
+    return [e.value for e in (*at.main.dataframe, *at.main.table)]
+
+
+def unescape(text: str) -> str:
+    return text.replace("\\", "")
+
+
+def uploaded(at: AppTest, pack: str = "hai-duong-2023") -> tuple:
+    return at.session_state["uploaded_actuals"].get(pack, ()) if "uploaded_actuals" in at.session_state else ()
+
+
+def upload(at: AppTest, name: str, data: bytes) -> None:
+    at.file_uploader(key="actuals_upload").upload(name, data, "text/csv")
+    at.run()
+    assert not at.exception, at.exception
+
+
+# --- Baseline, history, method ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("pack_id", ["hai-duong-2023", "vietnam-nq20"])
+def test_every_baseline_row_is_shown_with_its_estimate_flag(monkeypatch, tmp_path, pack_id):
+    at = start(monkeypatch, tmp_path, pack=pack_id)
+    pack = load_pack(pack_id)
+    assert at.session_state["scenario"]["pack"] == pack_id
+    baseline = tables(at)[0]
+    assert len(baseline) == len(pack.baseline)
+    assert list(baseline["Chỉ tiêu"]) == [INDICATOR_BY_ID[i].vi for i in pack.baseline]
+    flags = ["Ước tính" in cell for cell in baseline["Loại số liệu"]]
+    assert flags == [o.estimate for o in pack.baseline.values()]
+    assert all(("Công bố" in cell) != est for cell, est in zip(baseline["Loại số liệu"], flags, strict=True))
+    assert all(baseline["Nguồn"])  # every figure names its source
+    assert any("ước tính" in w.value for w in at.warning)
+
+
+def test_english_labels_estimates(monkeypatch, tmp_path):
+    at = start(monkeypatch, tmp_path, lang="en")
+    baseline = tables(at)[0]
+    assert set(baseline["Kind of figure"]) == {"⚠ Estimate", "✔ Published"}
+    assert at.main.title[0].value == "Data and method"
+
+
+def test_metadata_method_and_administrative_changes(at):
+    text = " ".join(unescape(m.value) for m in at.main.markdown)
+    assert "3413/KH-UBND" in text and "13/09/2023" in text and "2022" in text
+    for words in ("Poisson", "nhị thức", "Bass", "tam giác", "5.000", "IPCC", "0,95", "99,5 %",
+                  "01/01/2023", "tốt, khá", "tỷ lệ HTX liên kết", "20/02/2025", "01/07/2025", "Hải Phòng",
+                  "tỉnh Hải Dương cũ"):
+        assert words in text, words
+    assert at.info and "Hải Phòng" in unescape(at.info[0].value)  # the pack's area note
+
+
+def test_national_pack_shows_its_calibration(monkeypatch, tmp_path):
+    at = start(monkeypatch, tmp_path, pack="vietnam-nq20")
+    labels = [m.label for m in at.main.metric]
+    assert labels.count("RMSE") == len(load_pack("vietnam-nq20").fits) >= 1
+    assert any(label.startswith("λ0") for label in labels)
+    assert at.get("vega_lite_chart")  # observed vs fitted
+    fit = load_pack("vietnam-nq20").fits["htx"]
+    values = [m.value for m in at.main.metric]
+    assert f"{fit.new_per_year:,.1f}".replace(",", "_").replace(".", ",").replace("_", ".") in values
+
+
+def test_hai_duong_has_no_fit_section(at):
+    assert "RMSE" not in [m.label for m in at.main.metric]
+
+
+# --- Uploads -----------------------------------------------------------------------------------------
+
+def test_good_upload_then_bad_upload_keeps_the_previous_figures(at):
+    upload(at, "thuc-te.csv", GOOD)
+    assert [(o.indicator, o.year, o.value) for o in uploaded(at)] == [("htx", 2024, 530.0), ("tht", 2024, 790.0)]
+    assert at.success and "2 dòng" in at.success[0].value
+    assert any(len(t) == 2 and "Số hợp tác xã" in list(t.iloc[:, 0]) for t in tables(at))  # rows shown
+
+    upload(at, "hong.csv", BAD)
+    assert at.error and "many" in unescape(at.error[0].value)
+    assert [(o.indicator, o.value) for o in uploaded(at)] == [("htx", 530.0), ("tht", 790.0)]
+    assert not at.success
+
+
+def test_percentages_can_be_divided_by_100(at):
+    upload(at, "phan-tram.csv", PERCENT)
+    assert at.error and uploaded(at) == ()
+    box = at.checkbox(key="actuals_percent_fix")
+    box.check().run()
+    assert not at.exception
+    assert [(o.indicator, o.value) for o in uploaded(at)] == [("good_fair_share", pytest.approx(0.58))]
+    assert at.success and not at.error
+    assert at.warning  # the fix is reported
+
+
+def test_a_bad_file_offers_no_percent_fix(at):
+    upload(at, "hong.csv", BAD)
+    with pytest.raises(KeyError):
+        at.checkbox(key="actuals_percent_fix")
+
+
+def test_clear_removes_the_uploaded_figures(at):
+    upload(at, "thuc-te.csv", GOOD)
+    assert uploaded(at)
+    at.button(key="actuals_clear").click().run()
+    assert uploaded(at) == ()
+    with pytest.raises(KeyError):
+        at.button(key="actuals_clear")
+
+
+def test_the_template_is_offered(at):
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Tải tệp mẫu (CSV)" in labels
