@@ -70,10 +70,12 @@ PRESET_NAMES = {"trend": ("Xu hướng", "Trend"), "plan-pace": ("Nhịp kế ho
 with st.sidebar:
     st.segmented_control("Ngôn ngữ / Language", ["vi", "en"], format_func={"vi": "Tiếng Việt", "en": "English"}.get,
                          key="language_choice", on_change=_on_language)
-    st.selectbox(tr("Gói kế hoạch", "Plan pack"), list(pack_ids()), key="pack_choice", on_change=_on_pack,
-                 format_func=lambda i: load_pack(i).name(state.lang()))
-    st.selectbox(tr("Kịch bản mẫu", "Preset"), list(state.pack().presets), key="preset_choice",
-                 on_change=_on_preset, format_func=lambda p: tr(*PRESET_NAMES.get(p, (p, p))),
+    pack_names = {i: load_pack(i).name(state.lang()) for i in pack_ids()}
+    st.selectbox(tr("Gói kế hoạch", "Plan pack"), list(pack_names), key="pack_choice", on_change=_on_pack,
+                 format_func=pack_names.get)
+    preset_names = {p: tr(*PRESET_NAMES.get(p, (p, p))) for p in state.pack().presets}
+    st.selectbox(tr("Kịch bản mẫu", "Preset"), list(preset_names), key="preset_choice",
+                 on_change=_on_preset, format_func=preset_names.get,
                  help=tr("Đổi kịch bản mẫu đặt lại mọi giả định về giá trị của mẫu đó.",
                          "Changing the preset resets every assumption to that preset's values."))
     try:

@@ -1,0 +1,391 @@
+"""Charts (ui/charts.py) and the Trajectories, Compare and Sensitivity pages (AppTest).
+
+The chart tests read the Vega-Lite spec (``chart.to_dict()``, validated against the schema by
+Altair) and, once, the SVG that Vega draws from it, so a wrong locale shows as "140,000".
+The page tests run the real app (app.py, navigation, sidebar) against a scenario store in a
+temporary file (PLANNER_DB).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from planner import charts
+from planner.assess import assess, goal_seek, tornado
+from planner.fmt import lever_value
+from planner.model import Settings, levers_affecting, project
+from planner.store import ScenarioStore
+
+ROOT = Path(__file__).resolve().parent.parent
+SETTINGS = Settings(draws=400)
+
+
+# --- Helpers --------------------------------------------------------------------------------------
+
+def tidy(pack, values=None, settings=SETTINGS) -> pd.DataFrame:
+    """Tidy trajectories as the app builds them (year, indicator, deterministic, mean, p10, p50, p90)."""
+    proj = project(pack, values or pack.preset("trend"), settings)
+    frames = []
+    for indicator, draws in proj.draws.items():
+        p10, p50, p90 = np.percentile(draws, [10, 50, 90], axis=0)
+        frames.append(pd.DataFrame({"year": proj.years, "indicator": indicator,
+                                    "deterministic": proj.deterministic[indicator], "mean": draws.mean(axis=0),
+                                    "p10": p10, "p50": p50, "p90": p90}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def observations(pack, uploaded: tuple = ()) -> pd.DataFrame:
+    rows = [{"indicator": o.indicator, "year": o.year, "value": o.value, "kind": kind, "source": o.source,
+             "note": o.note, "estimate": o.estimate}
+            for kind, obs in (("history", pack.series), ("actual", pack.actuals), ("uploaded", uploaded))
+            for o in obs]
+    rows += [{"indicator": o.indicator, "year": o.year, "value": o.value, "kind": "history", "source": o.source,
+              "note": o.note, "estimate": o.estimate} for o in pack.baseline.values()]
+    return pd.DataFrame(rows)
+
+
+def layers(spec: dict) -> dict[str, dict]:
+    return {layer["name"]: layer for layer in spec["layer"] if "name" in layer}
+
+
+def rows(spec: dict, layer: dict) -> list[dict]:
+    return spec["datasets"][layer["data"]["name"]]
+
+
+@pytest.fixture(scope="module")
+def hd_traj(hd_pack):
+    return tidy(hd_pack)
+
+
+# --- Fan chart ------------------------------------------------------------------------------------
+
+def test_fan_chart_has_band_median_central_plan_observations_targets_and_milestones(hd_pack, hd_traj):
+    spec = charts.fan_chart(hd_traj, "good_fair_share", observations(hd_pack), hd_pack.targets, hd_pack, "vi").to_dict()
+    named = layers(spec)
+    assert {"band", "median", "central", "plan", "observations", "targets", "rules"} <= set(named)
+
+    band = named["band"]
+    assert band["mark"]["type"] == "area"
+    assert band["encoding"]["y2"]["field"] == "p90"
+    assert [r["value"] for r in rows(spec, band)] == pytest.approx(
+        hd_traj.query("indicator == 'good_fair_share'").sort_values("year")["p10"].tolist())
+    assert named["median"]["mark"]["type"] == "line"
+    assert [r["value"] for r in rows(spec, named["median"])] == pytest.approx(
+        hd_traj.query("indicator == 'good_fair_share'").sort_values("year")["p50"].tolist())
+
+    # Both targets of the indicator, each a point at its year, with label and threshold in the tooltip.
+    targets = {r["year"]: r for r in rows(spec, named["targets"])}
+    assert set(targets) == {2030, 2045}
+    assert targets[2030]["value"] == pytest.approx(0.70)
+    assert targets[2030]["threshold"] == "> 70,0 %"
+    assert targets[2045]["value"] == pytest.approx(0.995)
+    assert {t["field"] for t in named["targets"]["encoding"]["tooltip"]} >= {"label", "threshold", "year_text"}
+
+    # The plan's straight line runs from the base-year value to each target.
+    plan = pd.DataFrame(rows(spec, named["plan"]))
+    for target_id, goal in (("good_fair_2030", 0.70), ("effective_2045", 0.995)):
+        line = plan[plan["target"] == target_id].sort_values("year")
+        assert line["value"].iloc[0] == pytest.approx(0.45) and line["year"].iloc[0] == 2022
+        assert line["value"].iloc[-1] == pytest.approx(goal)
+        assert np.allclose(np.diff(line["value"]), np.diff(line["value"])[0])
+
+    assert sorted(r["year"] for r in rows(spec, named["rules"])) == [2030, 2045]
+    assert named["plan"]["mark"]["strokeDash"]
+    # Every layer carries a tooltip.
+    for layer in spec["layer"]:
+        assert layer["encoding"].get("tooltip"), layer["name"]
+
+
+def test_shares_use_a_percent_axis_counts_do_not(hd_pack, hd_traj):
+    share = charts.fan_chart(hd_traj, "linkage_share", None, hd_pack.targets, hd_pack, "vi").to_dict()
+    count = charts.fan_chart(hd_traj, "htx", None, hd_pack.targets, hd_pack, "vi").to_dict()
+    assert layers(share)["median"]["encoding"]["y"]["axis"]["format"] == ".0%"
+    assert "%" not in layers(count)["median"]["encoding"]["y"]["axis"]["format"]
+
+
+def test_number_locale_follows_the_language(hd_pack, hd_traj):
+    vi = charts.fan_chart(hd_traj, "htx", None, hd_pack.targets, hd_pack, "vi").to_dict()
+    en = charts.fan_chart(hd_traj, "htx", None, hd_pack.targets, hd_pack, "en").to_dict()
+    assert vi["config"]["locale"]["number"]["decimal"] == ","
+    assert vi["config"]["locale"]["number"]["thousands"] == "."
+    assert en["config"]["locale"]["number"]["decimal"] == "."
+    assert vi["layer"][0]["encoding"]["x"]["axis"]["format"] == "d"  # years never get a separator
+
+
+def test_vietnamese_axis_reads_thousands_with_a_dot(nq_pack):
+    vl_convert = pytest.importorskip("vl_convert")
+    traj = tidy(nq_pack)
+    svg_vi = vl_convert.vegalite_to_svg(
+        charts.fan_chart(traj, "tht", None, nq_pack.targets, nq_pack, "vi").properties(width=600).to_dict())
+    svg_en = vl_convert.vegalite_to_svg(
+        charts.fan_chart(traj, "tht", None, nq_pack.targets, nq_pack, "en").properties(width=600).to_dict())
+    assert "100.000" in svg_vi and "100,000" not in svg_vi
+    assert "100,000" in svg_en
+    assert "2.030" not in svg_vi and "2030" in svg_vi
+
+
+def test_observation_kinds_get_their_own_shapes(hd_pack, hd_traj):
+    from planner.packs import Observation
+
+    obs = observations(hd_pack, uploaded=(Observation("htx", 2024, 530.0, source="<b>tải lên</b>"),))
+    spec = charts.fan_chart(hd_traj, "htx", obs, hd_pack.targets, hd_pack, "en").to_dict()
+    points = layers(spec)["observations"]
+    shape = points["encoding"]["shape"]["scale"]
+    kinds = {"History": None, "Actual figures (plan pack)": None, "Uploaded actual figures": None}
+    for label, mark in zip(shape["domain"], shape["range"], strict=True):
+        if label in kinds:
+            kinds[label] = mark
+    assert None not in kinds.values() and len(set(kinds.values())) == 3
+    assert {r["kind"] for r in rows(spec, points)} == {"history", "actual", "uploaded"}
+    # Uploaded text is data for a tooltip, kept as it was typed.
+    assert any(r["source"] == "<b>tải lên</b>" for r in rows(spec, points))
+
+
+def test_yearly_foundings_show_the_required_pace_not_the_total(hd_pack, hd_traj):
+    spec = charts.fan_chart(hd_traj, "new_htx", None, hd_pack.targets, hd_pack, "vi").to_dict()
+    named = layers(spec)
+    pace = rows(spec, named["plan"])
+    assert {r["year"] for r in pace} == {2023, 2030}
+    assert all(r["value"] == pytest.approx(180 / 8) for r in pace)
+    assert rows(spec, named["targets"])[0]["short"] == "≈ 22,5/năm"
+    # The base year has no foundings of its own: the band starts a year later.
+    assert min(r["year"] for r in rows(spec, named["band"])) == 2023
+
+
+def test_cumulative_chart_uses_the_central_total_and_the_simulated_range(hd_pack, hd_traj):
+    target = hd_pack.target("new_htx_2030")
+    result = next(r for r in assess(hd_pack, hd_pack.preset("trend"), SETTINGS) if r.id == target.id).as_dict()
+    spec = charts.cumulative_chart(hd_traj, target, result, hd_pack, "vi").to_dict()
+    named = layers(spec)
+    central = rows(spec, named["central"])
+    expected = hd_traj.query("indicator == 'new_htx' and 2023 <= year <= 2030")["deterministic"].sum()
+    assert central[0]["year"] == 2022 and central[0]["value"] == 0
+    assert central[-1]["year"] == 2030 and central[-1]["value"] == pytest.approx(expected)
+    projected = rows(spec, named["projected"])[0]
+    assert (projected["lo"], projected["value"], projected["hi"]) == pytest.approx(
+        (result["p10"], result["p50"], result["p90"]))
+    assert rows(spec, named["targets"])[0]["value"] == 180
+    assert [r["year"] for r in rows(spec, named["rules"])] == [2030]
+
+
+# --- Overlay --------------------------------------------------------------------------------------
+
+def test_overlay_has_one_colour_per_scenario_in_order(hd_pack, hd_traj):
+    optimistic = tidy(hd_pack, hd_pack.preset("optimistic"))
+    names = ["Xu hướng", "<script>x</script> Lạc quan"]
+    spec = charts.overlay_chart({names[0]: hd_traj, names[1]: optimistic}, "linkage_share", hd_pack, "vi",
+                                hd_pack.targets).to_dict()
+    named = layers(spec)
+    colour = named["medians"]["encoding"]["color"]
+    assert colour["scale"]["domain"] == names
+    assert len(set(colour["scale"]["range"])) == 2
+    medians = pd.DataFrame(rows(spec, named["medians"]))
+    assert set(medians["scenario"]) == set(names)
+    assert named["bands"]["mark"]["opacity"] < 0.3
+    assert {r["year"] for r in rows(spec, named["targets"])} == {2030, 2045}
+    assert named["medians"]["encoding"]["y"]["axis"]["format"] == ".0%"
+
+
+# --- Tornado --------------------------------------------------------------------------------------
+
+def test_tornado_has_one_bar_per_lever_sorted_by_width(hd_pack):
+    swings = pd.DataFrame([s.as_dict() for s in tornado(hd_pack, hd_pack.preset("trend"), "good_fair_2030",
+                                                        SETTINGS)])
+    shuffled = swings.sample(frac=1, random_state=3)  # the chart sorts; it does not trust the order given
+    target = hd_pack.target("good_fair_2030")
+    spec = charts.tornado_chart(shuffled, target, hd_pack, "en").to_dict()
+    named = layers(spec)
+    bars = rows(spec, named["bars"])
+    assert len(bars) == len(swings) == len({b["lever"] for b in bars})
+    widths = [b["width"] for b in bars]
+    assert widths == sorted(widths, reverse=True)
+    assert named["bars"]["encoding"]["y"]["sort"] == [b["label"] for b in bars]
+    widest = swings.loc[(swings["value_at_high"] - swings["value_at_low"]).abs().idxmax(), "lever"]
+    assert bars[0]["lever"] == widest and bars[0]["label"] == hd_pack.lever(widest).label("en")
+    tips = {t["field"] for t in named["bars"]["encoding"]["tooltip"]}
+    assert {"low_text", "high_text", "p_low_text", "p_high_text"} <= tips
+    assert named["bars"]["encoding"]["x"]["axis"]["format"] == ".0%"
+    assert "reference_base" in named and "reference_target" in named
+
+
+# --- Pages (AppTest) ------------------------------------------------------------------------------
+
+def start(monkeypatch, tmp_path, page: str, query: dict | None = None) -> AppTest:
+    monkeypatch.setenv("PLANNER_DB", str(tmp_path / "scenarios.sqlite"))
+    st.cache_resource.clear()  # state.store() is cached per process: open the temporary store
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def to_english(at: AppTest) -> None:
+    at.session_state["lang"] = "en"
+    at.session_state["language_choice"] = "en"  # the sidebar's switch, kept in step
+    at.run()
+
+
+@pytest.mark.parametrize("page, vi_title, en_title", [
+    ("pages/trajectories.py", "Quỹ đạo", "Trajectories"),
+    ("pages/compare.py", "So sánh kịch bản", "Compare scenarios"),
+    ("pages/sensitivity.py", "Độ nhạy và điều kiện để đạt", "Sensitivity and what it takes"),
+])
+def test_page_runs_in_vietnamese_and_english(monkeypatch, tmp_path, page, vi_title, en_title):
+    at = start(monkeypatch, tmp_path, page)
+    assert at.title[0].value == vi_title
+    to_english(at)
+    assert not at.exception, at.exception
+    assert at.title[0].value == en_title
+
+
+def test_trajectories_draw_every_targeted_indicator_and_offer_the_csv(monkeypatch, tmp_path, hd_pack):
+    at = start(monkeypatch, tmp_path, "pages/trajectories.py")
+    indicators = {t.indicator for t in hd_pack.targets}
+    new_targets = [t for t in hd_pack.targets if t.kind == "new"]
+    assert len(at.get("vega_lite_chart")) == len(indicators) + len(new_targets)
+    estimates = [c.value for c in at.caption if "ước tính" in c.value]
+    assert any("26" in text for text in estimates)  # the high-technology base value is an estimate
+    assert any("22,5/năm" in c.value for c in at.caption)  # the pace the 180 foundings need
+
+    multiselect = at.multiselect(key="traj_indicators_hai-duong-2023")
+    multiselect.set_value(["htx"]).run()
+    assert not at.exception
+    assert len(at.get("vega_lite_chart")) == 1
+
+
+def test_compare_shows_a_row_per_target_and_highlights_differences(monkeypatch, tmp_path, hd_pack):
+    at = start(monkeypatch, tmp_path, "pages/compare.py")
+    at.multiselect(key="cmp_choice_hai-duong-2023").set_value(["preset:trend", "preset:optimistic"]).run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0]
+    frame = table.value
+    assert len(frame) == len(hd_pack.targets)
+    assert list(frame.columns) == ["Chỉ tiêu", "Năm", "Xu hướng", "Lạc quan"]
+    assert all(re.fullmatch(r"(▲▲|▲|●|▼|▼▼) \d+ %", cell) for cell in frame["Lạc quan"])
+
+    # Cells styled with the highlight are exactly the optimistic cells that differ from the trend.
+    css = table.proto.arrow_data.styler.styles
+    highlighted = set()
+    for selectors, body in re.findall(r"([^{}]+)\{([^}]*)\}", css):
+        if "#fff3bf" in body:
+            highlighted |= {(int(r), int(c)) for r, c in re.findall(r"row(\d+)_col(\d+)", selectors)}
+    differ = {(i, 3) for i in range(len(frame)) if frame["Lạc quan"][i] != frame["Xu hướng"][i]}
+    assert differ and highlighted == differ
+
+    diff = at.dataframe[1].value
+    assert len(diff) == len(hd_pack.targets) and "Lạc quan" in diff.columns
+    levers = at.dataframe[2].value
+    assert "Số HTX thành lập mới mỗi năm" in set(levers["Giả định"])
+    assert len(at.get("vega_lite_chart")) == 1
+
+
+def test_compare_asks_for_two_and_caps_at_four(monkeypatch, tmp_path):
+    at = start(monkeypatch, tmp_path, "pages/compare.py")
+    picker = at.multiselect(key="cmp_choice_hai-duong-2023")
+    picker.set_value(["current"]).run()
+    assert not at.exception
+    assert at.info and "ít nhất hai" in at.info[0].value
+    assert not at.dataframe
+
+    at.multiselect(key="cmp_choice_hai-duong-2023").set_value(
+        ["current", "preset:trend", "preset:plan-pace", "preset:optimistic", "preset:cautious"]).run()
+    assert not at.exception, at.exception
+    assert at.warning and "tối đa 4" in at.warning[0].value
+    assert list(at.dataframe[0].value.columns)[2:] == ["Đang dùng", "Xu hướng", "Nhịp kế hoạch", "Lạc quan"]
+
+
+def test_compare_lists_saved_scenarios_with_their_names_as_plain_text(monkeypatch, tmp_path, hd_pack):
+    name = "<b>Kịch bản *A*</b>"
+    scenario_id, _ = ScenarioStore(tmp_path / "scenarios.sqlite").save(
+        {"pack": hd_pack.id, "preset": "trend", "levers": {"htx_new_per_year": 30}}, name=name)
+    at = start(monkeypatch, tmp_path, "pages/compare.py")
+    picker = at.multiselect(key="cmp_choice_hai-duong-2023")
+    assert f"saved:{scenario_id}" in picker.options or any(name in o for o in picker.options)
+    picker.set_value(["current", f"saved:{scenario_id}"]).run()
+    assert not at.exception, at.exception
+    assert name in at.dataframe[0].value.columns
+    levers = at.dataframe[2].value
+    assert list(levers["Giả định"]) == ["Số HTX thành lập mới mỗi năm"]
+    assert list(levers[name]) == ["30,0"]
+
+
+def test_tornado_is_drawn_on_request(monkeypatch, tmp_path, hd_pack):
+    at = start(monkeypatch, tmp_path, "pages/sensitivity.py")
+    at.selectbox(key="sens_target_hai-duong-2023").select("good_fair_2030").run()
+    assert not at.get("vega_lite_chart")
+    at.button(key="sens_tornado_button").click().run()
+    assert not at.exception, at.exception
+    assert len(at.get("vega_lite_chart")) == 1
+    # The chart stays on screen across an unrelated rerun (cached), and goes when the target changes.
+    at.run()
+    assert len(at.get("vega_lite_chart")) == 1
+    at.selectbox(key="sens_target_hai-duong-2023").select("linkage_2030").run()
+    assert not at.get("vega_lite_chart")
+
+
+def expected_htx_foundings(hd_pack) -> float:
+    """The engine's answer for 180 new HTX by 2030 (trend preset, default run): 24.0 a year, where the
+    probability first reaches 66 % on the lever's 0.5 grid (23.5 gives about 61 %)."""
+    result = goal_seek(hd_pack, hd_pack.preset("trend"), "new_htx_2030", "htx_new_per_year", Settings())
+    assert result.status == "reachable"
+    return result.likely_value
+
+
+def test_goal_seek_gives_the_value_needed_in_one_sentence(monkeypatch, tmp_path, hd_pack):
+    needed = lever_value(hd_pack.lever("htx_new_per_year"), expected_htx_foundings(hd_pack), "vi")
+    assert re.fullmatch(r"\d+,\d", needed)  # Vietnamese decimal comma, e.g. "24,0"
+    at = start(monkeypatch, tmp_path, "pages/sensitivity.py")
+    at.selectbox(key="sens_target_hai-duong-2023").select("new_htx_2030").run()
+    at.selectbox(key="sens_lever_hai-duong-2023_new_htx_2030").select("htx_new_per_year").run()
+    assert not at.success  # nothing computed before the button
+    at.button(key="sens_seek_button").click().run()
+    assert not at.exception, at.exception
+    sentence = at.success[0].value
+    assert f"cần ít nhất {needed}" in sentence and "180 hợp tác xã" in sentence
+    numbers = dict(at.dataframe[0].value.itertuples(index=False))
+    assert numbers["Giá trị hiện tại"] == "15,0"
+    assert numbers["Giá trị cần để xác suất ≥ 66 %"] == f"≥ {needed}"
+    assert numbers["Giá trị để đường trung tâm vừa đạt chỉ tiêu"] == "22,5"
+    assert numbers["Xác suất đạt hiện nay"] == "0 %"
+
+
+def test_goal_seek_for_all_levers_and_in_english(monkeypatch, tmp_path, hd_pack):
+    at = start(monkeypatch, tmp_path, "pages/sensitivity.py")
+    at.selectbox(key="sens_target_hai-duong-2023").select("new_htx_2030").run()
+    at.button(key="sens_seek_button").click().run()
+    assert at.dataframe and len(at.dataframe) == 1  # the all-levers table only when asked for
+    at.button(key="sens_seek_all_button").click().run()
+    assert not at.exception, at.exception
+    affecting = levers_affecting("new_htx", hd_pack)
+    table = at.dataframe[-1].value
+    assert list(table["Giả định"]) == [lv.label("vi") for lv in affecting]
+    # Both answers stay on screen when the language changes, now in English (same cached results).
+    to_english(at)
+    assert not at.exception, at.exception
+    needed = lever_value(hd_pack.lever("htx_new_per_year"), expected_htx_foundings(hd_pack), "en")
+    assert f"must be at least {needed}" in at.success[0].value and "." in needed
+    table = at.dataframe[-1].value
+    assert list(table["Assumption"]) == [lv.label("en") for lv in affecting]
+    assert f"≥ {needed}" in set(table.iloc[:, 2])
+
+
+def test_out_of_reach_is_said_plainly(monkeypatch, tmp_path):
+    # Digital transformation at 100 % by 2030 with a ceiling of 90 %: no push from support is enough.
+    at = start(monkeypatch, tmp_path, "pages/sensitivity.py")
+    at.selectbox(key="sens_target_hai-duong-2023").select("digital_2030").run()
+    at.selectbox(key="sens_lever_hai-duong-2023_digital_2030").select("digital_p").run()
+    at.button(key="sens_seek_button").click().run()
+    assert not at.exception, at.exception
+    assert at.warning and at.warning[0].value.startswith("Ngoài tầm với")
+    numbers = dict(at.dataframe[0].value.itertuples(index=False))
+    assert numbers["Giá trị cần để xác suất ≥ 66 %"] == "ngoài tầm với"
