@@ -67,17 +67,10 @@ def _on_preset() -> None:
 PRESET_NAMES = {"trend": ("Xu hướng", "Trend"), "plan-pace": ("Nhịp kế hoạch", "Plan pace"),
                 "optimistic": ("Lạc quan", "Optimistic"), "cautious": ("Thận trọng", "Cautious")}
 
-with st.sidebar:
-    st.segmented_control("Ngôn ngữ / Language", ["vi", "en"], format_func={"vi": "Tiếng Việt", "en": "English"}.get,
-                         key="language_choice", on_change=_on_language)
-    pack_names = {i: load_pack(i).name(state.lang()) for i in pack_ids()}
-    st.selectbox(tr("Gói kế hoạch", "Plan pack"), list(pack_names), key="pack_choice", on_change=_on_pack,
-                 format_func=pack_names.get)
-    preset_names = {p: tr(*PRESET_NAMES.get(p, (p, p))) for p in state.pack().presets}
-    st.selectbox(tr("Kịch bản mẫu", "Preset"), list(preset_names), key="preset_choice",
-                 on_change=_on_preset, format_func=preset_names.get,
-                 help=tr("Đổi kịch bản mẫu đặt lại mọi giả định về giá trị của mẫu đó.",
-                         "Changing the preset resets every assumption to that preset's values."))
+
+@st.fragment(key="sidebar_headline")
+def sidebar_headline() -> None:
+    """k/n targets likely met; a moved slider reruns just this (and the assumptions' live section)."""
     try:
         results = state.assessment()
         st.metric(tr("Chỉ tiêu có khả năng đạt", "Targets likely met"),
@@ -89,6 +82,20 @@ with st.sidebar:
                    if changed else tr("Đang dùng nguyên kịch bản mẫu.", "Using the preset as it is."))
     except PlannerError as exc:
         state.show_error(exc)
+
+
+with st.sidebar:
+    st.segmented_control("Ngôn ngữ / Language", ["vi", "en"], format_func={"vi": "Tiếng Việt", "en": "English"}.get,
+                         key="language_choice", on_change=_on_language)
+    pack_names = {i: load_pack(i).name(state.lang()) for i in pack_ids()}
+    st.selectbox(tr("Gói kế hoạch", "Plan pack"), list(pack_names), key="pack_choice", on_change=_on_pack,
+                 format_func=pack_names.get)
+    preset_names = {p: tr(*PRESET_NAMES.get(p, (p, p))) for p in state.pack().presets}
+    st.selectbox(tr("Kịch bản mẫu", "Preset"), list(preset_names), key="preset_choice",
+                 on_change=_on_preset, format_func=preset_names.get,
+                 help=tr("Đổi kịch bản mẫu đặt lại mọi giả định về giá trị của mẫu đó.",
+                         "Changing the preset resets every assumption to that preset's values."))
+    sidebar_headline()
     if state.pack().meta.get("area_note_vi"):
         st.caption(state.pack().meta.get(f"area_note_{state.lang()}", ""))
 

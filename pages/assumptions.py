@@ -5,7 +5,7 @@ import streamlit as st
 from planner.errors import PlannerError
 from ui import levers, state
 from ui.saved import saved_section
-from ui.scorecard import headline, show_scorecard
+from ui.scorecard import headline, show_compact_scorecard
 from ui.state import tr
 
 pack = state.pack()
@@ -13,30 +13,12 @@ data = state.scenario()
 st.title(tr("Giả định", "Assumptions"))
 st.caption(f"{pack.name(state.lang())} · " + tr("kịch bản mẫu: ", "preset: ") + levers.preset_label(data["preset"]))
 
-# The headline first, so the effect of every slider is seen at once.
 try:
-    results = state.assessment()
     preset_results = state.assessment({**data, "levers": {}})
 except PlannerError as exc:
     levers.show_error(exc)
     st.stop()
-k, n = headline(results)
-k0, _ = headline(preset_results)
-col1, col2, col3 = st.columns(3)
-col1.metric(tr("Chỉ tiêu có khả năng đạt", "Targets likely met"), f"{k}/{n}",
-            delta=f"{k - k0:+d}" if k != k0 else None,
-            delta_description=tr("so với kịch bản mẫu", "vs the preset") if k != k0 else None,
-            help=tr("Xác suất đạt ít nhất 66 % (thang IPCC: “có khả năng”).",
-                    "Probability of at least 66 % (IPCC scale: “likely”)."), border=True, height="stretch")
-col2.metric(tr("Kịch bản mẫu", "Preset"), f"{k0}/{n}",
-            help=tr("Số chỉ tiêu có khả năng đạt nếu giữ nguyên kịch bản mẫu.",
-                    "Targets likely met with the preset as it is."), border=True, height="stretch")
-col3.metric(tr("Giả định đã thay đổi", "Assumptions changed"), len(data["levers"]), border=True, height="stretch")
 
-with st.expander(tr("Bảng điểm các chỉ tiêu", "Target scorecard"), key="assumptions_scorecard"):
-    show_scorecard(results)
-
-# Presets and reset.
 st.subheader(tr("Kịch bản mẫu", "Presets"))
 with st.container(horizontal=True):
     for name in pack.presets:
@@ -54,11 +36,43 @@ st.caption(tr("Xu hướng: tiếp nối diễn biến đã qua. Nhịp kế ho�
               "Trend: the past continued. Plan pace: just enough to meet the targets on the central path. "
               "Optimistic, Cautious: the two sides of the plausible range. Hover the ? beside each assumption "
               "for where the preset values come from."))
-
 levers.show_error_slot()
 st.subheader(tr("Thiết lập mô phỏng", "Simulation settings"))
 levers.settings()
-st.subheader(tr("Các giả định theo nhóm", "Assumptions by group"))
-levers.lever_groups()
 
+
+@st.fragment(key=levers.LIVE_FRAGMENT)
+def live_section() -> None:
+    """The levers and their effect, rerun alone when a slider moves (the sidebar's headline too)."""
+    data = state.scenario()
+    try:
+        results = state.assessment()
+    except PlannerError as exc:
+        levers.show_error(exc)
+        return
+    k, n = headline(results)
+    k0, _ = headline(preset_results)
+    col1, col2, col3 = st.columns(3)
+    col1.metric(tr("Chỉ tiêu có khả năng đạt", "Targets likely met"), f"{k}/{n}",
+                delta=f"{k - k0:+d}" if k != k0 else None,
+                delta_description=tr("so với kịch bản mẫu", "vs the preset") if k != k0 else None,
+                help=tr("Xác suất đạt ít nhất 66 % (thang IPCC: “có khả năng”).",
+                        "Probability of at least 66 % (IPCC scale: “likely”)."), border=True, height="stretch")
+    col2.metric(tr("Kịch bản mẫu", "Preset"), f"{k0}/{n}",
+                help=tr("Số chỉ tiêu có khả năng đạt nếu giữ nguyên kịch bản mẫu.",
+                        "Targets likely met with the preset as it is."), border=True, height="stretch")
+    col3.metric(tr("Giả định đã thay đổi", "Assumptions changed"), len(data["levers"]), border=True,
+                height="stretch")
+    # The levers on the left; on the right, every target's probability, redrawn as a slider moves.
+    left, right = st.columns([3, 2], gap="large")
+    with right:
+        st.subheader(tr("Xác suất đạt từng chỉ tiêu", "Probability of each target"))
+        show_compact_scorecard(results)
+    with left:
+        st.subheader(tr("Các giả định theo nhóm", "Assumptions by group"))
+        levers.lever_groups()
+    state.sync_url()  # a fragment's rerun does not reach app.py, which syncs the link otherwise
+
+
+live_section()
 saved_section()

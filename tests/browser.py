@@ -10,6 +10,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -40,11 +41,13 @@ def free_port() -> int:
 def streamlit_server(script: str = "app.py", env: dict[str, str] | None = None, cwd: Path = ROOT):
     """Start ``streamlit run script`` on a free port; yield its base URL; stop it afterwards."""
     port = free_port()
+    # The server's output goes to a file: an unread pipe would block the server once it filled up.
+    log = tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log", delete=False)  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
          "--server.headless", "true", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
-        cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        cwd=cwd, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 60
@@ -56,7 +59,7 @@ def streamlit_server(script: str = "app.py", env: dict[str, str] | None = None, 
             except OSError:
                 time.sleep(0.3)
             if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited: {proc.stdout.read().decode(errors='replace')[-2000:]}")
+                raise RuntimeError(f"streamlit exited: {Path(log.name).read_text(errors='replace')[-2000:]}")
         else:
             raise RuntimeError("streamlit did not become healthy within 60 s")
         yield url

@@ -13,6 +13,7 @@ leaves the scenario as it was and the message is shown next to the widgets.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import streamlit as st
@@ -30,6 +31,9 @@ KEY_PREFIX = "lever_"
 UNCERTAINTY_KEY = "setting_uncertainty"
 WINDOW_KEY = "setting_window_start"
 ERROR_KEY = "levers_error"
+# Fragments a moved slider reruns: the assumptions page's live section and the sidebar's headline.
+LIVE_FRAGMENT = "assumptions_live"
+SIDEBAR_FRAGMENT = "sidebar_headline"
 # Streamlit widgets of the sidebar (app.py) that mirror the scenario's pack and preset.
 SIDEBAR_PACK_KEY = "pack_choice"
 SIDEBAR_PRESET_KEY = "preset_choice"
@@ -104,8 +108,10 @@ def _on_lever(lever_id: str) -> None:
         lever = pack.lever(lever_id)
         state.set_lever(lever_id, from_display(lever, st.session_state[widget_key(lever_id)]))
         st.session_state.pop(ERROR_KEY, None)
+        # Only what a lever changes is redrawn: not the navigation, the presets or the saved list.
+        st.rerun([LIVE_FRAGMENT, SIDEBAR_FRAGMENT])
     except PlannerError as exc:
-        st.session_state[ERROR_KEY] = exc  # the widget is set back from the scenario on this run
+        st.session_state[ERROR_KEY] = exc  # the widget is set back from the scenario on the full rerun
 
 
 def _on_uncertainty() -> None:
@@ -129,12 +135,23 @@ def _on_window() -> None:
 def _options(pack: Pack, lever: Lever, current: float) -> list[float]:
     """The lever's grid in display units, plus every preset value and the current one (they may lie
     between grid points, e.g. a fitted value or one from a link)."""
+    grid = _grid(lever, tuple(p[lever.id] for p in pack.presets.values() if lever.id in p))
+    return list(grid) if current in _labels(lever, grid, state.lang()) else sorted({*grid, current})
+
+
+@lru_cache(maxsize=256)
+def _grid(lever: Lever, preset_values: tuple[float, ...]) -> tuple[float, ...]:
+    # Built once per lever: a slider rerun must not rebuild hundreds of options.
     count = int(round((lever.hi - lever.lo) / lever.step))
     values = {to_display(lever, lever.lo + i * lever.step) for i in range(count + 1)}
     values.add(to_display(lever, lever.hi))
-    values.update(to_display(lever, p[lever.id]) for p in pack.presets.values() if lever.id in p)
-    values.add(current)
-    return sorted(values)
+    values.update(to_display(lever, v) for v in preset_values)
+    return tuple(sorted(values))
+
+
+@lru_cache(maxsize=512)
+def _labels(lever: Lever, grid: tuple[float, ...], lang: str) -> dict[float, str]:
+    return {x: lever_value(lever, from_display(lever, x), lang) for x in grid}
 
 
 def _unit(lever: Lever) -> str:
@@ -171,9 +188,11 @@ def _lever_widget(pack: Pack, lever: Lever, data: dict[str, Any], base: dict[str
     key = widget_key(lever.id)
     if st.session_state.get(key) != shown:
         st.session_state[key] = shown
+    options = _options(pack, lever, shown)
+    labels = _labels(lever, _grid(lever, tuple(p[lever.id] for p in pack.presets.values() if lever.id in p)), lang)
     st.select_slider(
-        lever.label(lang) + _unit(lever), options=_options(pack, lever, shown),
-        format_func=lambda x, lv=lever: lever_value(lv, from_display(lv, x), lang),
+        lever.label(lang) + _unit(lever), options=options,
+        format_func=lambda x, lv=lever: labels.get(x) or lever_value(lv, from_display(lv, x), lang),
         key=key, help=_help(pack, lever), on_change=_on_lever, args=(lever.id,))
     low, high = lever_range(lever, value, float(data["uncertainty"]))
     scale = number(float(data["uncertainty"]), 1, lang)
@@ -205,12 +224,17 @@ def lever_groups() -> None:
         if not mine:
             continue
         changed = sum(lv.id in data["levers"] for lv in mine)
+        # The label stays the same whatever changes (a new label would be a new expander, closed).
         label = group.label(state.lang())
-        if changed:
-            label += tr(f" · {changed} đã thay đổi", f" · {changed} changed")
-        with st.expander(label, expanded=first, key=f"lever_group_{group.id}"):
-            for lever in mine:
-                _lever_widget(pack, lever, data, base)
+        # Lazy expanders: a closed group draws no sliders, so a slider's rerun stays light.
+        expander = st.expander(label, expanded=first, key=f"lever_group_{group.id}", on_change="rerun")
+        with expander:
+            if expander.open:
+                if changed:
+                    st.caption(tr(f"{changed} giả định trong nhóm này đã thay đổi.",
+                                  f"{changed} assumptions in this group changed."))
+                for lever in mine:
+                    _lever_widget(pack, lever, data, base)
         first = False
 
 

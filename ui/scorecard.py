@@ -67,3 +67,26 @@ def changed_levers() -> pd.DataFrame:
                          tr("Kịch bản mẫu", "Preset"): lever_value(lever, base[lever.id], state.lang()),
                          tr("Kịch bản này", "This scenario"): lever_value(lever, data["levers"][lever.id], state.lang())})
     return pd.DataFrame(rows)
+
+
+def show_compact_scorecard(results: pd.DataFrame) -> None:
+    """Target and probability only, with the likelihood symbol: fits beside the sliders."""
+    from planner.registry import likelihood
+    from planner.text import probability
+
+    pack = state.pack()
+    rows = []
+    for row in results.to_dict("records"):
+        band = likelihood(row["probability"])
+        rows.append({tr("Chỉ tiêu", "Target"): pack.target(row["id"]).label(state.lang()),
+                     tr("Xác suất", "Probability"): f"{band.symbol} {probability(row['probability'], state.lang())}"})
+    frame = pd.DataFrame(rows)
+    column = tr("Xác suất", "Probability")
+
+    def colour(text: str) -> str:
+        for band in LIKELIHOOD:
+            if text.startswith(band.symbol + " "):
+                return f"color: {band.colour}; font-weight: 600; white-space: nowrap"
+        return ""
+
+    st.table(frame.style.map(colour, subset=[column]).hide(axis="index"))
