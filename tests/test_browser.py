@@ -30,9 +30,15 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, browser):
     db = tmp_path_factory.mktemp("db") / "scenarios.sqlite"
     with streamlit_server(env={"PLANNER_DB": str(db)}) as url:
+        # A fresh server's first session must open the main page: a deep link first shows Streamlit's
+        # spurious "Page not found" dialog over the right page (streamlit/streamlit#9992).
+        warm = browser.new_page()
+        warm.goto(url)
+        wait_for_app(warm)
+        warm.close()
         yield url
 
 
@@ -109,3 +115,38 @@ def test_switch_to_english(page, server):
     assert "180 new cooperatives founded" in page.inner_text("body")
     assert "lang=en" in page.url
     page.screenshot(path=str(SHOTS / "overview-en.png"), full_page=True)
+
+
+def test_save_reload_find_and_compare_with_a_preset(page, server):
+    name = "Kịch bản thử trình duyệt"
+    page.goto(f"{server}/gia-dinh?htx_new_per_year=30")
+    wait_for_app(page)
+    page.get_by_label("Tên kịch bản (bắt buộc)", exact=True).fill(name)
+    page.get_by_label("Người lập", exact=True).fill("Phòng Kinh tế tập thể")
+    page.get_by_role("button", name="Lưu", exact=True).click()
+    wait_idle(page)
+    page.wait_for_selector("text=phiên bản 1", timeout=30_000)
+
+    # A reload is a new session: the scenario comes back from the link, the save from the database.
+    page.goto(f"{server}/gia-dinh")
+    wait_for_app(page)
+    page.get_by_label("Tìm theo tên, người lập, ghi chú").fill("thu trinh duyet")  # without diacritics
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    picked = page.get_by_label("Chọn kịch bản", exact=True)
+    assert name in (picked.input_value() if picked.evaluate("e => e.tagName") == "INPUT" else picked.inner_text())
+    page.get_by_role("button", name="Mở bản mới nhất").click()
+    wait_idle(page)
+    page.wait_for_function("() => location.search.includes('htx_new_per_year=30')", timeout=30_000)
+
+    page.goto(page.url.replace("/gia-dinh", "/so-sanh"))
+    wait_for_app(page)
+    page.get_by_role("combobox", name="Kịch bản để so sánh").click()
+    page.get_by_role("option", name=f"Đã lưu: {name} (v1)").click()
+    page.keyboard.press("Escape")
+    wait_idle(page)
+    page.wait_for_timeout(1000)
+    body = page.inner_text("body")
+    assert f"Đã lưu: {name} (v1)" in body and "Mẫu: Nhịp kế hoạch" in body
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.screenshot(path=str(SHOTS / "compare-saved.png"), full_page=True)
