@@ -6,12 +6,20 @@ then come from this fit, and the Data page shows the fit beside the data.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 from scipy import optimize
 
-from .packs import Observation
+
+class Point(Protocol):
+    """A dated figure (packs.Observation fits): kept structural so this module needs no pack import."""
+
+    indicator: str
+    year: int
+    value: float
 
 MIN_POINTS = 3
 # Bounds keep the fit inside what the levers allow and away from degenerate corners.
@@ -53,7 +61,7 @@ def stock_path(start: float, years: np.ndarray, lam0: float, growth: float, delt
     return stock, new
 
 
-def fit_counts(kind: str, series: tuple[Observation, ...], base_year: int) -> Fit | None:
+def fit_counts(kind: str, series: Sequence[Point], base_year: int) -> Fit | None:
     """Fit λ0, g and δ of one count to its stock series (and yearly foundings where known).
 
     Returns None with fewer than ``MIN_POINTS`` stock points.  Residuals are relative, so a fit over

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
+from .calibrate import fit_counts
 from .errors import PlannerError
 from .registry import INDICATOR_BY_ID, LEVER_BY_ID, RULES, TARGET_KINDS, Lever, levers_for_indicators
 
@@ -255,8 +256,6 @@ def load_pack_dir(folder: Path) -> Pack:
 
 def _fits(folder: Path, series: tuple[Observation, ...], base_year: int) -> dict:
     """Birth–death fits for each count with a series of 3+ years (used where presets say ``fit``)."""
-    from .calibrate import fit_counts  # late import: calibrate reads this module's Observation
-
     fits = {}
     for kind in ("htx", "tht", "lhhtx"):
         fit = fit_counts(kind, series, base_year)
