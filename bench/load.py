@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -25,6 +26,12 @@ from bench.ui import CHANGED, SLIDER, WATCHED_TEXT  # noqa: E402
 from tests.browser import CHROMIUM_ARGS, chromium_path, streamlit_server  # noqa: E402
 
 WATCH = '[data-testid="stTable"] td'
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the server process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> float:
@@ -91,12 +98,16 @@ async def run(sessions: int, seconds: float) -> int:
                 started.set()
             await started.wait()
 
+        cpu = {}
+
         async def sample_memory() -> None:
             await started.wait()
+            cpu["start"] = cpu_seconds(pid)
             t0 = time.time()
             while time.time() - t0 < seconds:
                 memory.append((time.time() - t0, rss_mb(pid)))
                 await asyncio.sleep(5)
+            cpu["end"] = cpu_seconds(pid)
 
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
@@ -114,6 +125,10 @@ async def run(sessions: int, seconds: float) -> int:
     p95 = times[int(0.95 * (len(times) - 1))]
     print(f"{sessions} sessions × {seconds:.0f} s: {len(times)} lever moves, {len(errors)} errors")
     print(f"response  median {statistics.median(times):.0f} ms  p95 {p95:.0f} ms  max {times[-1]:.0f} ms")
+    if "end" in cpu:
+        used = cpu["end"] - cpu["start"]
+        print(f"server CPU {used:.1f} s over {seconds:.0f} s ({used / seconds:.0%} of one core; the browsers "
+              f"share the same cores), {1000 * used / len(times):.0f} ms of server CPU per lever move")
     if memory:
         print("server memory (MB) over time: " + ", ".join(f"{t:.0f}s {m:.0f}" for t, m in memory))
         first, last = memory[0][1], memory[-1][1]
