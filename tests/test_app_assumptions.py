@@ -32,6 +32,7 @@ def start(monkeypatch, tmp_path, lang: str | None = None, db: Path | None = None
     # Lever groups are lazy expanders (closed ones draw nothing): open them all, as a user would.
     for group in GROUPS:
         at.session_state[f"lever_group_{group.id}"] = True
+    at.session_state["saved_section_open"] = True  # the saved-scenarios expander, lazy too
     at.run()
     if lang:  # through the sidebar's switch, as a user does
         at.button_group(key="language_choice").set_value(lang).run()

@@ -121,6 +121,8 @@ def test_save_reload_find_and_compare_with_a_preset(page, server):
     name = "Kịch bản thử trình duyệt"
     page.goto(f"{server}/gia-dinh?htx_new_per_year=30")
     wait_for_app(page)
+    page.get_by_text("Lưu, tìm và mở kịch bản; tệp JSON").click()
+    wait_idle(page)
     page.get_by_label("Tên kịch bản (bắt buộc)", exact=True).fill(name)
     page.get_by_label("Người lập", exact=True).fill("Phòng Kinh tế tập thể")
     page.get_by_role("button", name="Lưu", exact=True).click()
@@ -130,6 +132,8 @@ def test_save_reload_find_and_compare_with_a_preset(page, server):
     # A reload is a new session: the scenario comes back from the link, the save from the database.
     page.goto(f"{server}/gia-dinh")
     wait_for_app(page)
+    page.get_by_text("Lưu, tìm và mở kịch bản; tệp JSON").click()
+    wait_idle(page)
     page.get_by_label("Tìm theo tên, người lập, ghi chú").fill("thu trinh duyet")  # without diacritics
     page.keyboard.press("Enter")
     wait_idle(page)

@@ -327,17 +327,26 @@ def _files() -> None:
                                  "opened together with that pack (with a notice)."))
 
 
+OPEN_KEY = "saved_section_open"
+
+
 def saved_section() -> None:
     """The whole section: warning about a recovered store, messages, save form, list, files."""
     st.header(tr("Kịch bản đã lưu", "Saved scenarios"), divider="gray")
     _recovered_warning()
     _messages()
-    left, right = st.columns([2, 3], gap="large")
-    with left:
-        st.subheader(tr("Lưu kịch bản hiện tại", "Save the current scenario"))
-        _save_form()
-    with right:
-        st.subheader(tr("Tìm và mở", "Find and open"))
-        _saved_list()
-    st.subheader(tr("Tệp kịch bản", "Scenario files"))
-    _files()
+    # A lazy expander: closed, it draws nothing, which keeps the page light for the sliders above.
+    section = st.expander(tr("Lưu, tìm và mở kịch bản; tệp JSON", "Save, find and open scenarios; JSON files"),
+                          key=OPEN_KEY, on_change="rerun", icon=":material/save:")
+    with section:
+        if not section.open:
+            return
+        left, right = st.columns([2, 3], gap="large")
+        with left:
+            st.subheader(tr("Lưu kịch bản hiện tại", "Save the current scenario"))
+            _save_form()
+        with right:
+            st.subheader(tr("Tìm và mở", "Find and open"))
+            _saved_list()
+        st.subheader(tr("Tệp kịch bản", "Scenario files"))
+        _files()
