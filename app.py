@@ -6,11 +6,13 @@ import streamlit as st
 
 from planner.errors import PlannerError
 from planner.packs import load_pack, pack_ids
+from planner.registry import preset_label
 from ui import state
 from ui.state import tr
 
+# The Present page collapses the sidebar; every other page opens it again.
 st.set_page_config(page_title="Kế hoạch KTTT · Collective economy planner", page_icon=":material/groups:",
-                   layout="wide")
+                   layout="wide", initial_sidebar_state="expanded")
 state.init()
 
 # (file, Vietnamese title, English title, icon, URL path, help in Vietnamese, help in English)
@@ -64,10 +66,6 @@ def _on_preset() -> None:
     state.set_preset(st.session_state["preset_choice"])
 
 
-PRESET_NAMES = {"trend": ("Xu hướng", "Trend"), "plan-pace": ("Nhịp kế hoạch", "Plan pace"),
-                "optimistic": ("Lạc quan", "Optimistic"), "cautious": ("Thận trọng", "Cautious")}
-
-
 @st.fragment(key="sidebar_headline")
 def sidebar_headline() -> None:
     """k/n targets likely met; a moved slider reruns just this (and the assumptions' live section)."""
@@ -90,7 +88,7 @@ with st.sidebar:
     pack_names = {i: load_pack(i).name(state.lang()) for i in pack_ids()}
     st.selectbox(tr("Gói kế hoạch", "Plan pack"), list(pack_names), key="pack_choice", on_change=_on_pack,
                  format_func=pack_names.get)
-    preset_names = {p: tr(*PRESET_NAMES.get(p, (p, p))) for p in state.pack().presets}
+    preset_names = {p: preset_label(p, state.lang()) for p in state.pack().presets}
     st.selectbox(tr("Kịch bản mẫu", "Preset"), list(preset_names), key="preset_choice",
                  on_change=_on_preset, format_func=preset_names.get,
                  help=tr("Đổi kịch bản mẫu đặt lại mọi giả định về giá trị của mẫu đó.",

@@ -6,7 +6,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from planner import charts
+from planner import charts, registry
 from planner.errors import PlannerError
 from planner.fmt import lever_value, number, probability
 from planner.packs import load_pack
@@ -17,8 +17,6 @@ from ui.state import tr
 
 MAX_SCENARIOS = 4
 HIGHLIGHT = "background-color: #fff3bf; font-weight: 700"
-PRESET_NAMES = {"trend": ("Xu hướng", "Trend"), "plan-pace": ("Nhịp kế hoạch", "Plan pace"),
-                "optimistic": ("Lạc quan", "Optimistic"), "cautious": ("Thận trọng", "Cautious")}
 
 pack = state.pack()
 lang = state.lang()
@@ -36,8 +34,7 @@ def overlay_spec(named_keys: tuple[tuple[str, str], ...], indicator: str, lang: 
 
 
 def preset_label(name: str) -> str:
-    vi, en = PRESET_NAMES.get(name, (name, name))
-    return tr(vi, en)
+    return registry.preset_label(name, lang)
 
 
 st.title(tr("So sánh kịch bản", "Compare scenarios"))

@@ -1,5 +1,179 @@
-"""Page under construction in this commit."""
+"""Trình chiếu / Present: the leadership meeting on a projector, one screen per target group.
 
+Large type, no controls in sight but a small previous/next (PageUp/PageDown on a presenter's clicker)
+and the screen number; the report downloads sit in an expander at the bottom.  The scenario's name
+is shown with ``st.text`` only; the page's own CSS (font sizes) holds no user text.
+"""
+
+import json
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
-st.write("…")
+from planner import charts, registry, report
+from planner.assess import GoalSeek
+from planner.errors import PlannerError
+from planner.fmt import indicator_value, probability
+from planner.packs import load_pack
+from planner.registry import LIKELIHOOD, LIKELY_THRESHOLD, likelihood
+from planner.text import goal_seek_sentence
+from ui import state
+from ui.downloads import downloads_section
+from ui.state import escape_markdown, tr
+
+SCREEN = "present_screen"
+
+# On the projector the sidebar's settings stay out of sight (the "›" at the top left brings them back).
+st.set_page_config(initial_sidebar_state="collapsed")
+
+# Font sizes for a projector, scoped to this page's keyed containers. Static text: no user input here.
+st.html("""<style>
+.st-key-present_deck [data-testid="stMarkdownContainer"] p { font-size: 1.55rem; line-height: 1.35; }
+.st-key-present_deck h1 { font-size: 3.1rem; line-height: 1.15; }
+.st-key-present_deck h2 { font-size: 2.5rem; line-height: 1.2; }
+.st-key-present_kicker [data-testid="stMarkdownContainer"] p { font-size: 1.2rem; letter-spacing: .08em;
+  text-transform: uppercase; color: #495057; }
+.st-key-present_name, .st-key-present_name * { font-size: 2.3rem; font-weight: 600; line-height: 1.25; }
+.st-key-present_big [data-testid="stMarkdownContainer"] p { font-size: 6.5rem; font-weight: 800; line-height: 1.05;
+  color: #12344d; }
+.st-key-present_big_words [data-testid="stMarkdownContainer"] p { font-size: 2.5rem; font-weight: 700;
+  color: #12344d; }
+.st-key-present_bands [data-testid="stMarkdownContainer"] p { font-size: 1.7rem; }
+[class*="st-key-present_target_"] [data-testid="stMarkdownContainer"] p { font-size: 1.45rem; margin-bottom: .2rem; }
+.st-key-present_seek [data-testid="stMarkdownContainer"] p { font-size: 1.5rem; }
+.st-key-present_nav [data-testid="stMarkdownContainer"] p { font-size: 1.05rem; color: #495057; }
+</style>""")
+
+pack = state.pack()
+lang = state.lang()
+data = state.scenario()
+scenario_key = state.key_of(data)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def fan_spec(scenario_key: str, indicator: str, lang: str, observations: pd.DataFrame) -> dict:
+    """The group's fan chart with projector-sized type (cached: building a chart takes a few tenths of a second)."""
+    data = json.loads(scenario_key)
+    pack = load_pack(data["pack"])
+    chart = charts.fan_chart(state.trajectories(data), indicator, observations, pack.targets, pack, lang,
+                             window_start=data.get("window_start"))
+    return report.projector_spec(chart, font=f"'Source Sans', {report.FONT_STACK}")  # the app's own font first
+
+
+try:
+    results = state.assessment()
+except PlannerError as exc:
+    state.show_error(exc)
+    st.stop()
+by_id = {row["id"]: row for row in results.to_dict("records")}
+groups = report.target_groups(pack)
+last = len(groups)  # screen 0 is the title, then one per group
+screen = min(max(int(st.session_state.get(SCREEN, 0)), 0), last)
+st.session_state[SCREEN] = screen
+
+
+def go(step: int) -> None:
+    st.session_state[SCREEN] = min(max(int(st.session_state.get(SCREEN, 0)) + step, 0), last)
+
+
+def colour_words(p: float) -> str:
+    band = likelihood(p)
+    return (f':color[**{band.symbol} {band.label(lang)} · {probability(p, lang)}**]{{foreground="{band.colour}"}}')
+
+
+# --- Navigation: small, top right ------------------------------------------------------------------------
+titles = [tr("Mở đầu", "Opening")] + [g.label(lang) for g, _ in groups]
+with st.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center", key="present_nav"):
+    st.button(tr("Trước", "Previous"), icon=":material/chevron_left:", key="present_prev", type="tertiary",
+              on_click=go, args=(-1,), disabled=screen == 0, shortcut="PageUp",
+              help=tr("Màn hình trước (phím Page Up)", "Previous screen (Page Up key)"))
+    st.markdown(f"{screen + 1} / {last + 1} · {escape_markdown(titles[screen])}", width="content")
+    st.button(tr("Sau", "Next"), icon=":material/chevron_right:", icon_position="right", key="present_next",
+              type="tertiary", on_click=go, args=(1,), disabled=screen == last, shortcut="PageDown",
+              help=tr("Màn hình sau (phím Page Down)", "Next screen (Page Down key)"))
+
+deck = st.container(key="present_deck")
+
+# --- Screen 1: the title --------------------------------------------------------------------------------
+if screen == 0:
+    with deck:
+        k = int((results["probability"] >= LIKELY_THRESHOLD).sum())
+        n = len(results)
+        with st.container(key="present_kicker"):
+            st.markdown(tr("Kinh tế tập thể · Kịch bản đến 2030 và 2045",
+                           "Collective economy · Scenario to 2030 and 2045"))
+        st.title(escape_markdown(pack.name(lang)), anchor=False)
+        st.markdown(escape_markdown(report.document_text(pack, lang)))
+        st.markdown(tr("Kịch bản:", "Scenario:"))
+        with st.container(key="present_name"):
+            res_name = data.get("name", "").strip()
+            st.text(res_name if res_name else (tr("Kịch bản mẫu “", "Preset “")
+                                               + registry.preset_label(data["preset"], lang) + "”"))
+        changed = len(data["levers"])
+        preset = registry.preset_label(data["preset"], lang)
+        changes = (tr(f"{changed} giả định khác kịch bản mẫu", f"{changed} assumptions changed from the preset")
+                   if changed else tr("chưa thay đổi giả định nào", "no assumption changed"))
+        st.markdown(tr(f"Kịch bản mẫu: {preset} · ", f"Preset: {preset} · ") + changes if res_name
+                    else changes[:1].upper() + changes[1:])
+        with st.container(key="present_big"):
+            st.markdown(f"{k}/{n}")
+        with st.container(key="present_big_words"):
+            st.markdown(tr("chỉ tiêu có khả năng đạt", "targets likely met"))
+        with st.container(key="present_bands"):
+            st.markdown(" · ".join(
+                f':color[{b.symbol} {int(sum(likelihood(p).id == b.id for p in results["probability"]))} '
+                f'{b.label(lang)}]{{foreground="{b.colour}"}}' for b in LIKELIHOOD))
+        st.markdown(tr(f"Ngày {report.day_text(date.today(), lang)} · gói {pack.id} · "
+                       f"{data['draws']:,} lượt mô phỏng".replace(",", "."),
+                       f"{report.day_text(date.today(), lang)} · pack {pack.id} · {data['draws']:,} simulated futures"))
+
+# --- One screen per target group -------------------------------------------------------------------------
+else:
+    group, targets = groups[screen - 1]
+    indicator = report.main_indicator(group, targets)
+    with deck:
+        st.header(escape_markdown(group.label(lang)), anchor=False)
+        left, right = st.columns([5, 6], gap="large")
+        with left:
+            for t in targets:
+                row = by_id[t.id]
+                ind = t.indicator
+                with st.container(border=True, key=f"present_target_{t.id}"):
+                    st.markdown(f"**{escape_markdown(t.label(lang))}** ({t.year})")
+                    st.markdown(tr("Dự báo: ", "Projected: ") + f"**{escape_markdown(indicator_value(ind, row['p50'], lang))}** "
+                                + escape_markdown(tr("(khoảng 80 %: ", "(80 % range: ")
+                                                  + f"{indicator_value(ind, row['p10'], lang)} – "
+                                                  + f"{indicator_value(ind, row['p90'], lang)})"))
+                    st.markdown(colour_words(row["probability"]))
+        with right:
+            try:
+                spec = fan_spec(scenario_key, indicator, lang, state.observations_frame())
+            except PlannerError as exc:
+                state.show_error(exc)
+            else:
+                st.vega_lite_chart(spec, width="stretch", theme=None,
+                                   alt=tr(f"{group.label(lang)}: dự báo đến 2045 so với chỉ tiêu",
+                                          f"{group.label(lang)}: projection to 2045 against the targets"))
+
+        # What it would take: the least likely target that one lever can still make likely (else the least
+        # likely one), goal-seeked on the lever that drives it most directly (the next one if that cannot).
+        seeks: list[GoalSeek] = []
+        try:
+            with st.spinner(tr("Đang tính điều kiện để đạt…", "Working out what it would take…")):
+                for t in sorted(targets, key=lambda t: by_id[t.id]["probability"]):
+                    tried = [GoalSeek(**state.goal_seek_result(t.id, lever_id))
+                             for lever_id in report.driving_levers(pack, t)]
+                    if tried:
+                        seeks.append(next((s for s in tried if s.status in ("reachable", "always_met")), tried[0]))
+        except PlannerError as exc:
+            state.show_error(exc)
+        if seeks:
+            open_ = [s for s in seeks if s.current_probability < LIKELY_THRESHOLD]
+            chosen = next((s for s in open_ if s.status == "reachable"), open_[0] if open_ else seeks[0])
+            with st.container(border=True, key="present_seek"):
+                st.markdown(f"**{tr('Cần gì để đạt?', 'What would it take?')}** "
+                            + escape_markdown(goal_seek_sentence(pack, chosen, lang)))
+
+st.space("large")
+downloads_section()

@@ -54,10 +54,14 @@ def series_label(series: str, lang: str) -> str:
     return _t(lang, vi, en)
 
 
+# Fonts that carry Vietnamese glyphs: offline renderers (SVG/PNG export) fall back to a serif otherwise.
+FONT_STACK = "'Segoe UI', Roboto, 'Noto Sans', 'DejaVu Sans', Arial, sans-serif"
+
+
 def chart_config(lang: str, legend_columns: int = 3) -> alt.Config:
-    """The language's number locale and the app's legend, title and axis style."""
+    """The language's number locale, a font with Vietnamese glyphs, and the legend, title and axis style."""
     return alt.Config(
-        locale=LOCALES["vi" if lang == "vi" else "en"],
+        locale=LOCALES["vi" if lang == "vi" else "en"], font=FONT_STACK,
         legend=alt.LegendConfig(orient="bottom", direction="horizontal", columns=legend_columns, labelLimit=320,
                                 symbolStrokeWidth=2.5, symbolOpacity=1, symbolSize=120, labelFontSize=12),
         title=alt.TitleConfig(anchor="start", fontSize=15, subtitleFontSize=12, subtitleColor="#495057"),

@@ -19,10 +19,18 @@ from pathlib import Path
 
 from .calibrate import fit_counts
 from .errors import PlannerError
-from .registry import INDICATOR_BY_ID, LEVER_BY_ID, RULES, TARGET_KINDS, Lever, levers_for_indicators
+from .registry import (
+    INDICATOR_BY_ID,
+    LEVER_BY_ID,
+    PRESET_LABELS,
+    RULES,
+    TARGET_KINDS,
+    Lever,
+    levers_for_indicators,
+)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-PRESETS: tuple[str, ...] = ("trend", "plan-pace", "optimistic", "cautious")
+PRESETS: tuple[str, ...] = tuple(PRESET_LABELS)
 HORIZON = 2045
 
 

@@ -280,6 +280,20 @@ def pace(ratio: float) -> Band:
     return band_for(ratio, PACE)
 
 
+# The presets every pack carries (columns of presets.csv), with the names people see.
+PRESET_LABELS: dict[str, tuple[str, str]] = {
+    "trend": ("Xu hướng", "Trend"),
+    "plan-pace": ("Nhịp kế hoạch", "Plan pace"),
+    "optimistic": ("Lạc quan", "Optimistic"),
+    "cautious": ("Thận trọng", "Cautious"),
+}
+
+
+def preset_label(name: str, lang: str) -> str:
+    vi, en = PRESET_LABELS.get(name, (name, name))
+    return vi if lang == "vi" else en
+
+
 RULES: dict[str, tuple[str, str]] = {
     "ge": ("≥", "≥"),
     "gt": (">", ">"),

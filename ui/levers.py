@@ -18,6 +18,7 @@ from typing import Any
 
 import streamlit as st
 
+from planner import registry
 from planner.errors import PlannerError
 from planner.fmt import lever_value, number
 from planner.model import lever_range
@@ -38,18 +39,11 @@ SIDEBAR_FRAGMENT = "sidebar_headline"
 SIDEBAR_PACK_KEY = "pack_choice"
 SIDEBAR_PRESET_KEY = "preset_choice"
 
-PRESET_NAMES: dict[str, tuple[str, str]] = {
-    "trend": ("Xu hướng", "Trend"),
-    "plan-pace": ("Nhịp kế hoạch", "Plan pace"),
-    "optimistic": ("Lạc quan", "Optimistic"),
-    "cautious": ("Thận trọng", "Cautious"),
-}
 UNCERTAINTY_STEPS = tuple(round(i / 10, 1) for i in range(21))  # 0 .. 2 by 0.1
 
 
 def preset_label(name: str) -> str:
-    vi, en = PRESET_NAMES.get(name, (name, name))
-    return tr(vi, en)
+    return registry.preset_label(name, state.lang())
 
 
 def widget_key(lever_id: str) -> str:
