@@ -32,6 +32,8 @@ from .registry import (
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 PRESETS: tuple[str, ...] = tuple(PRESET_LABELS)
 HORIZON = 2045
+TARGET_COLUMNS = ("id", "year", "indicator", "kind", "rule", "threshold")
+OBSERVATION_COLUMNS = ("indicator", "year", "value")
 
 
 @dataclass(frozen=True)
@@ -144,7 +146,7 @@ def _with_bounds(lever: Lever, bounds: list | None) -> Lever:
     return replace(lever, lo=lo, hi=hi, step=step)
 
 
-def _read_csv(path: Path) -> list[dict[str, str]]:
+def _read_csv(path: Path, required: tuple[str, ...] = ()) -> list[dict[str, str]]:
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
             rows = list(csv.DictReader(fh))
@@ -153,11 +155,19 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
                 raise PlannerError("dòng có nhiều ô hơn tiêu đề (dấu phẩy chưa đặt trong ngoặc kép?)",
                                    "row has more cells than the header (an unquoted comma?)",
                                    f"{path.name}, dòng/row {i}")
-        return [{k.strip(): (v or "").strip() for k, v in row.items() if k} for row in rows]
+        clean = [{k.strip(): (v or "").strip() for k, v in row.items() if k} for row in rows]
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            header = {h.strip() for h in next(csv.reader(fh), [])}
+        missing = [c for c in required if c not in header]
+        if missing:
+            raise PlannerError(f"thiếu cột {', '.join(missing)}", f"missing column(s) {', '.join(missing)}", path.name)
+        return clean
     except FileNotFoundError:
         raise PlannerError("thiếu tệp", "file missing", str(path)) from None
     except UnicodeDecodeError:
         raise PlannerError("tệp không phải UTF-8", "file is not UTF-8", str(path)) from None
+    except csv.Error as exc:
+        raise PlannerError(f"CSV sai: {exc}", f"malformed CSV: {exc}", str(path)) from None
 
 
 def _number(text: str, where: str) -> float:
@@ -199,11 +209,18 @@ def load_pack_dir(folder: Path) -> Pack:
     for key in ("id", "base_year", "window_start"):
         if key not in meta:
             raise PlannerError(f"thiếu khóa '{key}'", f"missing key '{key}'", str(folder / "pack.toml"))
+    for key in ("base_year", "window_start", "horizon"):
+        if key in meta and (not isinstance(meta[key], int) or not 1900 <= meta[key] <= 2100):
+            raise PlannerError(f"'{key}' phải là một năm (số nguyên)", f"'{key}' must be a year (a whole number)",
+                               str(folder / "pack.toml"))
+    if not meta["base_year"] < meta["window_start"] <= meta.get("horizon", HORIZON):
+        raise PlannerError("cần năm gốc < năm đầu kỳ kế hoạch ≤ năm cuối", "needs base_year < window_start ≤ horizon",
+                           str(folder / "pack.toml"))
 
-    baseline_obs = _observations(_read_csv(folder / "baseline.csv"), folder / "baseline.csv")
+    baseline_obs = _observations(_read_csv(folder / "baseline.csv", OBSERVATION_COLUMNS), folder / "baseline.csv")
     baseline = {o.indicator: o for o in baseline_obs}
     targets = []
-    for i, row in enumerate(_read_csv(folder / "targets.csv"), start=2):
+    for i, row in enumerate(_read_csv(folder / "targets.csv", TARGET_COLUMNS), start=2):
         where = f"targets.csv, dòng/row {i}"
         ind, kind, rule = row.get("indicator", ""), row.get("kind", ""), row.get("rule", "")
         if ind not in INDICATOR_BY_ID:
@@ -223,14 +240,14 @@ def load_pack_dir(folder: Path) -> Pack:
             row.get("label_en", row["id"]), row.get("plan_text", ""), row.get("note", "")))
 
     pack_id = meta["id"]
-    series = _observations(_read_csv(folder / "series.csv"), folder / "series.csv") \
+    series = _observations(_read_csv(folder / "series.csv", OBSERVATION_COLUMNS), folder / "series.csv") \
         if (folder / "series.csv").exists() else ()
-    actuals = _observations(_read_csv(folder / "actuals.csv"), folder / "actuals.csv") \
+    actuals = _observations(_read_csv(folder / "actuals.csv", OBSERVATION_COLUMNS), folder / "actuals.csv") \
         if (folder / "actuals.csv").exists() else ()
     fits = _fits(folder, series, int(meta["base_year"]))
     presets: dict[str, dict[str, float]] = {}
     notes: dict[str, str] = {}
-    preset_rows = _read_csv(folder / "presets.csv")
+    preset_rows = _read_csv(folder / "presets.csv", ("lever", *PRESETS))
     needed = {lv.id for lv in levers_for_indicators(
         set(baseline) | {f"new_{k}" for k in ("htx", "tht", "lhhtx") if k in baseline})}
     for i, row in enumerate(preset_rows, start=2):
