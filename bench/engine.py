@@ -80,9 +80,17 @@ def main() -> int:
         floor += timed(lambda: draw_same_numbers(pack, values, args.draws, settings.seed), 1)
         moved = {**values, "quality_upgrade_rate": values["quality_upgrade_rate"] + 0.001 * (i + 1)}
         one_lever += timed(lambda moved=moved: assess(pack, moved, settings), 1)
-    target = pack.targets[0]
-    lever = next(lv.id for lv in pack.levers if target.indicator.removeprefix("new_") in lv.id)
-    seek = timed(lambda: goal_seek(pack, values, target.id, lever, settings), max(3, args.repeat // 5))
+    # Goal-seek, cold (no sub-model reused): a founding target and a share target needing simulation.
+    seeks = []
+    for target in (pack.targets[0], next(t for t in pack.targets if t.indicator == "good_fair_share")):
+        lever = next(lv.id for lv in pack.levers if target.indicator.removeprefix("new_") in lv.id
+                     or (target.indicator == "good_fair_share" and lv.id == "quality_upgrade_rate"))
+
+        def seek(target=target, lever=lever) -> None:
+            clear_memo()
+            goal_seek(pack, values, target.id, lever, settings)
+
+        seeks.append((target.id, lever, timed(seek, max(3, args.repeat // 5))))
 
     med_e, med_f = statistics.median(engine), statistics.median(floor)
     print(f"pack {pack.id}, {args.draws} draws, years {pack.base_year}–{pack.horizon}, {len(pack.targets)} targets")
@@ -91,8 +99,9 @@ def main() -> int:
     print(f"ratio (median)    {med_e / med_f:.2f}   bar ≤ 3.00 -> {'ok' if med_e / med_f <= 3 else 'OVER'}")
     print(f"absolute (median) {med_e:.4f} s   bar < 0.2 s -> {'ok' if med_e < 0.2 else 'OVER'}")
     print(f"one lever moved   median {statistics.median(one_lever):.4f} s (sub-models of other levers reused)")
-    print(f"goal-seek {target.id} by {lever}: median {statistics.median(seek):.3f} s   bar < 1 s -> "
-          f"{'ok' if statistics.median(seek) < 1 else 'OVER'}")
+    for target_id, lever, seek_times in seeks:
+        med = statistics.median(seek_times)
+        print(f"goal-seek {target_id} by {lever}: median {med:.3f} s   bar < 1 s -> {'ok' if med < 1 else 'OVER'}")
     return 0
 
 
