@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from planner.model import Settings
@@ -30,3 +32,21 @@ def small_settings():
 def fixed_settings():
     """Levers fixed at their values (uncertainty 0): only the process noise of the counts remains."""
     return Settings(draws=1000, uncertainty=0.0)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright.  In CI (CI=true) a missing browser fails, never skips."""
+    from tests.browser import CHROMIUM_ARGS, chromium_path
+
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium is missing: the real-browser suite cannot run (install Debian's chromium)")
+        pytest.skip("Chromium not installed (outside CI)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()

@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
 
-from tests.browser import CHROMIUM_ARGS, SHOTS, chromium_path, streamlit_server, wait_for_app, wait_idle
+from tests.browser import SHOTS, streamlit_server, wait_for_app, wait_idle
 
 pytestmark = pytest.mark.browser
 
 PAGES = ("", "gia-dinh", "quy-dao", "so-sanh", "do-nhay", "du-lieu", "trinh-chieu")
 
 
-@pytest.fixture(scope="module")
-def browser():
-    path = chromium_path()
-    if path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium is missing: the real-browser suite cannot run (install Debian's chromium)")
-        pytest.skip("Chromium not installed (outside CI)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ and in the report, and never runs.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pytest
 
 from planner.scenario import new_scenario
 from planner.store import ScenarioStore
-from tests.browser import CHROMIUM_ARGS, SHOTS, chromium_path, streamlit_server, wait_for_app, wait_idle
+from tests.browser import SHOTS, streamlit_server, wait_for_app, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -22,19 +21,6 @@ PAYLOAD = "<img src=x onerror=alert(1)>"
 ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    path = chromium_path()
-    if path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium is missing: the real-browser suite cannot run (install Debian's chromium)")
-        pytest.skip("Chromium not installed (outside CI)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
