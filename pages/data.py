@@ -12,6 +12,7 @@ from planner.calibrate import DISSOLUTION_BOUNDS, GROWTH_BOUNDS, MIN_POINTS
 from planner.errors import PlannerError
 from planner.fmt import indicator_value, number, percent
 from planner.registry import INDICATOR_BY_ID, INDICATORS
+from planner.report import source_text
 from ui import state
 from ui.levers import escape_markdown, show_error
 from ui.state import tr
@@ -52,11 +53,11 @@ def observations_table(observations, with_date: bool = True, kind: str | None = 
             tr("Giá trị", "Value"): indicator_value(o.indicator, o.value, lang),
             tr("Đơn vị", "Unit"): ind.unit(lang),
             tr("Loại số liệu", "Kind of figure"): kind or kind_label(o.estimate),
-            tr("Nguồn", "Source"): o.source,
+            tr("Nguồn", "Source"): source_text(o.source, state.lang()),
         }
         if with_date:
             row[tr("Ngày", "Date")] = day(o.date)
-        row[tr("Ghi chú", "Note")] = o.note
+        row[tr("Ghi chú", "Note")] = o.note_in(state.lang())
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -69,6 +69,10 @@ class Observation:
     estimate: bool = False
     note: str = ""
     unit: str = ""
+    note_vi: str = ""  # the note in Vietnamese, where the pack gives one
+
+    def note_in(self, lang: str) -> str:
+        return (self.note_vi or self.note) if lang == "vi" else self.note
 
 
 @dataclass(frozen=True)
@@ -194,7 +198,7 @@ def _observations(rows: list[dict[str, str]], path: Path) -> tuple[Observation, 
         out.append(Observation(
             ind, int(_number(row.get("year", ""), where)), _number(row.get("value", ""), where),
             row.get("source", ""), row.get("date", ""), _flag(row.get("estimate", "")),
-            row.get("note", ""), row.get("unit", "")))
+            row.get("note", ""), row.get("unit", ""), row.get("note_vi", "")))
     return tuple(out)
 
 

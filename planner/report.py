@@ -595,7 +595,8 @@ def _baseline_table(pack: Pack, lang: str) -> str:
         rows.append([(_e(ind.label(lang)), ""), (str(o.year), "num"), (_e(indicator_value(o.indicator, o.value, lang)), "num"),
                      kind, (_e(source_text(o.source, lang)), ""), (_e(day_text(o.date, lang)), "nowrap")])
     table = _table(headers, rows, "baseline", widths=(24, 7, 10, 12, 34, 13))
-    notes = [(INDICATOR_BY_ID[o.indicator].label(lang), o.note) for o in pack.baseline.values() if o.note]
+    notes = [(INDICATOR_BY_ID[o.indicator].label(lang), o.note_in(lang)) for o in pack.baseline.values()
+             if o.note_in(lang)]
     if notes:
         table += ("<h3>" + _e(_t(lang, "Ghi chú về số liệu (nguyên văn trong gói, tiếng Anh)",
                                  "Notes on the figures")) + "</h3><ul class=\"small\">"
@@ -946,7 +947,7 @@ def xlsx_report(data: dict[str, Any], lang: str = "vi", today: date | None = Non
         except ValueError:
             _text(ws.cell(i, 7), o.date)
         ws.cell(i, 8, bool(o.estimate))
-        _text(ws.cell(i, 9), o.note)
+        _text(ws.cell(i, 9), o.note_in(lang))
         for j in (2, 6, 9):
             ws.cell(i, j).alignment = wrap
 
