@@ -35,9 +35,6 @@ ERROR_KEY = "levers_error"
 # Fragments a moved slider reruns: the assumptions page's live section and the sidebar's headline.
 LIVE_FRAGMENT = "assumptions_live"
 SIDEBAR_FRAGMENT = "sidebar_headline"
-# Streamlit widgets of the sidebar (app.py) that mirror the scenario's pack and preset.
-SIDEBAR_PACK_KEY = "pack_choice"
-SIDEBAR_PRESET_KEY = "preset_choice"
 
 UNCERTAINTY_STEPS = tuple(round(i / 10, 1) for i in range(21))  # 0 .. 2 by 0.1
 
@@ -64,23 +61,14 @@ show_error = state.show_error
 
 
 def apply_scenario(data: dict[str, Any]) -> None:
-    """Replace the scenario (validated by ``state.set_scenario``) and keep the sidebar in step.
-
-    The sidebar's pack and preset selectboxes keep their own widget values; unless they are moved
-    too, app.py would read the old choice on the next run and reset the scenario to it.  Call only
-    from callbacks or before the sidebar is drawn.
-    """
+    """Replace the scenario (validated by ``state.set_scenario``); app.py sets the sidebar from it."""
     state.set_scenario(data)
-    new = state.scenario()
-    st.session_state[SIDEBAR_PACK_KEY] = new["pack"]
-    st.session_state[SIDEBAR_PRESET_KEY] = new["preset"]
 
 
 def choose_preset(name: str) -> None:
     """Callback of a preset button: every lever back to that preset's values."""
     try:
         state.set_preset(name)
-        st.session_state[SIDEBAR_PRESET_KEY] = name
         st.session_state.pop(ERROR_KEY, None)
     except PlannerError as exc:
         st.session_state[ERROR_KEY] = exc
