@@ -201,7 +201,6 @@ while True:
 """
 
 
-@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX SIGKILL")
 def test_sigkill_during_saves_keeps_every_acknowledged_save(tmp_path: Path) -> None:
     path = tmp_path / "crash.sqlite"
     script = tmp_path / "child.py"
