@@ -66,9 +66,8 @@ def _on_preset() -> None:
     state.set_preset(st.session_state["preset_choice"])
 
 
-@st.fragment(key="sidebar_headline")
 def sidebar_headline() -> None:
-    """k/n targets likely met; a moved slider reruns just this (and the assumptions' live section)."""
+    """k/n targets likely met (the Assumptions page shows it beside its sliders instead)."""
     try:
         results = state.assessment()
         st.metric(tr("Chỉ tiêu có khả năng đạt", "Targets likely met"),
@@ -93,7 +92,10 @@ with st.sidebar:
                  on_change=_on_preset, format_func=preset_names.get,
                  help=tr("Đổi kịch bản mẫu đặt lại mọi giả định về giá trị của mẫu đó.",
                          "Changing the preset resets every assumption to that preset's values."))
-    sidebar_headline()
+    # On the Assumptions page a slider reruns only the page's live section, which has its own headline;
+    # one here would fall behind.
+    if page.url_path != "gia-dinh":
+        sidebar_headline()
     if state.pack().meta.get("area_note_vi"):
         st.caption(state.pack().meta.get(f"area_note_{state.lang()}", ""))
 

@@ -22,10 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.ui import CHANGED, SLIDER, WATCHED_TEXT  # noqa: E402
+from bench.ui import APP_SLIDER, APP_WATCH, CHANGED, WATCHED_TEXT  # noqa: E402
 from tests.browser import CHROMIUM_ARGS, chromium_path, streamlit_server  # noqa: E402
-
-WATCH = '[data-testid="stTable"] td'
 
 
 def cpu_seconds(pid: int) -> float:
@@ -54,18 +52,18 @@ async def session(browser, url: str, seconds: float, times: list[float], errors:
     context = await browser.new_context(viewport={"width": 1400, "height": 900})
     page = await context.new_page()
     await page.goto(f"{url}/gia-dinh?preset=plan-pace", timeout=120_000)
-    await page.locator(SLIDER).nth(1).wait_for(timeout=120_000)
+    await page.locator(APP_SLIDER).wait_for(timeout=120_000)
     await ready()
     end = time.time() + seconds
     i = 0
     while time.time() < end:
         key = "ArrowRight" if i % 2 == 0 else "ArrowLeft"
         try:
-            before = await page.evaluate(WATCHED_TEXT, WATCH)
-            await page.locator(SLIDER).nth(1).focus()  # HTX founded per year
+            before = await page.evaluate(WATCHED_TEXT, APP_WATCH)
+            await page.locator(APP_SLIDER).focus()  # HTX founded per year
             start = time.perf_counter()
             await page.keyboard.press(key)
-            await page.wait_for_function(CHANGED, arg=[WATCH, before], polling="raf", timeout=30_000)
+            await page.wait_for_function(CHANGED, arg=[APP_WATCH, before], polling="raf", timeout=30_000)
             times.append((time.perf_counter() - start) * 1000)
         except Exception as exc:  # a timeout or a lost connection is a finding, not a crash
             errors.append(f"{type(exc).__name__}: {str(exc)[:120]}")

@@ -36,15 +36,13 @@ st.caption(tr("Xu hướng: tiếp nối diễn biến đã qua. Nhịp kế ho�
               "Trend: the past continued. Plan pace: just enough to meet the targets on the central path. "
               "Optimistic, Cautious: the two sides of the plausible range. Hover the ? beside each assumption "
               "for where the preset values come from."))
-levers.show_error_slot()
-st.subheader(tr("Thiết lập mô phỏng", "Simulation settings"))
-levers.settings()
 
 
 @st.fragment(key=levers.LIVE_FRAGMENT)
 def live_section() -> None:
-    """The levers and their effect, rerun alone when a slider moves (the sidebar's headline too)."""
+    """The chosen group's sliders and, beside them, what they do: a slider reruns only this."""
     data = state.scenario()
+    levers.show_error_slot()
     try:
         results = state.assessment()
     except PlannerError as exc:
@@ -52,27 +50,25 @@ def live_section() -> None:
         return
     k, n = headline(results)
     k0, _ = headline(preset_results)
-    col1, col2, col3 = st.columns(3)
-    col1.metric(tr("Chỉ tiêu có khả năng đạt", "Targets likely met"), f"{k}/{n}",
-                delta=f"{k - k0:+d}" if k != k0 else None,
-                delta_description=tr("so với kịch bản mẫu", "vs the preset") if k != k0 else None,
-                help=tr("Xác suất đạt ít nhất 66 % (thang IPCC: “có khả năng”).",
-                        "Probability of at least 66 % (IPCC scale: “likely”)."), border=True, height="stretch")
-    col2.metric(tr("Kịch bản mẫu", "Preset"), f"{k0}/{n}",
-                help=tr("Số chỉ tiêu có khả năng đạt nếu giữ nguyên kịch bản mẫu.",
-                        "Targets likely met with the preset as it is."), border=True, height="stretch")
-    col3.metric(tr("Giả định đã thay đổi", "Assumptions changed"), len(data["levers"]), border=True,
-                height="stretch")
-    # The levers on the left; on the right, every target's probability, redrawn as a slider moves.
+    changed = len(data["levers"])
+    group = levers.group_picker()
     left, right = st.columns([3, 2], gap="large")
-    with right:
-        st.subheader(tr("Xác suất đạt từng chỉ tiêu", "Probability of each target"))
-        show_compact_scorecard(results)
+    with right:  # drawn first: the results reach the screen before the sliders are sent again
+        st.metric(tr("Chỉ tiêu có khả năng đạt", "Targets likely met"), f"{k}/{n}",
+                  delta=f"{k - k0:+d}" if k != k0 else None,
+                  delta_description=tr("so với kịch bản mẫu", "vs the preset") if k != k0 else None,
+                  help=tr("Xác suất đạt ít nhất 66 % (thang IPCC: “có khả năng”).",
+                          "Probability of at least 66 % (IPCC scale: “likely”)."), border=True)
+        st.caption(tr(f"Kịch bản mẫu: {k0}/{n} · {changed} giả định đã thay đổi.",
+                      f"Preset: {k0}/{n} · {changed} assumptions changed."))
+        with st.container(key="live_scorecard"):  # a stable hook for the browser tests and bench/ui.py
+            show_compact_scorecard(results)
     with left:
-        st.subheader(tr("Các giả định theo nhóm", "Assumptions by group"))
-        levers.lever_groups()
+        levers.group_levers(group)
     state.sync_url()  # a fragment's rerun does not reach app.py, which syncs the link otherwise
 
 
 live_section()
+st.subheader(tr("Thiết lập mô phỏng", "Simulation settings"))
+levers.settings()
 saved_section()

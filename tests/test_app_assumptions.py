@@ -15,7 +15,6 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from planner.packs import load_pack
-from planner.registry import GROUPS
 from ui.saved import read_scenario_upload, safe_file_name
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,9 +28,6 @@ def start(monkeypatch, tmp_path, lang: str | None = None, db: Path | None = None
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
     at.switch_page(PAGE).run()
-    # Lever groups are lazy expanders (closed ones draw nothing): open them all, as a user would.
-    for group in GROUPS:
-        at.session_state[f"lever_group_{group.id}"] = True
     at.session_state["saved_section_open"] = True  # the saved-scenarios expander, lazy too
     at.run()
     if lang:  # through the sidebar's switch, as a user does
@@ -65,10 +61,19 @@ def unescape(text: str) -> str:
     return text.replace("\\", "")
 
 
+def slider(at: AppTest, key: str):
+    """A lever's slider: its group is chosen first (only the chosen group's sliders are drawn), as a user would."""
+    group = load_pack(at.session_state["scenario"]["pack"]).lever(key.removeprefix("lever_")).group
+    if at.session_state["lever_group"] != group:
+        at.button_group(key="lever_group_choice").set_value(group).run()
+        at.run()
+    return at.select_slider(key=key)
+
+
 def move(at: AppTest, key: str, value: float) -> None:
     """Move a lever slider.  Its rerun is a fragment's; AppTest then lists only the fragment's elements,
     so a full rerun follows before the test looks at the rest of the page (the browser keeps it all)."""
-    at.select_slider(key=key).set_value(value).run()
+    slider(at, key).set_value(value).run()
     at.run()
 
 
@@ -105,7 +110,9 @@ def test_moving_a_slider_changes_the_headline_and_scorecard(at):
     assert headline(at) != before
     assert at.main.metric[0].delta.startswith("+")  # compared with the preset
     assert scorecard(at)["Xác suất"][row] != prob_before
-    assert at.sidebar.metric[0].value == headline(at)  # the sidebar reads the same scenario
+    assert not at.sidebar.metric  # the page's own headline stands beside the sliders: none in the sidebar
+    at.switch_page("pages/overview.py").run()
+    assert at.sidebar.metric[0].value == headline(at)  # elsewhere the sidebar reads the same scenario
 
 
 def test_slider_numbers_follow_the_language(at):
@@ -120,8 +127,8 @@ def test_preset_button_sets_every_lever_and_stays_chosen(at):
     optimistic = load_pack("hai-duong-2023").preset("optimistic")
     at.button(key="preset_optimistic").click().run()
     assert at.session_state["scenario"]["preset"] == "optimistic"
-    assert at.select_slider(key=HTX_NEW).value == pytest.approx(optimistic["htx_new_per_year"])
-    assert at.select_slider(key="lever_digital_ceiling").value == pytest.approx(100 * optimistic["digital_ceiling"])
+    assert slider(at, HTX_NEW).value == pytest.approx(optimistic["htx_new_per_year"])
+    assert slider(at, "lever_digital_ceiling").value == pytest.approx(100 * optimistic["digital_ceiling"])
     at.run()  # the sidebar's preset box must not pull the scenario back to the old preset
     assert at.session_state["scenario"]["preset"] == "optimistic"
     assert at.sidebar.selectbox(key="preset_choice").value == "optimistic"
@@ -134,8 +141,8 @@ def test_reset_restores_the_preset(at):
     assert len(levers(at)) == 2
     at.button(key="preset_reset").click().run()
     assert levers(at) == {}
-    assert at.select_slider(key=HTX_NEW).value == pytest.approx(15.0)
-    assert at.select_slider(key="lever_quality_upgrade_rate").value == pytest.approx(6.0)
+    assert slider(at, HTX_NEW).value == pytest.approx(15.0)
+    assert slider(at, "lever_quality_upgrade_rate").value == pytest.approx(6.0)
 
 
 def test_english_changes_the_labels(at):
@@ -143,7 +150,7 @@ def test_english_changes_the_labels(at):
     at.button_group(key="language_choice").set_value("en").run()
     assert not at.exception
     assert at.main.title[0].value == "Assumptions"
-    assert "Founding and dissolution" in [e.label for e in at.main.expander]
+    assert at.button_group(key="lever_group_choice").options[0] == "Founding and dissolution"
     assert at.select_slider(key=HTX_NEW).label == "Cooperatives founded per year"
     assert at.main.metric[0].label == "Targets likely met"
 
@@ -173,7 +180,7 @@ def test_save_change_load_restores_the_levers(at):
     assert not at.exception
     assert levers(at) == {"htx_new_per_year": 40.0, "linkage_q": 0.45}
     assert at.select_slider(key=HTX_NEW).value == pytest.approx(40.0)
-    assert at.select_slider(key="lever_linkage_q").value == pytest.approx(45.0)
+    assert slider(at, "lever_linkage_q").value == pytest.approx(45.0)
 
 
 def test_search_finds_the_saved_scenario(at):
@@ -280,15 +287,45 @@ def test_download_button_offers_the_current_scenario(at):
     assert buttons
 
 
-def test_closed_lever_groups_draw_no_sliders(monkeypatch, tmp_path):
-    """Only the open group's sliders are drawn, so moving one slider reruns a light page."""
-    monkeypatch.setenv("PLANNER_DB", str(tmp_path / "s.sqlite"))
-    st.cache_resource.clear()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    at.switch_page(PAGE).run()
+def test_only_the_chosen_group_draws_sliders_and_the_choice_is_kept(at):
+    """One group at a time, so a slider's rerun stays light; the group stays chosen across pages."""
     keys = {s.key for s in at.select_slider}
-    assert "lever_htx_new_per_year" in keys  # the first group is open
+    assert "lever_htx_new_per_year" in keys  # the first group is chosen at first
     assert "lever_digital_p" not in keys and "lever_quality_upgrade_rate" not in keys
+    at.button_group(key="lever_group_choice").set_value("digital").run()
+    at.run()
+    keys = {s.key for s in at.select_slider}
+    assert {"lever_digital_p", "lever_digital_q", "lever_digital_ceiling"} <= keys
+    assert "lever_htx_new_per_year" not in keys
+    at.switch_page("pages/overview.py").run()
+    at.switch_page(PAGE).run()
+    assert at.session_state["lever_group"] == "digital"
+    assert "lever_digital_p" in {s.key for s in at.select_slider}
+    at.button_group(key="lever_group_choice").set_value(None).run()  # clicking the chosen pill again
+    at.run()
+    assert at.session_state["lever_group"] == "digital"  # a group stays chosen
+
+
+def lever_summary(at: AppTest):
+    for frame in at.main.table:
+        if "Khoảng bất định (×1,0)" in frame.value.columns:
+            return frame.value
+    raise AssertionError("no lever summary on the page")
+
+
+def test_lever_summary_shows_the_preset_the_change_and_the_range(at):
+    summary = lever_summary(at)
+    label = "Số HTX thành lập mới mỗi năm"
+    assert summary.loc[label, "Mẫu"] == "15,0"  # the trend preset, in Vietnamese style
+    assert "(đã đổi)" not in summary.loc[label, "Kịch bản này"]
+    move(at, HTX_NEW, 40.0)
+    summary = lever_summary(at)
+    assert summary.loc[label, "Kịch bản này"] == "40,0 (đã đổi)"
+    low, high = summary.loc[label, "Khoảng bất định (×1,0)"].split(" – ")
+    assert float(low.replace(",", ".")) < 40 < float(high.replace(",", "."))
+    move(at, "lever_quality_upgrade_rate", 20.0)  # another group: counted under the table
+    slider(at, HTX_NEW)
+    assert any("Ngoài nhóm này còn 1 giả định đã thay đổi" in c.value for c in at.main.caption)
 
 
 def test_a_slider_reruns_only_the_live_section_and_it_shows_the_new_result(at):

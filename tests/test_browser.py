@@ -37,7 +37,9 @@ def page(browser):
 
 
 def headline(page) -> str:
-    """The sidebar's 'k/n targets likely met' metric."""
+    """The 'k/n targets likely met' metric: the sidebar's, or on the assumptions page the one beside the sliders."""
+    if "/gia-dinh" in page.url:
+        return page.locator('[data-testid="stMain"] [data-testid="stMetricValue"]').first.inner_text().strip()
     return page.locator('[data-testid="stSidebar"] [data-testid="stMetricValue"]').first.inner_text().strip()
 
 

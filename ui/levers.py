@@ -16,6 +16,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from planner import registry
@@ -23,7 +24,7 @@ from planner.errors import PlannerError
 from planner.fmt import lever_value, number
 from planner.model import lever_range
 from planner.packs import Pack
-from planner.registry import GROUPS, Lever
+from planner.registry import GROUP_BY_ID, GROUPS, Lever
 from planner.scenario import check_window_start, lever_display
 from ui import state
 from ui.state import tr
@@ -32,9 +33,10 @@ KEY_PREFIX = "lever_"
 UNCERTAINTY_KEY = "setting_uncertainty"
 WINDOW_KEY = "setting_window_start"
 ERROR_KEY = "levers_error"
-# Fragments a moved slider reruns: the assumptions page's live section and the sidebar's headline.
+# The assumptions page's live section: the sliders and the results they move, rerun alone by a slider.
 LIVE_FRAGMENT = "assumptions_live"
-SIDEBAR_FRAGMENT = "sidebar_headline"
+GROUP_KEY = "lever_group"  # the chosen group, kept across pages (the widget's own key is dropped off-page)
+GROUP_WIDGET_KEY = "lever_group_choice"
 
 UNCERTAINTY_STEPS = tuple(round(i / 10, 1) for i in range(21))  # 0 .. 2 by 0.1
 
@@ -90,10 +92,8 @@ def _on_lever(lever_id: str) -> None:
         lever = pack.lever(lever_id)
         state.set_lever(lever_id, from_display(lever, st.session_state[widget_key(lever_id)]))
         st.session_state.pop(ERROR_KEY, None)
-        # Only what a lever changes is redrawn: not the navigation, the presets or the saved list.
-        st.rerun([LIVE_FRAGMENT, SIDEBAR_FRAGMENT])
     except PlannerError as exc:
-        st.session_state[ERROR_KEY] = exc  # the widget is set back from the scenario on the full rerun
+        st.session_state[ERROR_KEY] = exc  # the widget is set back from the scenario on the next run
 
 
 def _on_uncertainty() -> None:
@@ -144,8 +144,19 @@ def _unit(lever: Lever) -> str:
     return ""
 
 
+_HELP: dict[tuple[str, str, str], str] = {}
+
+
 def _help(pack: Pack, lever: Lever) -> str:
+    """The tooltip of a lever's slider (kept per pack, lever and language: a slider's rerun reuses it)."""
     lang = state.lang()
+    cached = _HELP.get((pack.id, lever.id, lang))
+    if cached is None:
+        cached = _HELP[(pack.id, lever.id, lang)] = _help_text(pack, lever, lang)
+    return cached
+
+
+def _help_text(pack: Pack, lever: Lever, lang: str) -> str:
     presets = " · ".join(f"{preset_label(name)} {lever_value(lever, values[lever.id], lang)}"
                          for name, values in pack.presets.items() if lever.id in values)
     lines = [
@@ -163,28 +174,38 @@ def _help(pack: Pack, lever: Lever) -> str:
     return "\n\n".join(lines)
 
 
-def _lever_widget(pack: Pack, lever: Lever, data: dict[str, Any], base: dict[str, float]) -> None:
+def _lever_widget(pack: Pack, lever: Lever, data: dict[str, Any]) -> None:
     lang = state.lang()
-    value = data["levers"].get(lever.id, base[lever.id])
-    shown = to_display(lever, value)
+    shown = to_display(lever, data["levers"].get(lever.id, pack.preset(data["preset"])[lever.id]))
     key = widget_key(lever.id)
     if st.session_state.get(key) != shown:
         st.session_state[key] = shown
     options = _options(pack, lever, shown)
     labels = _labels(lever, _grid(lever, tuple(p[lever.id] for p in pack.presets.values() if lever.id in p)), lang)
+    # No st.rerun here: the slider sits in the live fragment, so its own rerun redraws the results.
     st.select_slider(
         lever.label(lang) + _unit(lever), options=options,
         format_func=lambda x, lv=lever: labels.get(x) or lever_value(lv, from_display(lv, x), lang),
         key=key, help=_help(pack, lever), on_change=_on_lever, args=(lever.id,))
-    low, high = lever_range(lever, value, float(data["uncertainty"]))
-    scale = number(float(data["uncertainty"]), 1, lang)
-    caption = tr(f"Mẫu ({preset_label(data['preset'])}): {lever_value(lever, base[lever.id], lang)}"
-                 f" · khoảng bất định (×{scale}): {lever_value(lever, low, lang)} – {lever_value(lever, high, lang)}",
-                 f"Preset ({preset_label(data['preset'])}): {lever_value(lever, base[lever.id], lang)}"
-                 f" · uncertainty range (×{scale}): {lever_value(lever, low, lang)} – {lever_value(lever, high, lang)}")
-    if lever.id in data["levers"]:
-        caption += tr(" · **đã thay đổi**", " · **changed**")
-    st.caption(caption)
+
+
+def lever_summary(pack: Pack, mine: list[Lever], data: dict[str, Any]) -> pd.DataFrame:
+    """One row per lever of a group: the preset's value, this scenario's, and the uncertainty range."""
+    lang = state.lang()
+    base = pack.preset(data["preset"])
+    scale = float(data["uncertainty"])
+    changed = tr(" (đã đổi)", " (changed)")
+    rows = []
+    for lever in mine:
+        value = data["levers"].get(lever.id, base[lever.id])
+        low, high = lever_range(lever, value, scale)
+        rows.append((lever.label(lang), lever_value(lever, base[lever.id], lang),
+                     lever_value(lever, value, lang) + (changed if lever.id in data["levers"] else ""),
+                     f"{lever_value(lever, low, lang)} – {lever_value(lever, high, lang)}"))
+    scale_text = number(scale, 1, lang)
+    return pd.DataFrame(rows, columns=[
+        tr("Giả định", "Assumption"), tr("Mẫu", "Preset"), tr("Kịch bản này", "This scenario"),
+        tr(f"Khoảng bất định (×{scale_text})", f"Uncertainty range (×{scale_text})")])
 
 
 def show_error_slot() -> None:
@@ -194,30 +215,44 @@ def show_error_slot() -> None:
         show_error(exc)
 
 
-def lever_groups() -> None:
-    """One expander per group that has levers for this pack, one slider per lever."""
+def _on_group() -> None:
+    if st.session_state.get(GROUP_WIDGET_KEY):  # clicking the chosen group again deselects it: keep it
+        st.session_state[GROUP_KEY] = st.session_state[GROUP_WIDGET_KEY]
+
+
+def lever_groups(pack: Pack) -> dict[str, list[Lever]]:
+    """The pack's levers by group, in ``GROUPS`` order, groups without levers left out."""
+    groups = {g.id: [lv for lv in pack.levers if lv.group == g.id] for g in GROUPS}
+    return {gid: mine for gid, mine in groups.items() if mine}
+
+
+def group_picker() -> str:
+    """Pills naming each group (full width: in a narrow column they would scroll); returns the chosen one."""
+    groups = lever_groups(state.pack())
+    chosen = st.session_state.get(GROUP_KEY)
+    if chosen not in groups:
+        chosen = st.session_state[GROUP_KEY] = next(iter(groups))
+    st.session_state[GROUP_WIDGET_KEY] = chosen
+    lang = state.lang()
+    st.pills(tr("Nhóm giả định", "Group of assumptions"), list(groups), key=GROUP_WIDGET_KEY,
+             format_func=lambda gid: GROUP_BY_ID[gid].label(lang), on_change=_on_group)
+    return chosen
+
+
+def group_levers(group_id: str) -> None:
+    """The group's sliders, then a table of their preset values, current values and ranges.
+
+    One group at a time: a slider's rerun redraws only these sliders and the results beside them."""
     pack = state.pack()
     data = state.scenario()
-    base = pack.preset(data["preset"])
-    levers = pack.levers
-    first = True
-    for group in GROUPS:
-        mine = [lv for lv in levers if lv.group == group.id]
-        if not mine:
-            continue
-        changed = sum(lv.id in data["levers"] for lv in mine)
-        # The label stays the same whatever changes (a new label would be a new expander, closed).
-        label = group.label(state.lang())
-        # Lazy expanders: a closed group draws no sliders, so a slider's rerun stays light.
-        expander = st.expander(label, expanded=first, key=f"lever_group_{group.id}", on_change="rerun")
-        with expander:
-            if expander.open:
-                if changed:
-                    st.caption(tr(f"{changed} giả định trong nhóm này đã thay đổi.",
-                                  f"{changed} assumptions in this group changed."))
-                for lever in mine:
-                    _lever_widget(pack, lever, data, base)
-        first = False
+    mine = lever_groups(pack)[group_id]
+    for lever in mine:
+        _lever_widget(pack, lever, data)
+    st.table(lever_summary(pack, mine, data).set_index(tr("Giả định", "Assumption")))
+    others = len(data["levers"]) - sum(lv.id in data["levers"] for lv in mine)
+    if others:
+        st.caption(tr(f"Ngoài nhóm này còn {others} giả định đã thay đổi.",
+                      f"{others} more assumptions changed in other groups."))
 
 
 def settings() -> None:
