@@ -32,6 +32,7 @@ HEIGHT = 320
 SERIES: dict[str, tuple[str, str, str, str]] = {
     "band": ("Khoảng 80 % (p10–p90)", "80 % range (p10–p90)", "#9ec5e8", "square"),
     "median": ("Trung vị (p50)", "Median (p50)", "#1f5fa8", "stroke"),
+    "mean": ("Trung bình mỗi năm (kỳ vọng)", "Mean per year (expected)", "#1f5fa8", "stroke"),
     "central": ("Đường trung tâm (tất định)", "Central path (deterministic)", "#495057", "stroke"),
     "plan": ("Lộ trình kế hoạch (đường thẳng)", "Plan path (straight line)", "#c2255c", "stroke"),
     "pace": ("Nhịp bình quân cần đạt mỗi năm", "Average yearly pace required", "#c2255c", "stroke"),
@@ -211,7 +212,9 @@ def fan_chart(traj: pd.DataFrame, indicator: str, observations: pd.DataFrame | N
     For stocks, shares and counts the plan's path is the straight line from the base-year value to
     each target.  For yearly foundings (``new_*``), whose targets are totals over the plan window, the
     chart shows the yearly foundings and the average yearly pace the total requires (threshold ÷
-    number of years in the window); the total itself is drawn by :func:`cumulative_chart`.
+    number of years in the window); the total itself is drawn by :func:`cumulative_chart`.  Their line
+    is the mean, not the median: a yearly count of a few events (unions: 0.1–0.25 a year) has a median
+    of 0 with the odd jump, which would say "none" where the expectation is one every four to ten years.
     """
     ind = INDICATOR_BY_ID[indicator]
     data = _series(traj, indicator)
@@ -225,7 +228,9 @@ def fan_chart(traj: pd.DataFrame, indicator: str, observations: pd.DataFrame | N
     flow = ind.kind == "flow"
     y_title = _y_title(indicator, lang)
 
-    present = ["band", "median", "central"]
+    line = "mean" if flow else "median"
+    line_field = "mean" if flow else "p50"
+    present = ["band", line, "central"]
     if plan_path and own_targets:
         present.append("pace" if flow else "plan")
     kinds = [k for k in ("history", "actual", "uploaded") if not obs.empty and (obs["kind"] == k).any()]
@@ -244,20 +249,20 @@ def fan_chart(traj: pd.DataFrame, indicator: str, observations: pd.DataFrame | N
 
     year_tip = ("year_text", _t(lang, "Năm", "Year"))
     data["year_text"] = data["year"].astype(int).astype(str)
-    for field in ("p10", "p50", "p90", "deterministic"):
-        data[f"{field}_text"] = [_value_text(indicator, v, lang) for v in data[field]]
+    for field in ("p10", "p50", "p90", "mean", "deterministic"):
+        data[f"{field}_text"] = ([number(v, 2, lang) for v in data[field]] if flow and field == "mean"
+                                 else [_value_text(indicator, v, lang) for v in data[field]])
     data["range_text"] = data["p10_text"] + " – " + data["p90_text"]
+    line_tip = (f"{line_field}_text", series_label(line, lang))
 
     band = alt.Chart(data.assign(series=series_label("band", lang), value=data["p10"]), name="band").mark_area(
         opacity=0.45).encode(
         x=x, y=y, y2="p90:Q", color=col("band"),
-        tooltip=_tooltip(year_tip, ("range_text", series_label("band", lang)),
-                         ("p50_text", series_label("median", lang))))
-    median = alt.Chart(data.assign(series=series_label("median", lang), value=data["p50"]), name="median").mark_line(
+        tooltip=_tooltip(year_tip, ("range_text", series_label("band", lang)), line_tip))
+    median = alt.Chart(data.assign(series=series_label(line, lang), value=data[line_field]), name=line).mark_line(
         strokeWidth=2.5).encode(
-        x=x, y=y, color=col("median"),
-        tooltip=_tooltip(year_tip, ("p50_text", series_label("median", lang)),
-                         ("range_text", series_label("band", lang))))
+        x=x, y=y, color=col(line),
+        tooltip=_tooltip(year_tip, line_tip, ("range_text", series_label("band", lang))))
     central = alt.Chart(data.assign(series=series_label("central", lang), value=data["deterministic"]), name="central").mark_line(
         strokeWidth=1.2, opacity=0.9).encode(
         x=x, y=y, color=col("central"),

@@ -389,3 +389,18 @@ def test_out_of_reach_is_said_plainly(monkeypatch, tmp_path):
     assert at.warning and at.warning[0].value.startswith("Ngoài tầm với")
     numbers = dict(at.dataframe[0].value.itertuples(index=False))
     assert numbers["Giá trị cần để xác suất ≥ 66 %"] == "ngoài tầm với"
+
+
+def test_yearly_foundings_draw_the_mean_not_a_median_of_zero(hd_pack, hd_traj):
+    """Unions are founded 0.1–0.25 times a year: the yearly median is 0, the mean is the expectation."""
+    spec = charts.fan_chart(hd_traj, "new_lhhtx", None, hd_pack.targets, hd_pack, "vi").to_dict()
+    named = layers(spec)
+    assert "median" not in named
+    line = rows(spec, named["mean"])
+    own = hd_traj[hd_traj["indicator"] == "new_lhhtx"].set_index("year")
+    assert all(row["value"] == pytest.approx(own.loc[row["year"], "mean"]) for row in line)
+    assert all(row["value"] > 0 for row in line if row["year"] > hd_pack.base_year)
+    assert (own.loc[own.index > hd_pack.base_year, "p50"] == 0).all()  # what the median line would have said
+    assert line[1]["series"] == "Trung bình mỗi năm (kỳ vọng)"
+    # Stocks keep the median.
+    assert "median" in layers(charts.fan_chart(hd_traj, "htx", None, hd_pack.targets, hd_pack, "vi").to_dict())
