@@ -148,7 +148,8 @@ else:
                     st.markdown(colour_words(row["probability"]))
         with right:
             try:
-                spec = fan_spec(scenario_key, indicator, lang, state.observations_frame())
+                spec = fan_spec(scenario_key, indicator, lang,
+                                report.observations_frame(pack, state.uploaded_actuals(), lang))
             except PlannerError as exc:
                 state.show_error(exc)
             else:

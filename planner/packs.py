@@ -5,7 +5,10 @@ Files of a pack ``data/<id>/``:
 - ``targets.csv``: id, year, indicator, kind, rule, threshold, tolerance, labels, plan wording;
 - ``baseline.csv``: the base-year value of every modelled indicator, with source, date, estimate flag;
 - ``series.csv`` (optional): history up to the base year; ``actuals.csv`` (optional): figures after it;
-- ``presets.csv``: one row per lever, one column per preset, and a note on where the values come from.
+- ``presets.csv``: one row per lever, one column per preset, a ``note`` (English) on where the values come from
+  and, optionally, the same note in Vietnamese (``note_vi``).
+
+The observation files (baseline, series, actuals) likewise take an English ``note`` and an optional ``note_vi``.
 """
 
 from __future__ import annotations
@@ -86,6 +89,7 @@ class Pack:
     presets: dict[str, dict[str, float]]
     preset_notes: dict[str, str] = field(default_factory=dict)
     fits: dict = field(default_factory=dict)  # kind -> calibrate.Fit, where the trend preset is fitted
+    preset_notes_vi: dict[str, str] = field(default_factory=dict)  # lever id -> the note in Vietnamese
 
     @property
     def base_year(self) -> int:
@@ -134,6 +138,11 @@ class Pack:
     @property
     def target_ids(self) -> tuple[str, ...]:
         return tuple(t.id for t in self.targets)
+
+    def preset_note(self, lever_id: str, lang: str) -> str:
+        """Where a lever's preset values come from, in ``lang`` (English where no Vietnamese note is given)."""
+        english = self.preset_notes.get(lever_id, "")
+        return (self.preset_notes_vi.get(lever_id) or english) if lang == "vi" else english
 
     def preset(self, name: str) -> dict[str, float]:
         if name not in self.presets:
@@ -251,6 +260,7 @@ def load_pack_dir(folder: Path) -> Pack:
     fits = _fits(folder, series, int(meta["base_year"]))
     presets: dict[str, dict[str, float]] = {}
     notes: dict[str, str] = {}
+    notes_vi: dict[str, str] = {}
     preset_rows = _read_csv(folder / "presets.csv", ("lever", *PRESETS))
     needed = {lv.id for lv in levers_for_indicators(
         set(baseline) | {f"new_{k}" for k in ("htx", "tht", "lhhtx") if k in baseline})}
@@ -274,13 +284,14 @@ def load_pack_dir(folder: Path) -> Pack:
                                    f"{lever_id}={value} outside [{lever.lo}, {lever.hi}]", where)
             presets.setdefault(name, {})[lever_id] = value
         notes[lever_id] = row.get("note", "")
+        notes_vi[lever_id] = row.get("note_vi", "")
     missing = needed - set(presets.get("trend", {}))
     if missing:
         raise PlannerError(f"thiếu giá trị mẫu cho {sorted(missing)}",
                            f"presets missing for {sorted(missing)}", str(folder / "presets.csv"))
     # Levers the pack does not model are dropped so they never show up.
     presets = {name: {k: v for k, v in vals.items() if k in needed} for name, vals in presets.items()}
-    return Pack(pack_id, meta, tuple(targets), baseline, series, actuals, presets, notes, fits)
+    return Pack(pack_id, meta, tuple(targets), baseline, series, actuals, presets, notes, fits, notes_vi)
 
 
 def _fits(folder: Path, series: tuple[Observation, ...], base_year: int) -> dict:

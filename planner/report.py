@@ -179,14 +179,15 @@ def compute(data: dict[str, Any]) -> Computed:
     return Computed(res, data, results, tidy_trajectories(proj))
 
 
-def observations_frame(pack: Pack, uploaded: Iterable[Observation] = ()) -> pd.DataFrame:
-    """History, the pack's actual figures, uploaded figures and the baseline, tidy (as the app draws them)."""
+def observations_frame(pack: Pack, uploaded: Iterable[Observation] = (), lang: str = "en") -> pd.DataFrame:
+    """History, the pack's actual figures, uploaded figures and the baseline, tidy (as the app draws them),
+    with each note in ``lang`` where the pack gives one."""
     rows = [{"indicator": o.indicator, "year": o.year, "value": o.value, "kind": kind, "source": o.source,
-             "note": o.note, "estimate": o.estimate}
+             "note": o.note_in(lang), "estimate": o.estimate}
             for kind, obs in (("history", pack.series), ("actual", pack.actuals), ("uploaded", tuple(uploaded)))
             for o in obs]
     rows += [{"indicator": o.indicator, "year": o.year, "value": o.value, "kind": "history", "source": o.source,
-              "note": o.note, "estimate": o.estimate} for o in pack.baseline.values()
+              "note": o.note_in(lang), "estimate": o.estimate} for o in pack.baseline.values()
              if not any(r["indicator"] == o.indicator and r["year"] == o.year for r in rows)]
     return pd.DataFrame(rows, columns=["indicator", "year", "value", "kind", "source", "note", "estimate"])
 
@@ -273,7 +274,8 @@ def fan(computed: Computed, indicator: str, lang: str, uploaded: Iterable[Observ
         plan_path: bool = True):
     """The fan chart of one indicator for a computed scenario."""
     pack = computed.pack
-    return charts.fan_chart(computed.traj, indicator, observations_frame(pack, uploaded), pack.targets, pack, lang,
+    obs = observations_frame(pack, uploaded, lang)
+    return charts.fan_chart(computed.traj, indicator, obs, pack.targets, pack, lang,
                             plan_path=plan_path, window_start=computed.res.settings.window_start)
 
 

@@ -336,3 +336,12 @@ def test_a_slider_reruns_only_the_live_section_and_it_shows_the_new_result(at):
     assert headline(at) != before
     assert "Thành lập mới 180 hợp tác xã" in list(scorecard(at)["Chỉ tiêu"])
     assert at.session_state["scenario"]["levers"] == {"htx_new_per_year": 40.0}
+
+
+def test_slider_help_says_where_the_preset_values_come_from_in_the_language(at):
+    help_vi = unescape(at.select_slider(key=HTX_NEW).help)
+    assert "Nguồn của giá trị mẫu: Xu hướng: khoảng 15 HTX được hỗ trợ thành lập mỗi năm" in help_vi
+    assert "tiếng Anh" not in help_vi
+    at.button_group(key="language_choice").set_value("en").run()
+    assert "Where the preset values come from: Trend: about 15 supported foundings" in unescape(
+        at.select_slider(key=HTX_NEW).help)

@@ -80,6 +80,19 @@ def test_english_labels_estimates(monkeypatch, tmp_path):
     assert at.main.title[0].value == "Data and method"
 
 
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_history_and_actual_notes_follow_the_language(monkeypatch, tmp_path, lang):
+    at = start(monkeypatch, tmp_path, lang=None if lang == "vi" else lang)
+    pack = load_pack("hai-duong-2023")
+    column = "Ghi chú" if lang == "vi" else "Note"
+    shown = {note for t in tables(at) if column in t for note in t[column]}
+    for o in (*pack.series, *pack.actuals):
+        if o.note:
+            assert o.note_in(lang) in shown, o
+            assert (o.note if lang == "vi" else o.note_vi) not in shown, o
+    assert "Năm gốc." in shown if lang == "vi" else "Base year." in shown
+
+
 def test_metadata_method_and_administrative_changes(at):
     text = " ".join(unescape(m.value) for m in at.main.markdown)
     assert "3413/KH-UBND" in text and "13/09/2023" in text and "2022" in text

@@ -63,7 +63,7 @@ def chart_file(key: str, indicator: str, lang: str, fmt: str, uploaded: tuple = 
     """One indicator's fan chart as SVG or PNG (the engine's trajectories, the pack's and uploaded figures)."""
     data = json.loads(key)
     pack = load_pack(data["pack"])
-    obs = report.observations_frame(pack, _observations(uploaded))
+    obs = report.observations_frame(pack, _observations(uploaded), lang)
     chart = charts.fan_chart(state.trajectories(data), indicator, obs, pack.targets, pack, lang,
                              window_start=data.get("window_start"))
     return report.chart_svg(chart).encode("utf-8") if fmt == "svg" else report.chart_png(chart)

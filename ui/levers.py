@@ -167,9 +167,9 @@ def _help_text(pack: Pack, lever: Lever, lang: str) -> str:
                            f"step {lever_value(lever, lever.step, lang)}.")),
         escape_markdown(tr("Các kịch bản mẫu: ", "Presets: ") + presets + "."),
     ]
-    note = pack.preset_notes.get(lever.id, "")
+    note = pack.preset_note(lever.id, lang)
     if note:
-        lines.append(escape_markdown(tr("Ghi chú về giá trị mẫu (tiếng Anh): ", "Note on the preset values: ") + note))
+        lines.append(escape_markdown(tr("Nguồn của giá trị mẫu: ", "Where the preset values come from: ") + note))
     lines.append(escape_markdown(tr(f"Mã: {lever.id}", f"Id: {lever.id}")))
     return "\n\n".join(lines)
 

@@ -184,17 +184,3 @@ def uploaded_actuals() -> tuple:
 def set_uploaded_actuals(observations: tuple) -> None:
     """Replace the uploaded actuals of the current pack (called only with validated data)."""
     st.session_state.setdefault(ACTUALS, {})[scenario()["pack"]] = tuple(observations)
-
-
-def observations_frame() -> pd.DataFrame:
-    """History, the pack's actuals and uploaded actuals, tidy: indicator, year, value, kind, source, note."""
-    p = pack()
-    rows = [{"indicator": o.indicator, "year": o.year, "value": o.value, "kind": kind, "source": o.source,
-             "note": o.note, "estimate": o.estimate}
-            for kind, obs in (("history", p.series), ("actual", p.actuals), ("uploaded", uploaded_actuals()))
-            for o in obs]
-    # The base year's value is history too, so every chart starts from a visible point.
-    rows += [{"indicator": o.indicator, "year": o.year, "value": o.value, "kind": "history", "source": o.source,
-              "note": o.note, "estimate": o.estimate} for o in p.baseline.values()
-             if not any(r["indicator"] == o.indicator and r["year"] == o.year for r in rows)]
-    return pd.DataFrame(rows, columns=["indicator", "year", "value", "kind", "source", "note", "estimate"])
