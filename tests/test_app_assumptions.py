@@ -11,10 +11,10 @@ import re
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from planner.packs import load_pack
+from tests.apptest import open_app
 from ui.saved import read_scenario_upload, safe_file_name
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,17 +23,9 @@ HTX_NEW = "lever_htx_new_per_year"
 
 
 def start(monkeypatch, tmp_path, lang: str | None = None, db: Path | None = None) -> AppTest:
-    monkeypatch.setenv("PLANNER_DB", str(db or tmp_path / "scenarios.sqlite"))
-    st.cache_resource.clear()  # state.store() is cached per process: open the temporary store
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()
-    at.switch_page(PAGE).run()
-    at.session_state["saved_section_open"] = True  # the saved-scenarios expander, lazy too
-    at.run()
-    if lang:  # through the sidebar's switch, as a user does
-        at.button_group(key="language_choice").set_value(lang).run()
-    assert not at.exception, at.exception
-    return at
+    # The saved-scenarios expander is lazy (closed, it draws nothing): open it, as a user would.
+    return open_app(monkeypatch, db or tmp_path / "scenarios.sqlite", PAGE, lang=lang,
+                    session={"saved_section_open": True})
 
 
 @pytest.fixture

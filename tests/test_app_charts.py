@@ -14,14 +14,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from planner import charts
 from planner.assess import assess, goal_seek, tornado
 from planner.fmt import lever_value
 from planner.model import Settings, levers_affecting, project
+from planner.report import observations_frame, tidy_trajectories
 from planner.store import ScenarioStore
+from tests.apptest import open_app
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = Settings(draws=400)
@@ -31,24 +32,11 @@ SETTINGS = Settings(draws=400)
 
 def tidy(pack, values=None, settings=SETTINGS) -> pd.DataFrame:
     """Tidy trajectories as the app builds them (year, indicator, deterministic, mean, p10, p50, p90)."""
-    proj = project(pack, values or pack.preset("trend"), settings)
-    frames = []
-    for indicator, draws in proj.draws.items():
-        p10, p50, p90 = np.percentile(draws, [10, 50, 90], axis=0)
-        frames.append(pd.DataFrame({"year": proj.years, "indicator": indicator,
-                                    "deterministic": proj.deterministic[indicator], "mean": draws.mean(axis=0),
-                                    "p10": p10, "p50": p50, "p90": p90}))
-    return pd.concat(frames, ignore_index=True)
+    return tidy_trajectories(project(pack, values or pack.preset("trend"), settings))
 
 
 def observations(pack, uploaded: tuple = ()) -> pd.DataFrame:
-    rows = [{"indicator": o.indicator, "year": o.year, "value": o.value, "kind": kind, "source": o.source,
-             "note": o.note, "estimate": o.estimate}
-            for kind, obs in (("history", pack.series), ("actual", pack.actuals), ("uploaded", uploaded))
-            for o in obs]
-    rows += [{"indicator": o.indicator, "year": o.year, "value": o.value, "kind": "history", "source": o.source,
-              "note": o.note, "estimate": o.estimate} for o in pack.baseline.values()]
-    return pd.DataFrame(rows)
+    return observations_frame(pack, uploaded)
 
 
 def layers(spec: dict) -> dict[str, dict]:
@@ -218,15 +206,7 @@ def test_tornado_has_one_bar_per_lever_sorted_by_width(hd_pack):
 # --- Pages (AppTest) ------------------------------------------------------------------------------
 
 def start(monkeypatch, tmp_path, page: str, query: dict | None = None) -> AppTest:
-    monkeypatch.setenv("PLANNER_DB", str(tmp_path / "scenarios.sqlite"))
-    st.cache_resource.clear()  # state.store() is cached per process: open the temporary store
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
+    return open_app(monkeypatch, tmp_path / "scenarios.sqlite", page, query)
 
 
 def to_english(at: AppTest) -> None:

@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from planner.packs import load_pack
 from planner.registry import INDICATOR_BY_ID
+from tests.apptest import open_app
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/data.py"
@@ -20,17 +20,8 @@ PERCENT = b"indicator,year,value\ngood_fair_share,2024,58\n"
 
 
 def start(monkeypatch, tmp_path, lang: str | None = None, pack: str | None = None) -> AppTest:
-    monkeypatch.setenv("PLANNER_DB", str(tmp_path / "scenarios.sqlite"))
-    st.cache_resource.clear()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    if pack:
-        at.query_params["pack"] = pack
-    at.run()
-    at.switch_page(PAGE).run()
-    if lang:  # through the sidebar's switch, as a user does
-        at.button_group(key="language_choice").set_value(lang).run()
-    assert not at.exception, at.exception
-    return at
+    return open_app(monkeypatch, tmp_path / "scenarios.sqlite", PAGE, query={"pack": pack} if pack else None,
+                    lang=lang)
 
 
 @pytest.fixture

@@ -5,26 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from planner.packs import load_pack
+from tests.apptest import open_app
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
 def app(monkeypatch, tmp_path):
-    monkeypatch.setenv("PLANNER_DB", str(tmp_path / "scenarios.sqlite"))
-    st.cache_resource.clear()
-
     def start(**query: str) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-        for key, value in query.items():
-            at.query_params[key] = value
-        at.run()
-        assert not at.exception, at.exception
-        return at
+        return open_app(monkeypatch, tmp_path / "scenarios.sqlite", query=query)
 
     return start
 

@@ -10,10 +10,10 @@ import re
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from planner.scenario import new_scenario
+from tests.apptest import open_app
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/present.py"
@@ -21,15 +21,8 @@ XSS = "<script>alert(1)</script>"
 
 
 def start(monkeypatch, tmp_path) -> AppTest:
-    monkeypatch.setenv("PLANNER_DB", str(tmp_path / "scenarios.sqlite"))
-    st.cache_resource.clear()  # state.store() is cached per process: open the temporary store
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.run()
-    at.switch_page(PAGE)
-    at.session_state["present_downloads"] = True  # the downloads expander is lazy: open it, as a user would
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    # The downloads expander is lazy: open it, as a user would.
+    return open_app(monkeypatch, tmp_path / "scenarios.sqlite", PAGE, session={"present_downloads": True})
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -17,6 +16,7 @@ from planner.assess import assess, goal_seek, tornado
 from planner.errors import PlannerError
 from planner.model import project
 from planner.packs import Pack, load_pack
+from planner.report import tidy_trajectories
 from planner.scenario import check_lever, from_query, minimal, new_scenario, resolve, to_query, validate
 from planner.store import ScenarioStore, default_store_path
 
@@ -109,14 +109,7 @@ def assessment(data: dict[str, Any] | None = None) -> pd.DataFrame:
 @st.cache_data(max_entries=32, show_spinner=False)
 def _trajectories(key: str) -> pd.DataFrame:
     res = resolve(json.loads(key))
-    proj = project(res.pack, res.values, res.settings)
-    frames = []
-    for indicator, draws in proj.draws.items():
-        p10, p50, p90 = np.percentile(draws, [10, 50, 90], axis=0)
-        frames.append(pd.DataFrame({"year": proj.years, "indicator": indicator,
-                                    "deterministic": proj.deterministic[indicator], "mean": draws.mean(axis=0),
-                                    "p10": p10, "p50": p50, "p90": p90}))
-    return pd.concat(frames, ignore_index=True)
+    return tidy_trajectories(project(res.pack, res.values, res.settings))
 
 
 def trajectories(data: dict[str, Any] | None = None) -> pd.DataFrame:
