@@ -7,6 +7,7 @@ import streamlit as st
 from planner.errors import PlannerError
 from planner.packs import load_pack, pack_ids
 from planner.registry import preset_label
+from planner.text import assumptions
 from ui import state
 from ui.state import tr
 
@@ -75,7 +76,8 @@ def sidebar_headline() -> None:
                   help=tr("Xác suất đạt ít nhất 66 % (thang IPCC: “có khả năng”).",
                           "Probability of at least 66 % (IPCC scale: “likely”)."))
         changed = len(state.scenario()["levers"])
-        st.caption(tr(f"{changed} giả định khác với kịch bản mẫu.", f"{changed} assumptions differ from the preset.")
+        st.caption(tr(f"{assumptions(changed, 'vi')} khác với kịch bản mẫu.",
+                      f"{assumptions(changed, 'en')} differ{'s' if changed == 1 else ''} from the preset.")
                    if changed else tr("Đang dùng nguyên kịch bản mẫu.", "Using the preset as it is."))
     except PlannerError as exc:
         state.show_error(exc)

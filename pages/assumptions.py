@@ -3,6 +3,7 @@
 import streamlit as st
 
 from planner.errors import PlannerError
+from planner.text import assumptions
 from ui import levers, state
 from ui.saved import saved_section
 from ui.scorecard import headline, show_compact_scorecard
@@ -59,8 +60,8 @@ def live_section() -> None:
                   delta_description=tr("so với kịch bản mẫu", "vs the preset") if k != k0 else None,
                   help=tr("Xác suất đạt ít nhất 66 % (thang IPCC: “có khả năng”).",
                           "Probability of at least 66 % (IPCC scale: “likely”)."), border=True)
-        st.caption(tr(f"Kịch bản mẫu: {k0}/{n} · {changed} giả định đã thay đổi.",
-                      f"Preset: {k0}/{n} · {changed} assumptions changed."))
+        st.caption(tr(f"Kịch bản mẫu: {k0}/{n} · {assumptions(changed, 'vi')} đã thay đổi.",
+                      f"Preset: {k0}/{n} · {assumptions(changed, 'en')} changed."))
         with st.container(key="live_scorecard"):  # a stable hook for the browser tests and bench/ui.py
             show_compact_scorecard(results)
     with left:

@@ -17,7 +17,7 @@ from planner.errors import PlannerError
 from planner.fmt import indicator_value, probability
 from planner.packs import load_pack
 from planner.registry import LIKELIHOOD, LIKELY_THRESHOLD, likelihood
-from planner.text import goal_seek_sentence
+from planner.text import assumptions, goal_seek_sentence
 from ui import state
 from ui.downloads import downloads_section
 from ui.state import escape_markdown, tr
@@ -112,7 +112,7 @@ if screen == 0:
                                                + registry.preset_label(data["preset"], lang) + "”"))
         changed = len(data["levers"])
         preset = registry.preset_label(data["preset"], lang)
-        changes = (tr(f"{changed} giả định khác kịch bản mẫu", f"{changed} assumptions changed from the preset")
+        changes = (tr(f"{assumptions(changed, 'vi')} khác kịch bản mẫu", f"{assumptions(changed, 'en')} changed from the preset")
                    if changed else tr("chưa thay đổi giả định nào", "no assumption changed"))
         st.markdown(tr(f"Kịch bản mẫu: {preset} · ", f"Preset: {preset} · ") + changes if res_name
                     else changes[:1].upper() + changes[1:])

@@ -21,6 +21,13 @@ def pace_words(status: str, lang: str) -> str:
     return f"{band.symbol} {band.label(lang)}"
 
 
+def assumptions(count: int, lang: str) -> str:
+    """'3 assumptions' / '1 assumption' / '3 giả định' (Vietnamese nouns have no plural)."""
+    if lang == "vi":
+        return f"{count} giả định"
+    return f"{count} assumption" + ("" if count == 1 else "s")
+
+
 def headline(results: list[TargetResult], lang: str) -> str:
     """'k of n targets likely met' — the one line a leader reads first."""
     k = sum(r.probability >= 0.66 for r in results)

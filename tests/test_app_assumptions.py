@@ -337,3 +337,12 @@ def test_slider_help_says_where_the_preset_values_come_from_in_the_language(at):
     at.button_group(key="language_choice").set_value("en").run()
     assert "Where the preset values come from: Trend: about 15 supported foundings" in unescape(
         at.select_slider(key=HTX_NEW).help)
+
+
+def test_one_changed_assumption_is_singular_in_english(monkeypatch, tmp_path):
+    at = start(monkeypatch, tmp_path, lang="en")
+    move(at, HTX_NEW, 40.0)
+    captions = [c.value for c in at.main.caption]
+    assert any("1 assumption changed." in c for c in captions), captions
+    at.switch_page("pages/overview.py").run()
+    assert "1 assumption differs from the preset." in [c.value for c in at.sidebar.caption]

@@ -348,3 +348,13 @@ def test_cli_bad_out_gives_exit_2_and_one_line(tmp_path, out):
     assert proc.stdout == ""
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error:") and "Traceback" not in proc.stderr
+
+
+def test_counts_of_assumptions_read_right_in_both_languages():
+    from planner.text import assumptions
+
+    assert assumptions(1, "en") == "1 assumption"
+    assert assumptions(3, "en") == "3 assumptions"
+    assert assumptions(0, "en") == "0 assumptions"
+    assert assumptions(1, "vi") == "1 giả định"
+    assert assumptions(3, "vi") == "3 giả định"

@@ -26,6 +26,7 @@ from planner.model import lever_range
 from planner.packs import Pack
 from planner.registry import GROUP_BY_ID, GROUPS, Lever
 from planner.scenario import check_window_start, lever_display
+from planner.text import assumptions
 from ui import state
 from ui.state import tr
 
@@ -251,8 +252,8 @@ def group_levers(group_id: str) -> None:
     st.table(lever_summary(pack, mine, data).set_index(tr("Giả định", "Assumption")))
     others = len(data["levers"]) - sum(lv.id in data["levers"] for lv in mine)
     if others:
-        st.caption(tr(f"Ngoài nhóm này còn {others} giả định đã thay đổi.",
-                      f"{others} more assumptions changed in other groups."))
+        st.caption(tr(f"Ngoài nhóm này còn {assumptions(others, 'vi')} đã thay đổi.",
+                      f"{assumptions(others, 'en')} changed in other groups."))
 
 
 def settings() -> None:
