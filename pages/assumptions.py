@@ -54,7 +54,9 @@ def live_section() -> None:
     changed = len(data["levers"])
     group = levers.group_picker()
     left, right = st.columns([3, 2], gap="large")
-    with right:  # drawn first: the results reach the screen before the sliders are sent again
+    # Drawn first: the results reach the screen before the sliders are sent again.  Sticky, so the
+    # headline and the probabilities stay in view while the lower sliders of a long group are moved.
+    with right, st.container(key="live_results"):
         st.metric(tr("Chỉ tiêu có khả năng đạt", "Targets likely met"), f"{k}/{n}",
                   delta=f"{k - k0:+d}" if k != k0 else None,
                   delta_description=tr("so với kịch bản mẫu", "vs the preset") if k != k0 else None,
@@ -69,6 +71,10 @@ def live_section() -> None:
     state.sync_url()  # a fragment's rerun does not reach app.py, which syncs the link otherwise
 
 
+# Static CSS (no user text): keeps the results column in view beside a long group of sliders.
+st.html("""<style>
+[data-testid="stLayoutWrapper"]:has(> .st-key-live_results) { position: sticky; top: 4rem; z-index: 1; }
+</style>""")
 live_section()
 st.subheader(tr("Thiết lập mô phỏng", "Simulation settings"))
 levers.settings()

@@ -86,6 +86,21 @@ def test_slider_moves_headline_and_link_reproduces_it(page, server, browser):
     fresh.close()
 
 
+def test_results_stay_in_view_beside_the_lower_sliders(page, server):
+    """The headline and the probabilities stick to the top while the page scrolls to a long group's end."""
+    page.set_viewport_size({"width": 1600, "height": 900})
+    page.goto(f"{server}/gia-dinh")
+    wait_for_app(page)
+    last = page.locator('[data-testid="stSlider"]').filter(has_text="Tỷ lệ liên hiệp HTX giải thể mỗi năm")
+    last.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    assert last.bounding_box()["y"] > 0
+    metric = page.locator('.st-key-live_results [data-testid="stMetricValue"]').bounding_box()
+    assert 0 <= metric["y"] < 900, metric
+    scorecard = page.locator(".st-key-live_scorecard").bounding_box()
+    assert scorecard["y"] + scorecard["height"] <= 900, scorecard
+
+
 def test_bad_link_values_give_a_notice_not_an_error(page, server):
     page.goto(f"{server}/?pack=hai-duong-2023&htx_new_per_year=abc&quality_upgrade_rate=9&zzz=1")
     wait_for_app(page)
