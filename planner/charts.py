@@ -32,7 +32,7 @@ HEIGHT = 320
 SERIES: dict[str, tuple[str, str, str, str]] = {
     "band": ("Khoảng 80 % (p10–p90)", "80 % range (p10–p90)", "#9ec5e8", "square"),
     "median": ("Trung vị (p50)", "Median (p50)", "#1f5fa8", "stroke"),
-    "mean": ("Trung bình mỗi năm (kỳ vọng)", "Mean per year (expected)", "#1f5fa8", "stroke"),
+    "mean": ("Trung bình (kỳ vọng)", "Mean (expected)", "#1f5fa8", "stroke"),
     "central": ("Đường trung tâm (tất định)", "Central path (deterministic)", "#495057", "stroke"),
     "plan": ("Lộ trình kế hoạch (đường thẳng)", "Plan path (straight line)", "#c2255c", "stroke"),
     "pace": ("Nhịp bình quân cần đạt mỗi năm", "Average yearly pace required", "#c2255c", "stroke"),
@@ -281,7 +281,9 @@ def fan_chart(traj: pd.DataFrame, indicator: str, observations: pd.DataFrame | N
                    "Foundings per year; the target is the total over the plan window.") if flow
                 else _t(lang, f"Từ năm gốc {pack.base_year} đến {domain[1]}.",
                         f"From the base year {pack.base_year} to {domain[1]}."))
-    return _assemble(layers, alt.Title(ind.label(lang), subtitle=subtitle), HEIGHT, lang, configure)
+    # A flow's chart sits beside its cumulative chart at half width: its legend takes two columns.
+    return _assemble(layers, alt.Title(ind.label(lang), subtitle=subtitle), HEIGHT, lang, configure,
+                     legend_columns=2 if flow else 3)
 
 
 def _plan_layer(own_targets: list[Target], indicator: str, pack: Pack, lang: str, x, y, col,

@@ -381,6 +381,6 @@ def test_yearly_foundings_draw_the_mean_not_a_median_of_zero(hd_pack, hd_traj):
     assert all(row["value"] == pytest.approx(own.loc[row["year"], "mean"]) for row in line)
     assert all(row["value"] > 0 for row in line if row["year"] > hd_pack.base_year)
     assert (own.loc[own.index > hd_pack.base_year, "p50"] == 0).all()  # what the median line would have said
-    assert line[1]["series"] == "Trung bình mỗi năm (kỳ vọng)"
+    assert line[1]["series"] == "Trung bình (kỳ vọng)"
     # Stocks keep the median.
     assert "median" in layers(charts.fan_chart(hd_traj, "htx", None, hd_pack.targets, hd_pack, "vi").to_dict())
