@@ -693,9 +693,11 @@ def html_report(data: dict[str, Any], lang: str = "vi", uploaded: Iterable[Obser
         figures.append(f'<figure>{svg}<figcaption>{_chart_caption(computed, indicator, lang)}</figcaption></figure>')
     chart_section = ('<section id="charts" class="page"><h2>' + _e(_t(lang, "2. Quỹ đạo đến 2045", "2. Trajectories to 2045"))
                      + "</h2><p class=\"small\">" + _e(_t(lang,
-                         "Vùng tô: khoảng 80 % của các lượt mô phỏng; đường đậm: trung vị; đường mảnh: đường trung tâm "
+                         "Vùng tô: khoảng 80 % của các lượt mô phỏng; đường đậm: trung vị (số thành lập mỗi năm: trung bình); "
+                         "đường mảnh: đường trung tâm "
                          "(tất định); nét đứt: lộ trình đều đến chỉ tiêu; điểm: số liệu đã có; hình thoi: chỉ tiêu.",
-                         "Shaded: the 80 % range of the simulated futures; bold line: the median; thin line: the "
+                         "Shaded: the 80 % range of the simulated futures; bold line: the median (foundings per year: the "
+                         "mean); thin line: the "
                          "central (deterministic) path; dashed: an even path to the target; points: published "
                          "figures; diamonds: targets.")) + "</p>" + "".join(figures) + "</section>")
 
