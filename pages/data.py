@@ -7,7 +7,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from planner.actuals import MAX_BYTES, read_actuals
+from planner.actuals import MAX_BYTES, actuals_csv, read_actuals, read_typed_figure, with_figure
 from planner.calibrate import DISSOLUTION_BOUNDS, GROWTH_BOUNDS, MIN_POINTS
 from planner.errors import PlannerError
 from planner.fmt import indicator_value, number, percent
@@ -22,6 +22,8 @@ STATUS = "actuals_status"  # the outcome of the last upload: {"pack", "ok", "nam
 PENDING = "actuals_pending"  # (pack, name, bytes) of a file that reads once its percentages are divided by 100
 FIX_KEY = "actuals_percent_fix"
 TEMPLATE = "\ufeffchỉ tiêu,năm,giá trị,nguồn,ghi chú\r\n".encode()
+ENTRY = "actuals_entry_"  # prefix of the typed-figure form's widgets
+REMOVE_KEY = "actuals_remove"
 
 pack = state.pack()
 lang = state.lang()
@@ -131,6 +133,32 @@ def on_clear() -> None:
     st.session_state.pop(PENDING, None)
 
 
+def on_entry() -> None:
+    """Add (or correct) one typed figure, read by the same rules as a file; on an error nothing changes."""
+    get = st.session_state.get
+    try:
+        result = read_typed_figure(get(ENTRY + "indicator"), int(get(ENTRY + "year")), get(ENTRY + "value") or "",
+                                   state.pack(), state.lang(), get(ENTRY + "source") or "", get(ENTRY + "note") or "")
+    except PlannerError as exc:
+        st.session_state[STATUS] = {"pack": state.pack().id, "ok": False, "name": "", "error": exc}
+        return
+    figure = result.observations[0]
+    figures, replaced = with_figure(state.uploaded_actuals(), figure)
+    state.set_uploaded_actuals(figures)
+    st.session_state[STATUS] = {"pack": state.pack().id, "ok": True, "entry": figure, "replaced": replaced,
+                                "warnings": result.warnings}
+    st.session_state.pop(PENDING, None)
+    st.session_state[ENTRY + "value"] = ""  # ready for the next figure; the indicator and year stay
+
+
+def on_remove() -> None:
+    chosen = set(st.session_state.get(REMOVE_KEY) or ())
+    kept = tuple(o for i, o in enumerate(state.uploaded_actuals()) if i not in chosen)
+    state.set_uploaded_actuals(kept)
+    st.session_state[REMOVE_KEY] = []
+    st.session_state[STATUS] = {"pack": state.pack().id, "ok": True, "removed": len(chosen), "warnings": ()}
+
+
 # --- Page ---------------------------------------------------------------------------------------
 
 st.title(tr("Dữ liệu và phương pháp", "Data and method"))
@@ -154,7 +182,7 @@ if meta.get(f"area_note_{lang}"):
 
 tab_data, tab_upload, tab_method = st.tabs([
     tr("Số liệu gốc và lịch sử", "Baseline and history"),
-    tr("Số liệu thực tế (tải lên)", "Actual figures (upload)"),
+    tr("Số liệu thực tế (tải lên, nhập)", "Actual figures (upload, type in)"),
     tr("Phương pháp", "Method"),
 ])
 
@@ -249,7 +277,7 @@ with tab_data:
                     col.altair_chart((fitted + observed).properties(height=220), width="stretch")
 
 with tab_upload:
-    st.subheader(tr("Tải lên số liệu thực tế", "Upload actual figures"))
+    st.subheader(tr("Tải lên hoặc nhập số liệu thực tế", "Upload or type in actual figures"))
     st.markdown(tr(
         "Tệp CSV hoặc Excel (.xlsx) với các cột **chỉ tiêu**, **năm**, **giá trị** và tùy chọn **nguồn**, "
         "**ghi chú** (tên cột tiếng Anh indicator, year, value, source, note cũng được). Tỷ lệ ghi dưới dạng "
@@ -273,11 +301,41 @@ with tab_upload:
                            key="actuals_template", on_click="ignore")
         st.caption(tr("Tệp mẫu UTF-8 có BOM, mở được bằng Excel.", "UTF-8 with BOM, opens in Excel."))
 
+    modelled = [ind for ind in INDICATORS if ind.id in pack.indicators]
+    st.markdown(tr("**Hoặc nhập từng số liệu**: nhập lại cùng chỉ tiêu và năm để sửa số đã nhập.",
+                   "**Or type figures in one by one**: the same indicator and year again corrects a figure."))
+    with st.form(ENTRY + "form"):
+        col1, col2, col3 = st.columns([3, 1, 1])
+        col1.selectbox(tr("Chỉ tiêu", "Indicator"), [ind.id for ind in modelled], key=ENTRY + "indicator",
+                       format_func=lambda i: INDICATOR_BY_ID[i].label(lang))
+        col2.number_input(tr("Năm", "Year"), min_value=pack.base_year, max_value=pack.horizon, step=1,
+                          value=min(max(date.today().year - 1, pack.base_year), pack.horizon), key=ENTRY + "year")
+        col3.text_input(tr("Giá trị", "Value"), key=ENTRY + "value", max_chars=30,
+                        placeholder=tr("vd. 530 hoặc 61,3", "e.g. 530 or 61.3"),
+                        help=tr("Số đếm ghi số nguyên (1.234 là một nghìn hai trăm ba mươi tư). Tỷ lệ ghi theo %: "
+                                "61,3 là 61,3 %.",
+                                "Counts as whole numbers. Shares in %: 61.3 means 61.3 %."))
+        col4, col5 = st.columns(2)
+        col4.text_input(tr("Nguồn", "Source"), key=ENTRY + "source", max_chars=300)
+        col5.text_input(tr("Ghi chú", "Note"), key=ENTRY + "note", max_chars=500)
+        st.form_submit_button(tr("Thêm số liệu", "Add the figure"), icon=":material/add:", on_click=on_entry)
+
     status = st.session_state.get(STATUS)
     if status and status["pack"] == pack.id:
-        if status["ok"]:
+        if status["ok"] and "entry" in status:
+            o = status["entry"]
+            what = (f"{INDICATOR_BY_ID[o.indicator].label(lang)} {o.year}: "
+                    f"{indicator_value(o.indicator, o.value, lang)}")
+            st.success(escape_markdown((tr("Đã thay số liệu ", "Replaced the figure ") if status["replaced"]
+                                        else tr("Đã thêm số liệu ", "Added the figure ")) + what + "."),
+                       icon=":material/check_circle:")
+        elif status["ok"] and "removed" in status:
+            st.success(tr(f"Đã xóa {status['removed']} dòng số liệu.", f"Removed {status['removed']} rows."),
+                       icon=":material/check_circle:")
+        if status["ok"] and "rows" in status:
             st.success(tr(f"Đã đọc {status['rows']} dòng số liệu từ tệp ", f"Read {status['rows']} rows from the file ")
                        + escape_markdown(status["name"]) + ".", icon=":material/check_circle:")
+        if status["ok"]:
             for warning in status["warnings"]:
                 st.warning(escape_markdown(warning.message(lang)), icon=":material/info:")
         else:
@@ -291,16 +349,27 @@ with tab_upload:
 
     uploaded = state.uploaded_actuals()
     if uploaded:
-        st.subheader(tr("Số liệu đã tải lên", "Uploaded figures"))
+        st.subheader(tr("Số liệu thực tế đã thêm", "Actual figures added"))
         show_observations(uploaded, key="uploaded_table", with_date=False,
-                          kind=tr("↑ Tải lên", "↑ Uploaded"))
-        st.button(tr("Xóa số liệu đã tải lên", "Clear the uploaded figures"), key="actuals_clear",
-                  icon=":material/delete:", on_click=on_clear)
+                          kind=tr("↑ Tải lên / nhập", "↑ Uploaded / typed"))
+        st.caption(tr("Số liệu chỉ giữ trong phiên làm việc này: tải tệp CSV về để lần sau tải lên lại.",
+                      "The figures are kept for this session only: download the CSV to upload them again later."))
+        with st.container(horizontal=True, vertical_alignment="bottom"):
+            st.download_button(tr("Tải số liệu này (CSV)", "Download these figures (CSV)"),
+                               data=actuals_csv(uploaded), file_name=f"so-lieu-thuc-te-{pack.id}.csv",
+                               mime="text/csv", icon=":material/download:", key="actuals_download", on_click="ignore")
+            st.multiselect(tr("Chọn dòng để xóa", "Rows to remove"), list(range(len(uploaded))), key=REMOVE_KEY,
+                           format_func=lambda i: f"{INDICATOR_BY_ID[uploaded[i].indicator].label(lang)} "
+                                                 f"{uploaded[i].year}: {indicator_value(uploaded[i].indicator, uploaded[i].value, lang)}",
+                           width=420, placeholder=tr("Chọn dòng", "Choose rows"))
+            st.button(tr("Xóa các dòng đã chọn", "Remove the chosen rows"), key="actuals_remove_chosen",
+                      icon=":material/delete:", on_click=on_remove, disabled=not st.session_state.get(REMOVE_KEY))
+            st.button(tr("Xóa hết", "Clear all"), key="actuals_clear", icon=":material/delete_sweep:",
+                      on_click=on_clear)
     else:
         st.caption(tr("Chưa có số liệu nào được tải lên trong phiên này.", "No figures uploaded in this session."))
 
     with st.expander(tr("Mã chỉ tiêu dùng trong tệp", "Indicator ids for the file")):
-        modelled = [ind for ind in INDICATORS if ind.id in pack.indicators]
         st.dataframe(pd.DataFrame({
             tr("Mã (cột chỉ tiêu)", "Id (indicator column)"): [ind.id for ind in modelled],
             tr("Tên", "Name"): [ind.label(lang) for ind in modelled],

@@ -178,6 +178,62 @@ def read_actuals(data: bytes, filename: str, pack: Pack, lang_hint: str | None =
     return ActualsResult(observations, tuple(warnings))
 
 
+def actuals_csv(observations: Iterable[Observation]) -> bytes:
+    """Figures as a file ``read_actuals`` takes back unchanged: UTF-8 with BOM (Excel opens it), the
+    English headers, indicator ids, shares as fractions, a dot for decimals and no thousands separator.
+    The value comes last: a source of digits alone right of it would read as a decimal comma's split."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["indicator", "year", "source", "note", "value"])
+    for o in observations:
+        writer.writerow([o.indicator, int(o.year), o.source, o.note, _plain(float(o.value))])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _plain(value: float) -> str:
+    """A number with a dot for decimals and never an exponent (the reader takes no '1e-05')."""
+    text = f"{value:.12f}".rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"
+
+
+def read_typed_figure(indicator: str, year: int, value: str, pack: Pack, lang: str, source: str = "",
+                      note: str = "") -> ActualsResult:
+    """One figure typed into a form, read by the same rules as a file (so "61,3", "1.234" and "45 %"
+    read as they do there).  A share typed without a % sign is taken as a percentage: the form asks
+    for shares in %.  Raises ``PlannerError`` naming the form's value box in both languages."""
+    where = "ô Giá trị / the Value box"
+    text = str(value).strip()
+    if not text:
+        raise PlannerError("chưa nhập giá trị", "no value typed", where)
+    ind = INDICATOR_BY_ID.get(indicator)
+    if ind is not None and ind.is_share:
+        parsed = _number(text.removesuffix("%").strip(), count=False)
+        if parsed is not None and not 0 <= parsed[0] <= 100:
+            raise PlannerError(f"tỷ lệ ghi theo %, từ 0 đến 100; đã nhập '{text}'",
+                               f"a share is typed in %, from 0 to 100; '{text}' was typed", where)
+        if "%" not in text:
+            text += " %"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["indicator", "year", "value", "source", "note"])
+    writer.writerow([indicator, year, text, source.strip(), note.strip()])
+    try:
+        result = read_actuals(buffer.getvalue().encode("utf-8"), "", pack, lang)
+    except PlannerError as exc:  # the reader names a file's row and column: here there is one box
+        raise PlannerError(exc.vi, exc.en, where) from None
+    return ActualsResult(result.observations, tuple(PlannerError(w.vi, w.en, where) for w in result.warnings))
+
+
+def with_figure(observations: Iterable[Observation], figure: Observation) -> tuple[tuple[Observation, ...], bool]:
+    """The figures with ``figure`` added, in registry and year order; one of the same indicator and year
+    is replaced (typing a figure again corrects it).  Also says whether one was replaced."""
+    existing = tuple(observations)
+    kept = [o for o in existing if (o.indicator, o.year) != (figure.indicator, figure.year)]
+    replaced = len(kept) < len(existing)
+    ordered = sorted([*kept, figure], key=lambda o: (_registry_order(o.indicator), o.year))
+    return tuple(ordered), replaced
+
+
 def read_actuals_path(path: str | Path, pack: Pack, lang_hint: str | None = None, *,
                       percent_fix: bool = False) -> ActualsResult:
     """``read_actuals`` for a file on disk (the CLI and tests); the size is checked before reading."""

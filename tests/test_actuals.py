@@ -462,3 +462,55 @@ def test_well_formed_tables_read_back_exactly(table: tuple[bytes, dict[tuple[str
     assert got.keys() == expected.keys()
     for key, value in expected.items():
         assert got[key] == pytest.approx(value, rel=1e-12, abs=1e-12), key
+
+
+# --- The session's figures as a file, and figures typed into a form ---------------------------------
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(["htx", "tht", "good_fair_share", "linkage_share"]),
+                          st.integers(2022, 2045), st.integers(0, 100_000),
+                          st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40)),
+                max_size=12, unique_by=lambda r: (r[0], r[1])))
+def test_downloaded_figures_read_back_unchanged(rows) -> None:
+    from planner.actuals import actuals_csv
+
+    pack = load_pack("hai-duong-2023")
+    figures = tuple(Observation(ind, year, (value % 1001) / 1e6 if INDICATOR_BY_ID[ind].is_share else float(value),
+                                source=text.strip(), note=text.strip()) for ind, year, value, text in rows)
+    if not figures:
+        return
+    back = read_actuals(actuals_csv(figures), "so-lieu.csv", pack).observations
+    key = lambda o: (o.indicator, o.year)  # noqa: E731
+    assert sorted(back, key=key) == sorted(figures, key=key)
+
+
+def test_a_typed_figure_corrects_the_one_of_its_indicator_and_year() -> None:
+    from planner.actuals import with_figure
+
+    old = (Observation("htx", 2024, 530), Observation("htx", 2025, 540))
+    figures, replaced = with_figure(old, Observation("htx", 2024, 531))
+    assert replaced and [(o.year, o.value) for o in figures] == [(2024, 531), (2025, 540)]
+    figures, replaced = with_figure(old, Observation("good_fair_share", 2024, 0.6))
+    assert not replaced and [o.indicator for o in figures] == ["htx", "htx", "good_fair_share"]
+
+
+@pytest.mark.parametrize(("indicator", "text", "expected"), [
+    ("good_fair_share", "61,3", 0.613), ("good_fair_share", "61.3 %", 0.613), ("good_fair_share", "0", 0.0),
+    ("htx", "1.234", 1234.0), ("htx", "530", 530.0),
+])
+def test_typed_values_read_as_in_a_file_and_shares_in_percent(indicator, text, expected) -> None:
+    from planner.actuals import read_typed_figure
+
+    result = read_typed_figure(indicator, 2024, text, load_pack("hai-duong-2023"), "vi")
+    assert result.observations[0].value == pytest.approx(expected)
+    assert all(w.where == "ô Giá trị / the Value box" for w in result.warnings)
+
+
+@pytest.mark.parametrize(("indicator", "text"), [("htx", "abc"), ("htx", "-1"), ("good_fair_share", "101"),
+                                                   ("good_fair_share", "-2 %"), ("htx", "  ")])
+def test_bad_typed_values_name_the_value_box(indicator, text) -> None:
+    from planner.actuals import read_typed_figure
+
+    with pytest.raises(PlannerError) as err:
+        read_typed_figure(indicator, 2024, text, load_pack("hai-duong-2023"), "vi")
+    assert err.value.message("vi").startswith("ô Giá trị / the Value box: ")

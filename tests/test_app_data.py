@@ -152,3 +152,59 @@ def test_clear_removes_the_uploaded_figures(at):
 def test_the_template_is_offered(at):
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Tải tệp mẫu (CSV)" in labels
+
+
+# --- Figures typed in one by one -------------------------------------------------------------------
+
+def type_figure(at: AppTest, indicator: str, year: int, value: str, source: str = "", note: str = "") -> None:
+    at.selectbox(key="actuals_entry_indicator").set_value(indicator)
+    at.number_input(key="actuals_entry_year").set_value(year)
+    at.text_input(key="actuals_entry_value").input(value)
+    at.text_input(key="actuals_entry_source").input(source)
+    at.text_input(key="actuals_entry_note").input(note)
+    at.button(key="FormSubmitter:actuals_entry_form-Thêm số liệu").click().run()
+    assert not at.exception, at.exception
+
+
+def test_a_typed_share_in_percent_with_a_decimal_comma_is_added(at):
+    type_figure(at, "good_fair_share", 2024, "61,3", "Sở Nông nghiệp", "báo cáo 6 tháng")
+    figures = uploaded(at)
+    assert len(figures) == 1
+    assert (figures[0].indicator, figures[0].year) == ("good_fair_share", 2024)
+    assert figures[0].value == pytest.approx(0.613)
+    assert figures[0].source == "Sở Nông nghiệp" and figures[0].note == "báo cáo 6 tháng"
+    assert any("Đã thêm số liệu Tỷ lệ HTX tốt, khá 2024: 61,3 %" in s.value.replace("\\", "") for s in at.success)
+    assert at.text_input(key="actuals_entry_value").value == ""  # ready for the next figure
+
+
+def test_typing_the_same_indicator_and_year_corrects_the_figure(at):
+    type_figure(at, "htx", 2024, "530")
+    type_figure(at, "htx", 2025, "1.234")  # Vietnamese thousands separator, read as in a file
+    type_figure(at, "htx", 2024, "531")
+    assert [(o.year, o.value) for o in uploaded(at)] == [(2024, 531.0), (2025, 1234.0)]
+    assert any("Đã thay số liệu" in s.value for s in at.success)
+
+
+@pytest.mark.parametrize(("indicator", "value", "words"), [
+    ("htx", "abc", "không phải là số"),
+    ("htx", "-3", "không thể âm"),
+    ("good_fair_share", "130", "từ 0 đến 100"),
+    ("htx", "", "chưa nhập giá trị"),
+])
+def test_a_bad_typed_value_is_refused_and_the_figures_stay(at, indicator, value, words):
+    type_figure(at, "htx", 2024, "530")
+    type_figure(at, indicator, 2025, value)
+    assert [(o.year, o.value) for o in uploaded(at)] == [(2024, 530.0)]
+    errors = [e.value for e in at.error]
+    assert any("ô Giá trị" in e and words in e for e in errors), errors
+
+
+def test_chosen_rows_are_removed_and_the_figures_can_be_downloaded(at):
+    for year, value in ((2024, "530"), (2025, "540"), (2026, "550")):
+        type_figure(at, "htx", year, value)
+    at.multiselect(key="actuals_remove").set_value([1]).run()
+    at.button(key="actuals_remove_chosen").click().run()
+    assert [o.year for o in uploaded(at)] == [2024, 2026]
+    assert any("Đã xóa 1 dòng số liệu" in s.value for s in at.success)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Tải số liệu này (CSV)" in labels  # the session's figures, to upload again another day
