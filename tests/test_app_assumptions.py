@@ -308,7 +308,7 @@ def lever_summary(at: AppTest):
 def test_lever_summary_shows_the_preset_the_change_and_the_range(at):
     summary = lever_summary(at)
     label = "Số HTX thành lập mới mỗi năm"
-    assert summary.loc[label, "Mẫu"] == "15,0"  # the trend preset, in Vietnamese style
+    assert summary.loc[label, "Giá trị mẫu"] == "15,0"  # the trend preset, in Vietnamese style
     assert "(đã đổi)" not in summary.loc[label, "Kịch bản này"]
     move(at, HTX_NEW, 40.0)
     summary = lever_summary(at)

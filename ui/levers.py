@@ -1,6 +1,8 @@
 """Lever widgets, generated from the registry (``planner.registry``): no second list of lever names.
 
-Every lever of the pack gets a slider in its group (in ``GROUPS`` order).  The sliders are
+Every lever of the pack gets a slider in its group (in ``GROUPS`` order); one group is shown at a
+time, chosen with pills, with a table of its preset values, current values and uncertainty ranges
+under the sliders.  The sliders are
 ``st.select_slider`` over the lever's own grid (``lo``..``hi`` by ``step``, in display units:
 percentages for rates and shares) so the numbers on screen follow the language (``2,80 %`` in
 Vietnamese, ``2.80 %`` in English); the ``printf`` format of ``st.slider`` cannot write a decimal comma.
@@ -205,7 +207,7 @@ def lever_summary(pack: Pack, mine: list[Lever], data: dict[str, Any]) -> pd.Dat
                      f"{lever_value(lever, low, lang)} – {lever_value(lever, high, lang)}"))
     scale_text = number(scale, 1, lang)
     return pd.DataFrame(rows, columns=[
-        tr("Giả định", "Assumption"), tr("Mẫu", "Preset"), tr("Kịch bản này", "This scenario"),
+        tr("Giả định", "Assumption"), tr("Giá trị mẫu", "Preset value"), tr("Kịch bản này", "This scenario"),
         tr(f"Khoảng bất định (×{scale_text})", f"Uncertainty range (×{scale_text})")])
 
 
