@@ -71,9 +71,11 @@ def live_section() -> None:
     state.sync_url()  # a fragment's rerun does not reach app.py, which syncs the link otherwise
 
 
-# Static CSS (no user text): keeps the results column in view beside a long group of sliders.
+# Static CSS (no user text): keeps the results column in view beside a long group of sliders; on a
+# short screen (a 720p projector) the column scrolls on its own rather than hang below the window.
 st.html("""<style>
-[data-testid="stLayoutWrapper"]:has(> .st-key-live_results) { position: sticky; top: 4rem; z-index: 1; }
+[data-testid="stLayoutWrapper"]:has(> .st-key-live_results) { position: sticky; top: 4rem; z-index: 1;
+  max-height: calc(100vh - 5rem); overflow-y: auto; }
 </style>""")
 live_section()
 st.subheader(tr("Thiết lập mô phỏng", "Simulation settings"))
