@@ -445,8 +445,11 @@ def cumulative_chart(traj: pd.DataFrame, target: Target, result: dict | pd.Serie
 def overlay_chart(frames: dict[str, pd.DataFrame], indicator: str, pack: Pack | None = None,
                   lang: str = "vi", targets: Iterable[Target] = (), window_start: int | None = None,
                   configure: bool = True) -> alt.TopLevelMixin:
-    """Median lines of several scenarios (labels → tidy trajectories) over faint p10–p90 bands."""
+    """Median lines of several scenarios (labels → tidy trajectories) over faint p10–p90 bands; for yearly
+    foundings the mean, as in :func:`fan_chart` (a median of a few events a year is mostly 0)."""
     ind = INDICATOR_BY_ID[indicator]
+    flow = ind.kind == "flow"
+    line, line_field = ("mean", "mean") if flow else ("median", "p50")
     names = list(frames)
     parts = []
     for name in names:
@@ -454,9 +457,10 @@ def overlay_chart(frames: dict[str, pd.DataFrame], indicator: str, pack: Pack | 
         part["scenario"] = name
         parts.append(part)
     data = pd.concat(parts, ignore_index=True).sort_values(["scenario", "year"])
-    data["value"] = data["p50"]
+    data["value"] = data[line_field]
     data["year_text"] = data["year"].astype(int).astype(str)
-    data["p50_text"] = [_value_text(indicator, v, lang) for v in data["p50"]]
+    data["line_text"] = ([number(v, 2, lang) for v in data["mean"]] if flow
+                         else [_value_text(indicator, v, lang) for v in data["p50"]])
     data["range_text"] = [f"{_value_text(indicator, a, lang)} – {_value_text(indicator, b, lang)}"
                           for a, b in zip(data["p10"], data["p90"], strict=True)]
     domain = (int(data["year"].min()), int(data["year"].max()))
@@ -467,7 +471,7 @@ def overlay_chart(frames: dict[str, pd.DataFrame], indicator: str, pack: Pack | 
                     legend=alt.Legend(title=_t(lang, "Kịch bản", "Scenario"), orient="bottom", direction="vertical",
                                       columns=2, labelLimit=400))
     tip = _tooltip(("scenario", _t(lang, "Kịch bản", "Scenario")), ("year_text", _t(lang, "Năm", "Year")),
-                   ("p50_text", series_label("median", lang)), ("range_text", series_label("band", lang)))
+                   ("line_text", series_label(line, lang)), ("range_text", series_label("band", lang)))
     layers: list = [
         alt.Chart(data.assign(value=data["p10"]), name="bands").mark_area(opacity=0.12).encode(
             x=x, y=y, y2="p90:Q", color=col, detail="scenario:N", tooltip=tip),
@@ -481,8 +485,9 @@ def overlay_chart(frames: dict[str, pd.DataFrame], indicator: str, pack: Pack | 
         layers += _target_layer(own, indicator, pack, lang, x, y, lambda _s: alt.value(SERIES["target"][2]),
                                 lambda: alt.value("diamond"), window_start)
     layers += _rules_layer(domain, lang)
-    title = alt.Title(ind.label(lang), subtitle=_t(lang, "Đường: trung vị; vùng mờ: khoảng 80 %.",
-                                                     "Lines: median; faint areas: 80 % range."))
+    title = alt.Title(ind.label(lang), subtitle=_t(lang, f"Đường: {'trung bình' if flow else 'trung vị'}; "
+                                                           "vùng mờ: khoảng 80 %.",
+                                                     f"Lines: {'mean' if flow else 'median'}; faint areas: 80 % range."))
     return _assemble(layers, title, HEIGHT, lang, configure, legend_columns=2)
 
 

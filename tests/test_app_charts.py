@@ -384,3 +384,13 @@ def test_yearly_foundings_draw_the_mean_not_a_median_of_zero(hd_pack, hd_traj):
     assert line[1]["series"] == "Trung bình (kỳ vọng)"
     # Stocks keep the median.
     assert "median" in layers(charts.fan_chart(hd_traj, "htx", None, hd_pack.targets, hd_pack, "vi").to_dict())
+
+
+def test_compare_overlay_of_yearly_foundings_draws_the_mean(hd_pack, hd_traj):
+    spec = charts.overlay_chart({"A": hd_traj}, "new_lhhtx", hd_pack, "vi").to_dict()
+    line = rows(spec, layers(spec)["medians"])
+    own = hd_traj[hd_traj["indicator"] == "new_lhhtx"].set_index("year")
+    assert all(row["value"] == pytest.approx(own.loc[row["year"], "mean"]) for row in line)
+    assert spec["title"]["subtitle"].startswith("Đường: trung bình")
+    stock = charts.overlay_chart({"A": hd_traj}, "htx", hd_pack, "vi").to_dict()
+    assert stock["title"]["subtitle"].startswith("Đường: trung vị")

@@ -5,6 +5,7 @@ and in the report, and never runs.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -138,3 +139,26 @@ def test_a_saved_name_with_html_stays_text_on_the_page_and_in_the_report(page, s
     assert [u for u in fetched if not u.startswith("file://")] == []
     viewer.close()
     assert fired == [] and page.dialogs == []
+
+
+def test_the_scenario_file_and_reset_follow_slider_moves_made_after_the_page_was_drawn(page, server, tmp_path):
+    """A slider reruns only its own section; the JSON download and "Reset" below and above it still follow."""
+    page.goto(f"{server}/")
+    wait_for_app(page)
+    page.goto(f"{server}/gia-dinh")
+    wait_for_app(page)
+    page.get_by_text("Lưu, tìm và mở kịch bản; tệp JSON").click()  # drawn now, before the moves
+    page.get_by_role("button", name="Tải kịch bản hiện tại (JSON)").wait_for(timeout=60_000)
+    wait_idle(page)
+    reset = page.get_by_role("button", name="Về kịch bản mẫu")
+    assert reset.is_disabled()
+    thumb = page.locator(".st-key-lever_htx_new_per_year input[type=range]")
+    for _ in range(3):
+        thumb.focus()
+        page.keyboard.press("ArrowRight")
+        wait_idle(page)
+    page.wait_for_function("() => location.search.includes('htx_new_per_year=16.5')", timeout=30_000)
+    assert reset.is_enabled()  # the first change reran the whole page
+    path = tmp_path / "scenario.json"
+    download(page, "Tải kịch bản hiện tại (JSON)").save_as(path)
+    assert json.loads(path.read_text(encoding="utf-8"))["levers"] == {"htx_new_per_year": 16.5}

@@ -93,8 +93,13 @@ def _on_lever(lever_id: str) -> None:
     pack = state.pack()
     try:
         lever = pack.lever(lever_id)
+        had_changes = bool(state.scenario()["levers"])
         state.set_lever(lever_id, from_display(lever, st.session_state[widget_key(lever_id)]))
         st.session_state.pop(ERROR_KEY, None)
+        if bool(state.scenario()["levers"]) != had_changes:
+            # The first change (or the last one undone) also enables or disables "Reset" outside the
+            # live section: this one move reruns the whole page; the others rerun the section alone.
+            st.rerun()
     except PlannerError as exc:
         st.session_state[ERROR_KEY] = exc  # the widget is set back from the scenario on the next run
 

@@ -306,12 +306,14 @@ def _files() -> None:
     col1, col2 = st.columns(2)
     with col1:
         try:
-            text = dumps(data)
+            dumps(data)  # one that cannot be written shows why, instead of a button
         except PlannerError as exc:
             show_error(exc)
         else:
+            # Made when pressed, from the scenario as it is then: sliders above rerun only their own
+            # section, so bytes made when this section was drawn could miss the latest moves.
             st.download_button(tr("Tải kịch bản hiện tại (JSON)", "Download the current scenario (JSON)"),
-                               data=text.encode("utf-8"), file_name=safe_file_name(data.get("name", "")) + ".json",
+                               data=state.scenario_file_maker(), file_name=safe_file_name(data.get("name", "")) + ".json",
                                mime="application/json", icon=":material/download:", key="scenario_download",
                                on_click="ignore")
             st.caption(tr("Tệp chỉ ghi những giả định khác với kịch bản mẫu; mở lại bằng ô bên cạnh hoặc "

@@ -7,6 +7,7 @@ to it through callbacks, and the URL is rewritten from it at the end of each run
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -17,12 +18,22 @@ from planner.errors import PlannerError
 from planner.model import project
 from planner.packs import Pack, load_pack
 from planner.report import tidy_trajectories
-from planner.scenario import check_lever, from_query, minimal, new_scenario, resolve, to_query, validate
+from planner.scenario import (
+    check_lever,
+    dumps,
+    from_query,
+    minimal,
+    new_scenario,
+    resolve,
+    to_query,
+    validate,
+)
 from planner.store import ScenarioStore, default_store_path
 
 SCENARIO = "scenario"
 LANG = "lang"
 NOTICES = "notices"
+LATEST = "latest_scenario"  # {"data": the scenario}: a plain dict that deferred downloads can read
 
 
 def tr(vi: str, en: str) -> str:
@@ -39,13 +50,28 @@ def init() -> None:
     if SCENARIO in st.session_state:
         return
     data, language, notices = from_query(st.query_params.to_dict())
-    st.session_state[SCENARIO] = data
+    _put(data)
     st.session_state[LANG] = language
     st.session_state[NOTICES] = [n.message(language) for n in notices]
 
 
 def scenario() -> dict[str, Any]:
     return st.session_state[SCENARIO]
+
+
+def _put(data: dict[str, Any]) -> None:
+    """The one way the scenario changes; a plain holder keeps a copy for deferred downloads, which run
+    on another thread, without session state, when their button is pressed."""
+    st.session_state[SCENARIO] = data
+    st.session_state.setdefault(LATEST, {})["data"] = data
+
+
+def scenario_file_maker() -> Callable[[], bytes]:
+    """For ``st.download_button``: the scenario's JSON file as it is when the button is pressed (a slider
+    may have moved since the button was drawn, rerunning only its own section)."""
+    holder = st.session_state.setdefault(LATEST, {})
+    holder.setdefault("data", scenario())
+    return lambda: dumps(holder["data"]).encode("utf-8")
 
 
 def pack() -> Pack:
@@ -62,7 +88,7 @@ def key_of(data: dict[str, Any]) -> str:
 
 def set_scenario(data: dict[str, Any]) -> None:
     """Replace the scenario (validated); on bad data keep the last good one and raise."""
-    st.session_state[SCENARIO] = validate(data)
+    _put(validate(data))
 
 
 def set_lever(lever_id: str, value: float) -> None:
@@ -74,16 +100,16 @@ def set_lever(lever_id: str, value: float) -> None:
         levers.pop(lever_id, None)
     else:
         levers[lever_id] = checked
-    st.session_state[SCENARIO] = {**data, "levers": levers}
+    _put({**data, "levers": levers})
 
 
 def set_preset(name: str, keep_changes: bool = False) -> None:
     data = scenario()
-    st.session_state[SCENARIO] = {**data, "preset": name, "levers": data["levers"] if keep_changes else {}}
+    _put({**data, "preset": name, "levers": data["levers"] if keep_changes else {}})
 
 
 def set_pack(pack_id: str) -> None:
-    st.session_state[SCENARIO] = new_scenario(pack_id)
+    _put(new_scenario(pack_id))
 
 
 def sync_url() -> None:
