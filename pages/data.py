@@ -87,12 +87,19 @@ def vi_axis(decimals: int = 0) -> str:
 # --- Upload of actual figures (callbacks: they run before the page, once per new file) -----------
 
 def _read(data: bytes, name: str, percent_fix: bool) -> None:
-    """Read a file; on success replace the uploaded figures, on error raise and keep the old ones."""
+    """Read a file; on success add its figures to those already there (a file's figure replaces one of
+    the same indicator and year), on error raise and keep them all."""
     result = read_actuals(data, name, state.pack(), state.lang(), percent_fix=percent_fix)
-    state.set_uploaded_actuals(result.observations)
-    st.session_state[STATUS] = {"pack": state.pack().id, "ok": True, "name": name,
-                                "rows": len(result.observations), "warnings": result.warnings}
+    figures, replaced = state.uploaded_actuals(), 0
+    for figure in result.observations:
+        figures, was_there = with_figure(figures, figure)
+        replaced += was_there
+    state.set_uploaded_actuals(figures)
+    st.session_state[STATUS] = {"pack": state.pack().id, "ok": True, "name": name, "rows": len(result.observations),
+                                "replaced": replaced, "kept": len(figures) - len(result.observations),
+                                "warnings": result.warnings}
     st.session_state.pop(PENDING, None)
+    st.session_state.pop(REMOVE_KEY, None)
 
 
 def on_upload() -> None:
@@ -131,6 +138,7 @@ def on_clear() -> None:
     state.set_uploaded_actuals(())
     st.session_state.pop(STATUS, None)
     st.session_state.pop(PENDING, None)
+    st.session_state.pop(REMOVE_KEY, None)
 
 
 def on_entry() -> None:
@@ -141,6 +149,7 @@ def on_entry() -> None:
                                    state.pack(), state.lang(), get(ENTRY + "source") or "", get(ENTRY + "note") or "")
     except PlannerError as exc:
         st.session_state[STATUS] = {"pack": state.pack().id, "ok": False, "name": "", "error": exc}
+        st.session_state.pop(PENDING, None)  # a file waiting for "divide by 100" is no longer the subject
         return
     figure = result.observations[0]
     figures, replaced = with_figure(state.uploaded_actuals(), figure)
@@ -148,15 +157,23 @@ def on_entry() -> None:
     st.session_state[STATUS] = {"pack": state.pack().id, "ok": True, "entry": figure, "replaced": replaced,
                                 "warnings": result.warnings}
     st.session_state.pop(PENDING, None)
+    st.session_state.pop(REMOVE_KEY, None)  # rows are chosen by indicator and year, but start afresh
     st.session_state[ENTRY + "value"] = ""  # ready for the next figure; the indicator and year stay
+
+
+def figure_key(o) -> str:
+    """A figure's identity in the removal list: its indicator and year (positions shift as figures come)."""
+    return f"{o.indicator}|{o.year}"
 
 
 def on_remove() -> None:
     chosen = set(st.session_state.get(REMOVE_KEY) or ())
-    kept = tuple(o for i, o in enumerate(state.uploaded_actuals()) if i not in chosen)
+    figures = state.uploaded_actuals()
+    kept = tuple(o for o in figures if figure_key(o) not in chosen)
     state.set_uploaded_actuals(kept)
     st.session_state[REMOVE_KEY] = []
-    st.session_state[STATUS] = {"pack": state.pack().id, "ok": True, "removed": len(chosen), "warnings": ()}
+    st.session_state[STATUS] = {"pack": state.pack().id, "ok": True, "removed": len(figures) - len(kept),
+                                "warnings": ()}
 
 
 # --- Page ---------------------------------------------------------------------------------------
@@ -281,12 +298,13 @@ with tab_upload:
     st.markdown(tr(
         "Tệp CSV hoặc Excel (.xlsx) với các cột **chỉ tiêu**, **năm**, **giá trị** và tùy chọn **nguồn**, "
         "**ghi chú** (tên cột tiếng Anh indicator, year, value, source, note cũng được). Tỷ lệ ghi dưới dạng "
-        "phân số (0,45 là 45 %) hoặc có dấu % (45 %). Số liệu tải lên hiện trên biểu đồ quỹ đạo để so với dự báo; "
-        "chúng chỉ giữ trong phiên làm việc này.",
+        "phân số (0,45 là 45 %) hoặc có dấu % (45 %). Số liệu của tệp được thêm vào số liệu đã có (số cùng chỉ tiêu "
+        "và năm được thay) và hiện trên biểu đồ quỹ đạo để so với dự báo; chúng chỉ được giữ trong phiên làm việc này.",
         "A CSV or Excel (.xlsx) file with the columns **indicator**, **year**, **value** and optionally "
         "**source**, **note** (the Vietnamese headers chỉ tiêu, năm, giá trị, nguồn, ghi chú work too). Shares "
-        "as fractions (0.45 means 45 %) or with a % sign (45 %). Uploaded figures appear on the trajectory charts "
-        "beside the projections; they are kept for this session only."))
+        "as fractions (0.45 means 45 %) or with a % sign (45 %). A file's figures are added to those already there "
+        "(one of the same indicator and year is replaced) and appear on the trajectory charts beside the "
+        "projections; they are kept for this session only."))
     col1, col2 = st.columns([3, 2])
     with col1:
         st.file_uploader(tr("Chọn tệp số liệu", "Choose a data file"), type=["csv", "xlsx", "txt"], key=UPLOAD_KEY,
@@ -326,15 +344,25 @@ with tab_upload:
             o = status["entry"]
             what = (f"{INDICATOR_BY_ID[o.indicator].label(lang)} {o.year}: "
                     f"{indicator_value(o.indicator, o.value, lang)}")
-            st.success(escape_markdown((tr("Đã thay số liệu ", "Replaced the figure ") if status["replaced"]
+            st.success(escape_markdown((tr("Đã sửa số liệu ", "Corrected the figure ") if status["replaced"]
                                         else tr("Đã thêm số liệu ", "Added the figure ")) + what + "."),
                        icon=":material/check_circle:")
         elif status["ok"] and "removed" in status:
-            st.success(tr(f"Đã xóa {status['removed']} dòng số liệu.", f"Removed {status['removed']} rows."),
+            removed = status["removed"]
+            st.success(tr(f"Đã xóa {removed} dòng số liệu.", f"Removed {removed} row{'' if removed == 1 else 's'}."),
                        icon=":material/check_circle:")
         if status["ok"] and "rows" in status:
-            st.success(tr(f"Đã đọc {status['rows']} dòng số liệu từ tệp ", f"Read {status['rows']} rows from the file ")
-                       + escape_markdown(status["name"]) + ".", icon=":material/check_circle:")
+            n, replaced, kept = status["rows"], status.get("replaced", 0), status.get("kept", 0)
+            extra = ""
+            if replaced:
+                extra += tr(f" {replaced} số liệu cùng chỉ tiêu và năm đã được thay bằng số trong tệp.",
+                            f" {replaced} figure{'' if replaced == 1 else 's'} of the same indicator and year "
+                            "replaced by the file's.")
+            if kept:
+                extra += tr(f" {kept} số liệu khác đã có được giữ nguyên.",
+                            f" {kept} other figure{'' if kept == 1 else 's'} already there kept.")
+            st.success(tr(f"Đã đọc {n} dòng số liệu từ tệp ", f"Read {n} row{'' if n == 1 else 's'} from the file ")
+                       + escape_markdown(status["name"]) + "." + extra, icon=":material/check_circle:")
         if status["ok"]:
             for warning in status["warnings"]:
                 st.warning(escape_markdown(warning.message(lang)), icon=":material/info:")
@@ -352,22 +380,24 @@ with tab_upload:
         st.subheader(tr("Số liệu thực tế đã thêm", "Actual figures added"))
         show_observations(uploaded, key="uploaded_table", with_date=False,
                           kind=tr("↑ Tải lên / nhập", "↑ Uploaded / typed"))
-        st.caption(tr("Số liệu chỉ giữ trong phiên làm việc này: tải tệp CSV về để lần sau tải lên lại.",
+        st.caption(tr("Số liệu chỉ được giữ trong phiên làm việc này: hãy tải tệp CSV về để lần sau tải lên lại.",
                       "The figures are kept for this session only: download the CSV to upload them again later."))
         with st.container(horizontal=True, vertical_alignment="bottom"):
             st.download_button(tr("Tải số liệu này (CSV)", "Download these figures (CSV)"),
                                data=actuals_csv(uploaded), file_name=f"so-lieu-thuc-te-{pack.id}.csv",
                                mime="text/csv", icon=":material/download:", key="actuals_download", on_click="ignore")
-            st.multiselect(tr("Chọn dòng để xóa", "Rows to remove"), list(range(len(uploaded))), key=REMOVE_KEY,
-                           format_func=lambda i: f"{INDICATOR_BY_ID[uploaded[i].indicator].label(lang)} "
-                                                 f"{uploaded[i].year}: {indicator_value(uploaded[i].indicator, uploaded[i].value, lang)}",
+            by_key = {figure_key(o): o for o in uploaded}
+            st.multiselect(tr("Chọn dòng để xóa", "Rows to remove"), list(by_key), key=REMOVE_KEY,
+                           format_func=lambda k: f"{INDICATOR_BY_ID[by_key[k].indicator].label(lang)} {by_key[k].year}: "
+                                                 f"{indicator_value(by_key[k].indicator, by_key[k].value, lang)}",
                            width=420, placeholder=tr("Chọn dòng", "Choose rows"))
             st.button(tr("Xóa các dòng đã chọn", "Remove the chosen rows"), key="actuals_remove_chosen",
                       icon=":material/delete:", on_click=on_remove, disabled=not st.session_state.get(REMOVE_KEY))
             st.button(tr("Xóa hết", "Clear all"), key="actuals_clear", icon=":material/delete_sweep:",
                       on_click=on_clear)
     else:
-        st.caption(tr("Chưa có số liệu nào được tải lên trong phiên này.", "No figures uploaded in this session."))
+        st.caption(tr("Chưa có số liệu thực tế nào được tải lên hoặc nhập trong phiên này.",
+                      "No actual figures uploaded or typed in this session."))
 
     with st.expander(tr("Mã chỉ tiêu dùng trong tệp", "Indicator ids for the file")):
         st.dataframe(pd.DataFrame({

@@ -186,14 +186,33 @@ def actuals_csv(observations: Iterable[Observation]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["indicator", "year", "source", "note", "value"])
     for o in observations:
-        writer.writerow([o.indicator, int(o.year), o.source, o.note, _plain(float(o.value))])
+        writer.writerow([o.indicator, int(o.year), _inert(o.source), _inert(o.note), _plain(float(o.value))])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def _plain(value: float) -> str:
-    """A number with a dot for decimals and never an exponent (the reader takes no '1e-05')."""
+    """A number with a dot for decimals and never an exponent (the reader takes no '1e-05'), and never
+    exactly three decimals, which in a count would read as a thousands separator (2.125 → 2.1250)."""
     text = f"{value:.12f}".rstrip("0").rstrip(".")
-    return text if text not in ("", "-0") else "0"
+    if text in ("", "-0"):
+        return "0"
+    if "." in text and len(text.split(".")[1]) == 3:
+        text += "0"
+    return text
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _inert(text: str) -> str:
+    """Text that a spreadsheet will not run as a formula: a leading '=', '+', '-' or '@' gets an
+    apostrophe (the reader takes it off again, see ``_text``).  Control characters, which would make
+    the file look binary, are dropped; line breaks and tabs stay."""
+    text = _CONTROL.sub("", text)
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def read_typed_figure(indicator: str, year: int, value: str, pack: Pack, lang: str, source: str = "",
@@ -206,22 +225,35 @@ def read_typed_figure(indicator: str, year: int, value: str, pack: Pack, lang: s
     if not text:
         raise PlannerError("chưa nhập giá trị", "no value typed", where)
     ind = INDICATOR_BY_ID.get(indicator)
-    if ind is not None and ind.is_share:
-        parsed = _number(text.removesuffix("%").strip(), count=False)
-        if parsed is not None and not 0 <= parsed[0] <= 100:
+    share = ind is not None and ind.is_share
+    parsed = _number(text.removesuffix("%").strip(), count=not share)
+    if parsed is None:
+        raise PlannerError(f"'{text}' không phải là số", f"'{text}' is not a number", where)
+    notes: list[PlannerError] = []
+    if share:
+        if not 0 <= parsed[0] <= 100:
             raise PlannerError(f"tỷ lệ ghi theo %, từ 0 đến 100; đã nhập '{text}'",
                                f"a share is typed in %, from 0 to 100; '{text}' was typed", where)
         if "%" not in text:
+            if 0 < parsed[0] < 1:
+                notes.append(PlannerError(
+                    f"đã hiểu '{text}' là {text} %; nếu ý là phân số (vd. 0,45 = 45 %), hãy nhập lại theo %",
+                    f"'{text}' was read as {text} %; if a fraction was meant (e.g. 0.45 = 45 %), type it in %",
+                    where))
             text += " %"
+    elif not float(parsed[0]).is_integer():
+        raise PlannerError(f"số đếm phải là số nguyên; đã nhập '{text}'",
+                           f"a count is a whole number; '{text}' was typed", where)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["indicator", "year", "value", "source", "note"])
-    writer.writerow([indicator, year, text, source.strip(), note.strip()])
+    writer.writerow(["indicator", "year", "source", "note", "value"])  # value last, as in ``actuals_csv``
+    writer.writerow([indicator, year, source.strip(), note.strip(), text])
     try:
         result = read_actuals(buffer.getvalue().encode("utf-8"), "", pack, lang)
     except PlannerError as exc:  # the reader names a file's row and column: here there is one box
         raise PlannerError(exc.vi, exc.en, where) from None
-    return ActualsResult(result.observations, tuple(PlannerError(w.vi, w.en, where) for w in result.warnings))
+    return ActualsResult(result.observations,
+                         (*notes, *(PlannerError(w.vi, w.en, where) for w in result.warnings)))
 
 
 def with_figure(observations: Iterable[Observation], figure: Observation) -> tuple[tuple[Observation, ...], bool]:
@@ -657,12 +689,14 @@ def _unsigned(body: str, count: bool) -> tuple[float, bool] | None:
 
 
 def _text(cell: object) -> str:
-    """A cell as stripped text: numbers from a workbook keep their shortest form (2023, not 2023.0)."""
+    """A cell as stripped text: numbers from a workbook keep their shortest form (2023, not 2023.0), and
+    the apostrophe that keeps a spreadsheet from running '=…' as a formula is taken off."""
     if cell is None:
         return ""
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
-    return str(cell).strip()
+    text = str(cell).strip()
+    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
 
 
 def _blank(cells: list[object]) -> bool:

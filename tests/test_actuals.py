@@ -466,22 +466,39 @@ def test_well_formed_tables_read_back_exactly(table: tuple[bytes, dict[tuple[str
 
 # --- The session's figures as a file, and figures typed into a form ---------------------------------
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sampled_from(["htx", "tht", "good_fair_share", "linkage_share"]),
-                          st.integers(2022, 2045), st.integers(0, 100_000),
-                          st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40)),
+                          st.integers(2022, 2045), st.floats(0, 100_000, allow_nan=False),
+                          st.text(st.characters(blacklist_categories=("Cs", "Cc"), whitelist_characters="\n\t"),
+                                  max_size=40)),
                 max_size=12, unique_by=lambda r: (r[0], r[1])))
 def test_downloaded_figures_read_back_unchanged(rows) -> None:
+    """Fractional counts, shares from 0 to 1, and sources or notes with commas, quotes, line breaks, digits
+    alone or a leading '=' all come back as they were."""
     from planner.actuals import actuals_csv
 
     pack = load_pack("hai-duong-2023")
-    figures = tuple(Observation(ind, year, (value % 1001) / 1e6 if INDICATOR_BY_ID[ind].is_share else float(value),
-                                source=text.strip(), note=text.strip()) for ind, year, value, text in rows)
+    figures = tuple(Observation(ind, year, round(value / 100_000, 6) if INDICATOR_BY_ID[ind].is_share
+                                else round(value, 4), source=text.strip(), note=text.strip())
+                    for ind, year, value, text in rows)
     if not figures:
         return
     back = read_actuals(actuals_csv(figures), "so-lieu.csv", pack).observations
     key = lambda o: (o.indicator, o.year)  # noqa: E731
-    assert sorted(back, key=key) == sorted(figures, key=key)
+    assert [(o.indicator, o.year, o.source, o.note) for o in sorted(back, key=key)] == \
+        [(o.indicator, o.year, o.source, o.note) for o in sorted(figures, key=key)]
+    assert [o.value for o in sorted(back, key=key)] == pytest.approx([o.value for o in sorted(figures, key=key)])
+
+
+def test_a_downloaded_file_keeps_formulas_inert_for_a_spreadsheet() -> None:
+    from planner.actuals import actuals_csv
+
+    data = actuals_csv([Observation("htx", 2024, 2.125, source="=HYPERLINK(\"x\")", note="+1"),
+                        Observation("tht", 2024, 3, source="20\x1b24")])  # a control character is dropped
+    text = data.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and ",'+1," in text and ",2.1250" in text
+    back = read_actuals(data, "x.csv", PACK).observations
+    assert [(o.source, o.note, o.value) for o in back] == [('=HYPERLINK("x")', "+1", 2.125), ("2024", "", 3.0)]
 
 
 def test_a_typed_figure_corrects_the_one_of_its_indicator_and_year() -> None:
@@ -507,10 +524,22 @@ def test_typed_values_read_as_in_a_file_and_shares_in_percent(indicator, text, e
 
 
 @pytest.mark.parametrize(("indicator", "text"), [("htx", "abc"), ("htx", "-1"), ("good_fair_share", "101"),
-                                                   ("good_fair_share", "-2 %"), ("htx", "  ")])
+                                                   ("good_fair_share", "-2 %"), ("htx", "  "), ("htx", "61,3"),
+                                                   ("good_fair_share", "abc")])
 def test_bad_typed_values_name_the_value_box(indicator, text) -> None:
     from planner.actuals import read_typed_figure
 
     with pytest.raises(PlannerError) as err:
         read_typed_figure(indicator, 2024, text, load_pack("hai-duong-2023"), "vi")
     assert err.value.message("vi").startswith("ô Giá trị / the Value box: ")
+
+
+def test_a_typed_share_below_one_without_percent_is_read_in_percent_with_a_note() -> None:
+    from planner.actuals import read_typed_figure
+
+    result = read_typed_figure("good_fair_share", 2024, "0,45", PACK, "vi")
+    assert result.observations[0].value == pytest.approx(0.0045)
+    assert "đã hiểu '0,45' là 0,45 %" in result.warnings[0].message("vi")
+    assert read_typed_figure("htx", 2024, "530", PACK, "vi", source="2024").observations[0].source == "2024"
+    with pytest.raises(PlannerError, match="'abc' is not a number"):  # no % the user did not type
+        read_typed_figure("good_fair_share", 2024, "abc", PACK, "vi")

@@ -182,7 +182,7 @@ def test_typing_the_same_indicator_and_year_corrects_the_figure(at):
     type_figure(at, "htx", 2025, "1.234")  # Vietnamese thousands separator, read as in a file
     type_figure(at, "htx", 2024, "531")
     assert [(o.year, o.value) for o in uploaded(at)] == [(2024, 531.0), (2025, 1234.0)]
-    assert any("Đã thay số liệu" in s.value for s in at.success)
+    assert any("Đã sửa số liệu" in s.value for s in at.success)
 
 
 @pytest.mark.parametrize(("indicator", "value", "words"), [
@@ -202,9 +202,40 @@ def test_a_bad_typed_value_is_refused_and_the_figures_stay(at, indicator, value,
 def test_chosen_rows_are_removed_and_the_figures_can_be_downloaded(at):
     for year, value in ((2024, "530"), (2025, "540"), (2026, "550")):
         type_figure(at, "htx", year, value)
-    at.multiselect(key="actuals_remove").set_value([1]).run()
+    at.multiselect(key="actuals_remove").set_value(["htx|2025"]).run()
     at.button(key="actuals_remove_chosen").click().run()
     assert [o.year for o in uploaded(at)] == [2024, 2026]
     assert any("Đã xóa 1 dòng số liệu" in s.value for s in at.success)
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Tải số liệu này (CSV)" in labels  # the session's figures, to upload again another day
+
+
+def test_rows_to_remove_are_chosen_by_indicator_and_year_not_by_position(at):
+    type_figure(at, "htx", 2024, "530")
+    type_figure(at, "htx", 2026, "550")
+    at.multiselect(key="actuals_remove").set_value(["htx|2026"]).run()
+    type_figure(at, "htx", 2025, "540")  # sorts between the two: positions shift, the choice starts afresh
+    assert not at.multiselect(key="actuals_remove").value
+    at.multiselect(key="actuals_remove").set_value(["htx|2026"]).run()
+    at.button(key="actuals_remove_chosen").click().run()
+    assert [o.year for o in uploaded(at)] == [2024, 2025]
+
+
+def test_an_uploaded_file_adds_to_typed_figures_and_says_what_it_replaced(at):
+    type_figure(at, "htx", 2024, "530")
+    type_figure(at, "htx", 2025, "540")
+    upload(at, "f.csv", "chỉ tiêu,năm,giá trị\nhtx,2025,545\ntht,2024,100\n".encode())
+    assert sorted((o.indicator, o.year, o.value) for o in uploaded(at)) == [
+        ("htx", 2024, 530.0), ("htx", 2025, 545.0), ("tht", 2024, 100.0)]
+    message = " ".join(s.value for s in at.success)
+    assert "1 số liệu cùng chỉ tiêu và năm đã được thay" in message and "1 số liệu khác đã có được giữ nguyên" in message
+
+
+def test_a_refused_typed_value_drops_a_file_waiting_to_be_divided_by_100(at):
+    type_figure(at, "htx", 2024, "530")
+    upload(at, "p.csv", "chỉ tiêu,năm,giá trị\ngood_fair_share,2024,58\n".encode())
+    assert "actuals_pending" in at.session_state
+    type_figure(at, "htx", 2025, "abc")
+    assert "actuals_pending" not in at.session_state
+    assert not any(c.key == "actuals_percent_fix" for c in at.checkbox)
+    assert [(o.indicator, o.value) for o in uploaded(at)] == [("htx", 530.0)]
