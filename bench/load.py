@@ -51,7 +51,7 @@ def rss_mb(pid: int) -> float:
 async def session(browser, url: str, seconds: float, times: list[float], errors: list[str], ready) -> None:
     context = await browser.new_context(viewport={"width": 1400, "height": 900})
     page = await context.new_page()
-    await page.goto(f"{url}/gia-dinh?preset=plan-pace", timeout=120_000)
+    await page.goto(f"{url}/gia-dinh?preset=plan-pace&htx_new_per_year=23", timeout=120_000)
     await page.locator(APP_SLIDER).wait_for(timeout=120_000)
     await ready()
     end = time.time() + seconds
