@@ -36,6 +36,7 @@ KEY_PREFIX = "lever_"
 UNCERTAINTY_KEY = "setting_uncertainty"
 WINDOW_KEY = "setting_window_start"
 ERROR_KEY = "levers_error"
+SETTINGS_ERROR_KEY = "settings_error"  # shown beside the run settings, which sit below the levers
 # The assumptions page's live section: the sliders and the results they move, rerun alone by a slider.
 LIVE_FRAGMENT = "assumptions_live"
 GROUP_KEY = "lever_group"  # the chosen group, kept across pages (the widget's own key is dropped off-page)
@@ -107,9 +108,9 @@ def _on_lever(lever_id: str) -> None:
 def _on_uncertainty() -> None:
     try:
         state.set_scenario({**state.scenario(), "uncertainty": float(st.session_state[UNCERTAINTY_KEY])})
-        st.session_state.pop(ERROR_KEY, None)
+        st.session_state.pop(SETTINGS_ERROR_KEY, None)
     except PlannerError as exc:
-        st.session_state[ERROR_KEY] = exc
+        st.session_state[SETTINGS_ERROR_KEY] = exc
 
 
 def _on_window() -> None:
@@ -117,9 +118,9 @@ def _on_window() -> None:
     try:
         year = check_window_start(pack, st.session_state[WINDOW_KEY], "window_start")
         state.set_scenario({**state.scenario(), "window_start": None if year == pack.window_start else year})
-        st.session_state.pop(ERROR_KEY, None)
+        st.session_state.pop(SETTINGS_ERROR_KEY, None)
     except PlannerError as exc:
-        st.session_state[ERROR_KEY] = exc
+        st.session_state[SETTINGS_ERROR_KEY] = exc
 
 
 def _options(pack: Pack, lever: Lever, current: float) -> list[float]:
@@ -216,9 +217,9 @@ def lever_summary(pack: Pack, mine: list[Lever], data: dict[str, Any]) -> pd.Dat
         tr(f"Khoảng bất định (×{scale_text})", f"Uncertainty range (×{scale_text})")])
 
 
-def show_error_slot() -> None:
+def show_error_slot(key: str = ERROR_KEY) -> None:
     """The last rejected input (if any), in the current language."""
-    exc = st.session_state.get(ERROR_KEY)
+    exc = st.session_state.get(key)
     if isinstance(exc, PlannerError):
         show_error(exc)
 
@@ -268,6 +269,7 @@ def settings() -> None:
     pack = state.pack()
     data = state.scenario()
     lang = state.lang()
+    show_error_slot(SETTINGS_ERROR_KEY)
     col1, col2 = st.columns(2)
     with col1:
         current = round(float(data["uncertainty"]), 6)
