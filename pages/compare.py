@@ -68,10 +68,10 @@ def scenario_of(choice: str) -> dict:
 
 other = next((f"preset:{p}" for p in ("plan-pace", "optimistic", "trend") if p != current["preset"]
               and f"preset:{p}" in candidates), None)
-chosen = st.multiselect(
-    tr("Kịch bản để so sánh", "Scenarios to compare"), list(candidates),
-    default=[c for c in ("current", other) if c], format_func=lambda c: candidates[c][0],
-    key=f"cmp_choice_{pack.id}", placeholder=tr("Chọn kịch bản", "Choose scenarios"),
+chosen = state.multiselect_kept(
+    tr("Kịch bản để so sánh", "Scenarios to compare"), list(candidates), [c for c in ("current", other) if c],
+    f"cmp_choice_{pack.id}", lambda c: candidates[c][0], max_selections=MAX_SCENARIOS,
+    placeholder=tr("Chọn kịch bản", "Choose scenarios"),
     help=tr("Kịch bản đầu tiên là mốc so sánh: ô khác với nó được tô màu.",
             "The first scenario is the reference: cells that differ from it are highlighted."))
 

@@ -9,8 +9,9 @@ from ui.state import tr
 
 pack = state.pack()
 st.title(tr("Tổng quan", "Overview"))
-st.caption(f"{pack.name(state.lang())} · {pack.meta.get('document', '')} · "
-           + tr(f"năm gốc {pack.base_year}", f"base year {pack.base_year}"))
+name, document = pack.name(state.lang()), pack.meta.get("document", "")
+st.caption(" · ".join(part for part in (name, "" if document in name else document,
+                                        tr(f"năm gốc {pack.base_year}", f"base year {pack.base_year}")) if part))
 
 try:
     results = state.assessment()

@@ -59,10 +59,10 @@ with_target = list(dict.fromkeys(t.indicator for t in pack.targets))
 options = with_target + [i.id for i in INDICATORS if i.id in pack.indicators and i.id not in with_target]
 
 col_pick, col_plan = st.columns([4, 1], vertical_alignment="bottom")
-chosen = col_pick.multiselect(
-    tr("Chỉ số", "Indicators"), options, default=with_target,
-    format_func=lambda i: INDICATOR_BY_ID[i].label(lang), key=f"traj_indicators_{pack.id}",
-    placeholder=tr("Chọn chỉ số để vẽ", "Choose indicators to draw"))
+with col_pick:
+    chosen = state.multiselect_kept(
+        tr("Chỉ số", "Indicators"), options, with_target, f"traj_indicators_{pack.id}",
+        lambda i: INDICATOR_BY_ID[i].label(lang), placeholder=tr("Chọn chỉ số để vẽ", "Choose indicators to draw"))
 plan_path = col_plan.toggle(tr("Lộ trình kế hoạch", "Plan path"), value=True, key="traj_plan_path",
                             help=tr("Đường thẳng nét đứt từ giá trị năm gốc đến từng chỉ tiêu: nhịp đều cần có để đạt chỉ tiêu.",
                                     "Dashed straight line from the base-year value to each target: the even pace "

@@ -219,8 +219,8 @@ def read_typed_figure(indicator: str, year: int, value: str, pack: Pack, lang: s
                       note: str = "") -> ActualsResult:
     """One figure typed into a form, read by the same rules as a file (so "61,3", "1.234" and "45 %"
     read as they do there).  A share typed without a % sign is taken as a percentage: the form asks
-    for shares in %.  Raises ``PlannerError`` naming the form's value box in both languages."""
-    where = "ô Giá trị / the Value box"
+    for shares in %.  Raises ``PlannerError`` naming the form's value box in the user's language."""
+    where = "ô Giá trị" if lang == "vi" else "the Value box"
     text = str(value).strip()
     if not text:
         raise PlannerError("chưa nhập giá trị", "no value typed", where)
@@ -244,6 +244,9 @@ def read_typed_figure(indicator: str, year: int, value: str, pack: Pack, lang: s
     elif not float(parsed[0]).is_integer():
         raise PlannerError(f"số đếm phải là số nguyên; đã nhập '{text}'",
                            f"a count is a whole number; '{text}' was typed", where)
+    elif parsed[2]:  # a dot or comma in a count: a thousands separator
+        notes.append(PlannerError(f"đã đọc '{text}' là {parsed[0]:.0f} (dấu chấm, phẩy phân cách hàng nghìn)",
+                                  f"read '{text}' as {parsed[0]:.0f} (the dot or comma separates thousands)", where))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["indicator", "year", "source", "note", "value"])  # value last, as in ``actuals_csv``
@@ -252,8 +255,9 @@ def read_typed_figure(indicator: str, year: int, value: str, pack: Pack, lang: s
         result = read_actuals(buffer.getvalue().encode("utf-8"), "", pack, lang)
     except PlannerError as exc:  # the reader names a file's row and column: here there is one box
         raise PlannerError(exc.vi, exc.en, where) from None
-    return ActualsResult(result.observations,
-                         (*notes, *(PlannerError(w.vi, w.en, where) for w in result.warnings)))
+    # The reader's own notes speak of a file's rows and columns; the one that can arise here (thousands)
+    # is said above in the form's words.
+    return ActualsResult(result.observations, tuple(notes))
 
 
 def with_figure(observations: Iterable[Observation], figure: Observation) -> tuple[tuple[Observation, ...], bool]:

@@ -520,7 +520,8 @@ def test_typed_values_read_as_in_a_file_and_shares_in_percent(indicator, text, e
 
     result = read_typed_figure(indicator, 2024, text, load_pack("hai-duong-2023"), "vi")
     assert result.observations[0].value == pytest.approx(expected)
-    assert all(w.where == "ô Giá trị / the Value box" for w in result.warnings)
+    assert all(w.where == "ô Giá trị" for w in result.warnings)
+    assert all("dòng" not in w.message("vi") and "row" not in w.message("en") for w in result.warnings)
 
 
 @pytest.mark.parametrize(("indicator", "text"), [("htx", "abc"), ("htx", "-1"), ("good_fair_share", "101"),
@@ -531,7 +532,7 @@ def test_bad_typed_values_name_the_value_box(indicator, text) -> None:
 
     with pytest.raises(PlannerError) as err:
         read_typed_figure(indicator, 2024, text, load_pack("hai-duong-2023"), "vi")
-    assert err.value.message("vi").startswith("ô Giá trị / the Value box: ")
+    assert err.value.message("vi").startswith("ô Giá trị: ")
 
 
 def test_a_typed_share_below_one_without_percent_is_read_in_percent_with_a_note() -> None:
@@ -541,5 +542,7 @@ def test_a_typed_share_below_one_without_percent_is_read_in_percent_with_a_note(
     assert result.observations[0].value == pytest.approx(0.0045)
     assert "đã hiểu '0,45' là 0,45 %" in result.warnings[0].message("vi")
     assert read_typed_figure("htx", 2024, "530", PACK, "vi", source="2024").observations[0].source == "2024"
-    with pytest.raises(PlannerError, match="'abc' is not a number"):  # no % the user did not type
-        read_typed_figure("good_fair_share", 2024, "abc", PACK, "vi")
+    with pytest.raises(PlannerError, match="the Value box: 'abc' is not a number"):  # no % the user did not type
+        read_typed_figure("good_fair_share", 2024, "abc", PACK, "en")
+    note = read_typed_figure("htx", 2024, "1.300", PACK, "vi").warnings[0].message("vi")
+    assert note == "ô Giá trị: đã đọc '1.300' là 1300 (dấu chấm, phẩy phân cách hàng nghìn)"

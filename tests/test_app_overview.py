@@ -68,3 +68,10 @@ def test_national_pack_from_the_sidebar(app):
     assert not at.exception
     assert len(scorecard(at)) == len(load_pack("vietnam-nq20").targets)
     assert at.session_state["scenario"]["pack"] == "vietnam-nq20"
+
+
+def test_the_subtitle_names_the_plan_once(app):
+    at = app()
+    subtitle = at.main.caption[0].value
+    assert subtitle.count("3413/KH-UBND") == 1, subtitle
+    assert subtitle.endswith("năm gốc 2022")

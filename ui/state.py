@@ -45,6 +45,20 @@ def lang() -> str:
     return st.session_state.get(LANG, "vi")
 
 
+def multiselect_kept(label: str, options: list, default: list, key: str, format_func: Callable[[Any], str],
+                     **kwargs: Any) -> list:
+    """A multiselect whose choice survives a change of language.  The browser keeps the chips' words for
+    a widget key, so the widget's key carries the language, and the choice is kept under ``key``."""
+    kept = st.session_state.get(key, default)
+    widget = f"{key}_{lang()}"
+    st.session_state[widget] = [o for o in kept if o in options]
+
+    def remember() -> None:
+        st.session_state[key] = list(st.session_state[widget])
+
+    return st.multiselect(label, options, key=widget, format_func=format_func, on_change=remember, **kwargs)
+
+
 def init() -> None:
     """First run of a session: read the scenario from the URL; bad parts become notices."""
     if SCENARIO in st.session_state:
