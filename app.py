@@ -16,12 +16,14 @@ st.set_page_config(page_title="Kế hoạch KTTT · Collective economy planner",
                    layout="wide", initial_sidebar_state="expanded")
 state.init()
 
+ASSUMPTIONS_URL = "gia-dinh"  # the page whose sliders rerun only its own live section
+
 # (file, Vietnamese title, English title, icon, URL path, help in Vietnamese, help in English)
 PAGES = (
     ("pages/overview.py", "Tổng quan", "Overview", ":material/dashboard:", "tong-quan",
      "Bảng điểm: mỗi chỉ tiêu, dự báo, xác suất đạt và tiến độ.",
      "Scorecard: every target, its projection, probability and pace."),
-    ("pages/assumptions.py", "Giả định", "Assumptions", ":material/tune:", "gia-dinh",
+    ("pages/assumptions.py", "Giả định", "Assumptions", ":material/tune:", ASSUMPTIONS_URL,
      "Điều chỉnh giả định theo nhóm; chọn kịch bản mẫu; lưu kịch bản.",
      "Adjust the assumptions by group; choose a preset; save the scenario."),
     ("pages/trajectories.py", "Quỹ đạo", "Trajectories", ":material/show_chart:", "quy-dao",
@@ -96,7 +98,7 @@ with st.sidebar:
                          "Changing the preset resets every assumption to that preset's values."))
     # On the Assumptions page a slider reruns only the page's live section, which has its own headline;
     # one here would fall behind.
-    if page.url_path != "gia-dinh":
+    if page.url_path != ASSUMPTIONS_URL:
         sidebar_headline()
     if state.pack().meta.get("area_note_vi"):
         st.caption(state.pack().meta.get(f"area_note_{state.lang()}", ""))

@@ -182,11 +182,16 @@ def actuals_csv(observations: Iterable[Observation]) -> bytes:
     """Figures as a file ``read_actuals`` takes back unchanged: UTF-8 with BOM (Excel opens it), the
     English headers, indicator ids, shares as fractions, a dot for decimals and no thousands separator.
     The value comes last: a source of digits alone right of it would read as a decimal comma's split."""
+    return _table_file((o.indicator, int(o.year), _inert(o.source), _inert(o.note), _plain(float(o.value)))
+                       for o in observations)
+
+
+def _table_file(rows: Iterable[tuple[str, int, str, str, str]]) -> bytes:
+    """Rows of (indicator, year, source, note, value text) as a CSV with BOM that ``read_actuals`` reads."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["indicator", "year", "source", "note", "value"])
-    for o in observations:
-        writer.writerow([o.indicator, int(o.year), _inert(o.source), _inert(o.note), _plain(float(o.value))])
+    writer.writerows(rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -247,12 +252,8 @@ def read_typed_figure(indicator: str, year: int, value: str, pack: Pack, lang: s
     elif parsed[2]:  # a dot or comma in a count: a thousands separator
         notes.append(PlannerError(f"đã đọc '{text}' là {parsed[0]:.0f} (dấu chấm, phẩy phân cách hàng nghìn)",
                                   f"read '{text}' as {parsed[0]:.0f} (the dot or comma separates thousands)", where))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["indicator", "year", "source", "note", "value"])  # value last, as in ``actuals_csv``
-    writer.writerow([indicator, year, source.strip(), note.strip(), text])
     try:
-        result = read_actuals(buffer.getvalue().encode("utf-8"), "", pack, lang)
+        result = read_actuals(_table_file([(indicator, year, source.strip(), note.strip(), text)]), "", pack, lang)
     except PlannerError as exc:  # the reader names a file's row and column: here there is one box
         raise PlannerError(exc.vi, exc.en, where) from None
     # The reader's own notes speak of a file's rows and columns; the one that can arise here (thousands)

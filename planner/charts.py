@@ -198,6 +198,20 @@ def _series(traj: pd.DataFrame, indicator: str) -> pd.DataFrame:
     return data
 
 
+def _central_line(indicator: str) -> tuple[str, str]:
+    """The bold line's series id and trajectory field: the median, but for yearly foundings the mean (a
+    yearly count of a few events, e.g. unions at 0.1–0.25 a year, has a median of 0 with the odd jump)."""
+    return ("mean", "mean") if INDICATOR_BY_ID[indicator].kind == "flow" else ("median", "p50")
+
+
+def _line_texts(data: pd.DataFrame, indicator: str, lang: str) -> list[str]:
+    """The bold line's values for tooltips (a mean of foundings keeps two decimals)."""
+    series, field = _central_line(indicator)
+    if series == "mean":
+        return [number(v, 2, lang) for v in data[field]]
+    return [_value_text(indicator, v, lang) for v in data[field]]
+
+
 def _indicator_targets(targets: Iterable[Target], indicator: str) -> list[Target]:
     return sorted((t for t in targets if t.indicator == indicator), key=lambda t: t.year)
 
@@ -228,8 +242,7 @@ def fan_chart(traj: pd.DataFrame, indicator: str, observations: pd.DataFrame | N
     flow = ind.kind == "flow"
     y_title = _y_title(indicator, lang)
 
-    line = "mean" if flow else "median"
-    line_field = "mean" if flow else "p50"
+    line, line_field = _central_line(indicator)
     present = ["band", line, "central"]
     if plan_path and own_targets:
         present.append("pace" if flow else "plan")
@@ -249,11 +262,11 @@ def fan_chart(traj: pd.DataFrame, indicator: str, observations: pd.DataFrame | N
 
     year_tip = ("year_text", _t(lang, "Năm", "Year"))
     data["year_text"] = data["year"].astype(int).astype(str)
-    for field in ("p10", "p50", "p90", "mean", "deterministic"):
-        data[f"{field}_text"] = ([number(v, 2, lang) for v in data[field]] if flow and field == "mean"
-                                 else [_value_text(indicator, v, lang) for v in data[field]])
+    for field in ("p10", "p90", "deterministic"):
+        data[f"{field}_text"] = [_value_text(indicator, v, lang) for v in data[field]]
     data["range_text"] = data["p10_text"] + " – " + data["p90_text"]
-    line_tip = (f"{line_field}_text", series_label(line, lang))
+    data["line_text"] = _line_texts(data, indicator, lang)
+    line_tip = ("line_text", series_label(line, lang))
 
     band = alt.Chart(data.assign(series=series_label("band", lang), value=data["p10"]), name="band").mark_area(
         opacity=0.45).encode(
@@ -448,8 +461,7 @@ def overlay_chart(frames: dict[str, pd.DataFrame], indicator: str, pack: Pack | 
     """Median lines of several scenarios (labels → tidy trajectories) over faint p10–p90 bands; for yearly
     foundings the mean, as in :func:`fan_chart` (a median of a few events a year is mostly 0)."""
     ind = INDICATOR_BY_ID[indicator]
-    flow = ind.kind == "flow"
-    line, line_field = ("mean", "mean") if flow else ("median", "p50")
+    line, line_field = _central_line(indicator)
     names = list(frames)
     parts = []
     for name in names:
@@ -459,8 +471,7 @@ def overlay_chart(frames: dict[str, pd.DataFrame], indicator: str, pack: Pack | 
     data = pd.concat(parts, ignore_index=True).sort_values(["scenario", "year"])
     data["value"] = data[line_field]
     data["year_text"] = data["year"].astype(int).astype(str)
-    data["line_text"] = ([number(v, 2, lang) for v in data["mean"]] if flow
-                         else [_value_text(indicator, v, lang) for v in data["p50"]])
+    data["line_text"] = _line_texts(data, indicator, lang)
     data["range_text"] = [f"{_value_text(indicator, a, lang)} – {_value_text(indicator, b, lang)}"
                           for a, b in zip(data["p10"], data["p90"], strict=True)]
     domain = (int(data["year"].min()), int(data["year"].max()))
@@ -485,9 +496,10 @@ def overlay_chart(frames: dict[str, pd.DataFrame], indicator: str, pack: Pack | 
         layers += _target_layer(own, indicator, pack, lang, x, y, lambda _s: alt.value(SERIES["target"][2]),
                                 lambda: alt.value("diamond"), window_start)
     layers += _rules_layer(domain, lang)
-    title = alt.Title(ind.label(lang), subtitle=_t(lang, f"Đường: {'trung bình' if flow else 'trung vị'}; "
+    mean = line == "mean"
+    title = alt.Title(ind.label(lang), subtitle=_t(lang, f"Đường: {'trung bình' if mean else 'trung vị'}; "
                                                            "vùng mờ: khoảng 80 %.",
-                                                     f"Lines: {'mean' if flow else 'median'}; faint areas: 80 % range."))
+                                                     f"Lines: {'mean' if mean else 'median'}; faint areas: 80 % range."))
     return _assemble(layers, title, HEIGHT, lang, configure, legend_columns=2)
 
 
