@@ -44,7 +44,7 @@ from .errors import PlannerError
 from .packs import Observation, Pack
 from .registry import INDICATOR_BY_ID, INDICATORS
 
-MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES = 5_000_000  # 5 MB as the upload widget counts it (ui/uploads.py)
 MAX_ROWS = 10_000
 MAX_COLUMNS = 50  # columns read from a workbook; keeps a sheet claiming 16,384 columns cheap
 _MAX_UNZIPPED = 100 * 1024 * 1024  # bytes a workbook may unpack to (ZipExtFile never reads past this)
@@ -121,9 +121,7 @@ def read_actuals(data: bytes, filename: str, pack: Pack, lang_hint: str | None =
         raise PlannerError("dữ liệu tải lên không phải là tệp", "the upload is not file data", name)
     data = bytes(data)
     if len(data) > MAX_BYTES:
-        raise PlannerError(
-            f"tệp quá lớn ({_mb(len(data))} MB); tối đa {_mb(MAX_BYTES)} MB",
-            f"file too large ({_mb(len(data))} MB); the limit is {_mb(MAX_BYTES)} MB", name)
+        raise too_large(len(data), MAX_BYTES, name)
     warnings: list[PlannerError] = []
     suffix = Path(name).suffix.lower()
     if data.startswith(_ZIP_MAGIC):
@@ -282,9 +280,7 @@ def read_actuals_path(path: str | Path, pack: Pack, lang_hint: str | None = None
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise PlannerError(
-                f"tệp quá lớn ({_mb(size)} MB); tối đa {_mb(MAX_BYTES)} MB",
-                f"file too large ({_mb(size)} MB); the limit is {_mb(MAX_BYTES)} MB", str(path))
+            raise too_large(size, MAX_BYTES, str(path))
         data = path.read_bytes()
     except FileNotFoundError:
         raise PlannerError("không tìm thấy tệp", "file not found", str(path)) from None
@@ -412,9 +408,9 @@ def _xlsx_rows(data: bytes, name: str) -> Iterator[tuple[int, list[object]]]:
         unpacked = -1  # reported below, by the workbook check
     if unpacked > _MAX_UNZIPPED:  # a "zip bomb" would exhaust memory inside openpyxl
         raise PlannerError(
-            f"bảng tính quá lớn khi giải nén ({_mb(unpacked)} MB); tối đa {_mb(_MAX_UNZIPPED)} MB",
-            f"the workbook is too large once unpacked ({_mb(unpacked)} MB); the limit is "
-            f"{_mb(_MAX_UNZIPPED)} MB", name)
+            f"bảng tính quá lớn khi giải nén ({_mb(unpacked, 'vi')}); tối đa {_mb(_MAX_UNZIPPED, 'vi')}",
+            f"the workbook is too large once unpacked ({_mb(unpacked, 'en')}); the limit is "
+            f"{_mb(_MAX_UNZIPPED, 'en')}", name)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001
@@ -821,5 +817,21 @@ def _too_many(name: str) -> PlannerError:
                         f"the file has more than {MAX_ROWS:,} data rows", name)
 
 
-def _mb(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f}"
+def megabytes(size: int, lang: str, decimals: int = 1) -> str:
+    """A size in the upload widget's units (10^6 bytes), as it writes sizes: '5 MB', '5,1 MB' / '5.1 MB';
+    under 1 MB in kilobytes ('250 KB')."""
+    if size < 1_000_000:
+        return f"{math.ceil(size / 1000)} KB"
+    text = f"{size / 1_000_000:.{decimals}f}".rstrip("0").rstrip(".")
+    return (text.replace(".", ",") if lang == "vi" else text) + " MB"
+
+
+_mb = megabytes
+
+
+def too_large(size: int, limit: int, where: str) -> PlannerError:
+    """The refusal of a file over ``limit`` bytes, in the words the uploader's caption uses (a file just over
+    the limit gets the decimals that tell the two apart)."""
+    decimals = next((d for d in (1, 2, 3, 4, 5, 6) if _mb(size, "en", d) != _mb(limit, "en", d)), 6)
+    return PlannerError(f"tệp quá lớn ({_mb(size, 'vi', decimals)}); tối đa {_mb(limit, 'vi')}",
+                        f"file too large ({_mb(size, 'en', decimals)}); the limit is {_mb(limit, 'en')}", where)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlparse
 
 import pytest
@@ -89,5 +90,47 @@ def test_a_presentation_never_shows_the_sidebar(browser, server, width, height):
                         and sidebar.first.bounding_box()["x"] + sidebar.first.bounding_box()["width"] > 5)
         assert not any(seen), seen
         SHOTS.mkdir(parents=True, exist_ok=True)
+    finally:
+        context.close()
+
+
+def test_one_upload_limit_said_once_and_a_refusal_replaces_the_last_message(browser, server):
+    context, page = new_page(browser)
+    try:
+        page.goto(f"{server}/du-lieu")
+        wait_for_app(page)
+        page.get_by_role("tab").nth(1).click()
+        page.wait_for_timeout(400)
+        box = page.locator(".st-key-actuals_upload")
+        assert not box.locator('[data-testid="stFileUploaderDropzoneInstructions"]').is_visible()
+        main = page.locator('[data-testid="stMain"]').inner_text()
+        assert main.count("tối đa 5 MB") == 1 and "per file" not in main
+        files = box.locator("input[type=file]")
+        files.set_input_files(files=[{"name": "a.csv", "mimeType": "text/csv",
+                                      "buffer": b"indicator,year,value\nhtx,2023,524\n"}])
+        wait_idle(page)
+        assert "Đã đọc 1 dòng số liệu từ tệp a.csv" in page.inner_text("body")
+        files.set_input_files(files=[{"name": "big.csv", "mimeType": "text/csv",
+                                      "buffer": b"indicator,year,value\n" + b" " * 5_100_000}])
+        wait_idle(page)
+        page.wait_for_timeout(500)
+        body = page.inner_text("body")
+        assert "big.csv: tệp quá lớn (5,1 MB); tối đa 5 MB" in body
+        assert "Đã đọc 1 dòng" not in body and "must be" not in body
+    finally:
+        context.close()
+
+
+def test_tables_offer_no_download_of_their_own(browser, server):
+    """A name typed as =HYPERLINK(…) must not reach a spreadsheet as a live formula through a table's toolbar."""
+    context, page = new_page(browser)
+    try:
+        page.goto(f"{server}/du-lieu")
+        wait_for_app(page)
+        table = page.locator('[data-testid="stDataFrame"]').first
+        table.hover()
+        page.wait_for_timeout(400)
+        toolbar = page.locator('[data-testid="stElementToolbar"]')
+        assert toolbar.get_by_role("button", name=re.compile("Download|Tải", re.I)).count() == 0
     finally:
         context.close()

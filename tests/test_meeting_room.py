@@ -46,6 +46,7 @@ def test_error_details_are_off_for_users() -> None:
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["client"]["showErrorDetails"] == "none"
+    assert config["client"]["disableDataExport"] is True  # no table writes live formulas or English
 
 
 def test_a_failing_page_says_what_to_do_without_a_traceback(monkeypatch, tmp_path) -> None:
@@ -89,3 +90,22 @@ def test_the_overview_address_opens_the_overview(monkeypatch, tmp_path) -> None:
     assert 'url_path=OVERVIEW_URL, visibility="hidden"' in source and 'OVERVIEW_URL = "tong-quan"' in source
     assert at.main.title[0].value == "Tổng quan"
     json.dumps(dict(at.query_params))  # the link stays plain text
+
+
+# --- Upload limits ------------------------------------------------------------------------------------
+
+def test_each_uploader_has_one_limit_that_the_server_lets_through() -> None:
+    """The app's own check speaks for every file up to the widget's ceiling, which the server allows."""
+    import tomllib
+
+    from planner.actuals import MAX_BYTES, too_large
+    from ui.saved import MAX_IMPORT_BYTES
+    from ui.uploads import MB, ceiling_mb
+
+    server_mb = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))["server"][
+        "maxUploadSize"]
+    for limit in (MAX_BYTES, MAX_IMPORT_BYTES):
+        assert limit < ceiling_mb(limit) * MB <= server_mb * MB
+    assert too_large(5_100_000, MAX_BYTES, "x.csv").message("vi") == "x.csv: tệp quá lớn (5,1 MB); tối đa 5 MB"
+    assert too_large(260_000, MAX_IMPORT_BYTES, "k.json").message("en") == \
+        "k.json: file too large (260 KB); the limit is 250 KB"
