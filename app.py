@@ -47,7 +47,9 @@ PAGES = (
 )
 
 OVERVIEW_URL = "tong-quan"
-pages = [st.Page(path, title=tr(vi, en), icon=icon, url_path=url if url != OVERVIEW_URL else "overview",
+# The default page's own url_path is never shown (its address is the root) but names it internally; it
+# must differ from "tong-quan", which the alias below answers, and from the file's name (AppTest).
+pages = [st.Page(path, title=tr(vi, en), icon=icon, url_path=url if url != OVERVIEW_URL else "trang-chu",
                  help=tr(hvi, hen), default=(url == OVERVIEW_URL))
          for path, vi, en, icon, url, hvi, hen in PAGES]
 
