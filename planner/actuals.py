@@ -52,16 +52,23 @@ _MAX_CSV_CELLS = 1000  # cells in one text row; a longer row is not a table a pe
 _HEADER_SCAN = 20  # non-blank rows searched for the header, so a title row above it does no harm
 _SCAN_LIMIT = 10 * MAX_ROWS  # rows read at most, blank ones included: bounds the work on hostile files
 
-FIELDS: tuple[str, ...] = ("indicator", "year", "value", "source", "note")
+FIELDS: tuple[str, ...] = ("indicator", "year", "value", "source", "note", "note_vi", "use", "why_not",
+                           "why_not_vi")
 REQUIRED: tuple[str, ...] = ("indicator", "year", "value")
 _FIELD_VI = {"indicator": "chỉ tiêu", "year": "năm", "value": "giá trị", "source": "nguồn",
-             "note": "ghi chú"}
+             "note": "ghi chú", "note_vi": "ghi chú tiếng Việt", "use": "dùng",
+             "why_not": "lý do không dùng", "why_not_vi": "lý do không dùng tiếng Việt"}
 _ALIASES: dict[str, tuple[str, ...]] = {
     "indicator": ("indicator", "chi tieu", "ma chi tieu"),
     "year": ("year", "nam"),
     "value": ("value", "gia tri"),
     "source": ("source", "nguon"),
     "note": ("note", "ghi chu"),
+    # A pack's actuals.csv says which figures the projection uses by default (see packs.Observation).
+    "note_vi": ("note vi", "ghi chu tieng viet"),
+    "use": ("use", "dung", "su dung"),
+    "why_not": ("why not", "ly do khong dung"),
+    "why_not_vi": ("why not vi", "ly do khong dung tieng viet"),
 }
 
 _NOT_A_FILE_VI = "tệp không phải là tệp CSV hoặc Excel"
@@ -93,6 +100,10 @@ class _Row:
     value: float
     source: str
     note: str
+    note_vi: str = ""
+    use: bool = True
+    why_not: str = ""
+    why_not_vi: str = ""
 
 
 @dataclass(frozen=True)
@@ -175,7 +186,8 @@ def read_actuals(data: bytes, filename: str, pack: Pack, lang_hint: str | None =
             f"pack “{pack.name('en')}” does not model " + ", ".join(_label(i, "en") for i in outside)
             + "; the figures are kept", name))
     observations = tuple(Observation(r.indicator, r.year, r.value, source=r.source, estimate=False,
-                                     note=r.note) for r in rows)
+                                     note=r.note, note_vi=r.note_vi, use=r.use, why_not=r.why_not,
+                                     why_not_vi=r.why_not_vi) for r in rows)
     return ActualsResult(observations, tuple(warnings))
 
 
@@ -587,7 +599,13 @@ def _parse_row(table: _Table, rownum: int, cells: list[object], names: dict[str,
             f"the cell right of the value holds only digits ('{_text(cells[nxt])}'): a decimal comma "
             "seems to have split the number in two; quote it (\"1,5\") or use semicolons",
             at("value"))
-    row = _Row(rownum, indicator, year, value, _text(cell("source")), _text(cell("note")))
+    use_text = _fold(_text(cell("use")))
+    if use_text not in ("", "yes", "true", "1", "co", "x", "no", "false", "0", "khong"):
+        raise PlannerError(f"cột 'dùng' phải là yes/có hoặc no/không, không phải '{_text(cell('use'))}'",
+                           f"column 'use' must be yes or no, not '{_text(cell('use'))}'", at("use"))
+    row = _Row(rownum, indicator, year, value, _text(cell("source")), _text(cell("note")),
+               _text(cell("note_vi")), use_text not in ("no", "false", "0", "khong"),
+               _text(cell("why_not")), _text(cell("why_not_vi")))
     return row, (_text(raw_value) if thousands else "")
 
 
