@@ -110,10 +110,12 @@ if screen == 0:
         st.markdown(tr("Kịch bản:", "Scenario:"))
         with st.container(key="present_name"):
             res_name = data.get("name", "").strip()
-            st.text(res_name if res_name else (tr("Kịch bản mẫu “", "Preset “")
-                                               + registry.preset_label(data["preset"], lang) + "”"))
+            preset = registry.preset_label(data["preset"], lang)
+            # Without a name, a changed scenario is not the preset: it is called by what it is.
+            unnamed = (tr(f"Kịch bản mẫu “{preset}”", f"Preset “{preset}”") if not data["levers"] else
+                       tr(f"Kịch bản chưa đặt tên, dựa trên mẫu “{preset}”", f"Unnamed scenario based on “{preset}”"))
+            st.text(res_name or unnamed)
         changed = len(data["levers"])
-        preset = registry.preset_label(data["preset"], lang)
         changes = (tr(f"{assumptions(changed, 'vi')} khác kịch bản mẫu", f"{assumptions(changed, 'en')} changed from the preset")
                    if changed else tr("chưa thay đổi giả định nào", "no assumption changed"))
         st.markdown(tr(f"Kịch bản mẫu: {preset} · ", f"Preset: {preset} · ") + changes if res_name

@@ -289,14 +289,20 @@ URL_SETTINGS = ("uncertainty", "window_start")
 MAX_URL_VALUE = 64
 
 
+URL_TEXTS = ("name", "note")  # carried whole (up to MAX_TEXT), so F5 and a shared link keep them
+
+
 def to_query(data: dict[str, Any], lang: str) -> dict[str, str]:
-    """Query parameters for a scenario: only what differs from its preset."""
+    """Query parameters for a scenario: only what differs from its preset, and its name and note."""
     small = minimal(data)
     out = {"pack": small["pack"], "preset": small["preset"], "lang": lang}
     out.update({k: f"{v:.10g}" for k, v in small["levers"].items()})
     for key in URL_SETTINGS:
         if key in small:
             out[key] = f"{small[key]:.10g}"
+    for key in URL_TEXTS:
+        if small.get(key):
+            out[key] = small[key]
     return out
 
 
@@ -325,6 +331,13 @@ def from_query(params: dict[str, str]) -> tuple[dict[str, Any], str, list[Planne
         data["preset"] = preset
     else:
         notice("preset", f"kịch bản mẫu không có, dùng {DEFAULT_PRESET}", f"unknown preset, {DEFAULT_PRESET} used")
+    for key in URL_TEXTS:
+        if key in params:
+            text = params.pop(key)
+            if len(text) > MAX_TEXT:
+                notice(key, f"dài quá {MAX_TEXT} ký tự, bỏ qua", f"longer than {MAX_TEXT} characters, ignored")
+            else:
+                data[key] = text
     for key, raw in params.items():
         if len(raw) > MAX_URL_VALUE:
             notice(key, "giá trị quá dài, bỏ qua", "value too long, ignored")

@@ -109,3 +109,63 @@ def test_each_uploader_has_one_limit_that_the_server_lets_through() -> None:
     assert too_large(5_100_000, MAX_BYTES, "x.csv").message("vi") == "x.csv: tệp quá lớn (5,1 MB); tối đa 5 MB"
     assert too_large(260_000, MAX_IMPORT_BYTES, "k.json").message("en") == \
         "k.json: file too large (260 KB); the limit is 250 KB"
+
+
+# --- Links keep the scenario's name, note and the saved scenario open ------------------------------
+
+def test_a_link_keeps_name_and_note() -> None:
+    from planner.scenario import from_query, new_scenario, to_query
+
+    data = {**new_scenario(), "levers": {"htx_new_per_year": 30.0}, "name": "Phương án “Tăng tốc” & 2030",
+            "note": "Ghi chú dài\nhai dòng " + "x" * 1500}
+    back, lang, notices = from_query(to_query(data, "vi"))
+    assert notices == [] and (back["name"], back["note"], back["levers"]) == (data["name"], data["note"],
+                                                                             data["levers"])
+    _, _, notices = from_query({"name": "x" * 2001})
+    assert len(notices) == 1 and "2000" in notices[0].message("vi")
+
+
+def _saved(monkeypatch, tmp_path):
+    """A store with one saved scenario in two versions; returns (db path, id)."""
+    monkeypatch.setenv("PLANNER_DB", str(tmp_path / "s.sqlite"))
+    from planner.store import ScenarioStore
+
+    store = ScenarioStore(tmp_path / "s.sqlite")
+    sid, _ = store.save({"pack": "hai-duong-2023", "preset": "trend", "levers": {"htx_new_per_year": 25}},
+                        "Kế hoạch tăng tốc", "Sở Tài chính", "bản 1")
+    store.save({"pack": "hai-duong-2023", "preset": "trend", "levers": {"htx_new_per_year": 35}, "note": "bản 2"},
+               "Kế hoạch tăng tốc", "Sở Tài chính", "bản 2", scenario_id=sid)
+    return tmp_path / "s.sqlite", sid
+
+
+def test_a_link_to_a_saved_scenario_opens_it_name_included(monkeypatch, tmp_path) -> None:
+    db, sid = _saved(monkeypatch, tmp_path)
+    at = open_app(monkeypatch, db, query={"saved": sid, "v": "1"})
+    assert at.session_state["scenario"]["levers"] == {"htx_new_per_year": 25.0}
+    assert at.session_state["scenario"]["name"] == "Kế hoạch tăng tốc"
+    assert at.session_state["saved_loaded"]["id"] == sid and at.session_state["saved_loaded"]["version"] == 1
+    assert at.query_params["saved"] == sid and at.query_params["v"] == "1"
+    assert at.query_params["name"] == "Kế hoạch tăng tốc"
+
+
+def test_f5_keeps_the_open_saved_scenario_and_unsaved_changes(monkeypatch, tmp_path) -> None:
+    """The full link after F5: the link's assumptions (not yet saved) and the record to save version n+1 to."""
+    db, sid = _saved(monkeypatch, tmp_path)
+    query = {"pack": "hai-duong-2023", "preset": "trend", "htx_new_per_year": "40", "name": "Kế hoạch tăng tốc",
+             "saved": sid, "v": "2", "lang": "vi"}
+    at = open_app(monkeypatch, db, query=query)
+    assert at.session_state["scenario"]["levers"] == {"htx_new_per_year": 40.0}
+    assert at.session_state["saved_loaded"]["id"] == sid and at.session_state["save_as_version"] is True
+    assert not at.warning
+
+
+def test_a_link_to_an_unknown_saved_scenario_says_so(monkeypatch, tmp_path) -> None:
+    db, _ = _saved(monkeypatch, tmp_path)
+    at = open_app(monkeypatch, db, query={"saved": "nope", "v": "x"})
+    assert len(at.warning) == 1 and "kịch bản đã lưu" in at.warning[0].value
+
+
+def test_present_title_does_not_call_a_changed_scenario_the_preset(monkeypatch, tmp_path) -> None:
+    at = open_app(monkeypatch, tmp_path / "s.sqlite", page="pages/present.py", query={"htx_new_per_year": "30"})
+    texts = [t.value for t in at.main.text]
+    assert "Kịch bản mẫu “Xu hướng”" not in texts and any("dựa trên mẫu “Xu hướng”" in t for t in texts)

@@ -62,14 +62,59 @@ def multiselect_kept(label: str, options: list, default: list, key: str, format_
     return st.multiselect(label, options, key=widget, format_func=format_func, on_change=remember, **kwargs)
 
 
+# The saved scenario open in the session goes into the link too (``saved`` = its id, ``v`` = the version
+# it came from), so after F5 or from a shared link the next Save adds version n+1 to it.
+SAVED_KEYS = ("saved", "v")
+
+
 def init() -> None:
     """First run of a session: read the scenario from the URL; bad parts become notices."""
     if SCENARIO in st.session_state:
         return
-    data, language, notices = from_query(st.query_params.to_dict())
-    _put(data)
+    params = st.query_params.to_dict()
+    saved = {k: str(params.pop(k)) for k in SAVED_KEYS if k in params}
+    data, language, notices = from_query(params)
     st.session_state[LANG] = language
-    st.session_state[NOTICES] = [n.message(language) for n in notices]
+    messages = [n.message(language) for n in notices]
+    if saved:
+        # A link of only the saved scenario (and the language) opens it as stored; a full link keeps the
+        # assumptions it carries (changes not yet saved when F5 was pressed) and only reopens the record.
+        data, problem = _open_saved(saved, data, only_saved=not set(params) - {"lang"})
+        if problem:
+            messages.append(problem.message(language))
+    _put(data)
+    st.session_state[NOTICES] = messages
+
+
+def _open_saved(saved: dict[str, str], data: dict[str, Any], only_saved: bool) -> tuple[dict[str, Any],
+                                                                                         PlannerError | None]:
+    """The scenario of a link that names a saved scenario, and a notice if that one cannot be opened."""
+    from ui.saved import AS_VERSION_KEY, AUTHOR_KEY, LOADED, NAME_KEY, NOTE_KEY
+
+    where = "URL: saved"
+    raw_version = saved.get("v", "")
+    try:
+        if raw_version and not (raw_version.isdigit() and len(raw_version) <= 9):
+            raise PlannerError("số phiên bản không hợp lệ", "invalid version number", "URL: v")
+        version = int(raw_version) if raw_version else None
+        record = store().get(saved.get("saved", "")[:64])
+        stored = store().load(record.id, version)
+    except PlannerError as exc:
+        return data, PlannerError(f"không mở được kịch bản đã lưu ({exc.vi}); dùng các giả định của liên kết",
+                                  f"the saved scenario cannot be opened ({exc.en}); the link's assumptions used",
+                                  where)
+    if only_saved:
+        data = validate({**stored, "name": stored.get("name") or record.name})
+    if data["pack"] != stored["pack"]:
+        return data, PlannerError("kịch bản đã lưu thuộc gói kế hoạch khác; không gắn với liên kết này",
+                                  "the saved scenario belongs to another plan pack; not linked", where)
+    shown = version or record.version
+    st.session_state[LOADED] = {"id": record.id, "version": shown, "name": record.name, "pack": stored["pack"]}
+    st.session_state[NAME_KEY] = data.get("name") or record.name
+    st.session_state[AUTHOR_KEY] = record.author
+    st.session_state[NOTE_KEY] = data.get("note", "")
+    st.session_state[AS_VERSION_KEY] = True
+    return data, None
 
 
 def scenario() -> dict[str, Any]:
@@ -132,6 +177,9 @@ def set_pack(pack_id: str) -> None:
 def sync_url() -> None:
     """Rewrite the query string from the scenario (only when it changed, to avoid extra reruns)."""
     wanted = to_query(scenario(), lang())
+    opened = st.session_state.get("saved_loaded")  # ui.saved.LOADED: the saved scenario open, if any
+    if opened and opened.get("pack") == scenario()["pack"]:
+        wanted.update({"saved": str(opened["id"]), "v": str(opened["version"])})
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
 
