@@ -81,8 +81,44 @@ def _on_language() -> None:
         st.session_state[state.LANG] = st.session_state["language_choice"]
 
 
+PACK_PENDING = "pack_pending"  # a pack chosen while the scenario has changes: switched only once confirmed
+
+
 def _on_pack() -> None:
-    state.set_pack(st.session_state["pack_choice"])
+    wanted, data = st.session_state["pack_choice"], state.scenario()
+    if wanted == data["pack"]:
+        return
+    if data["levers"]:  # switching starts a new scenario: ask before the changes are dropped
+        st.session_state[PACK_PENDING] = wanted
+    else:
+        state.set_pack(wanted)
+
+
+def _confirm_pack() -> None:
+    pending = st.session_state.pop(PACK_PENDING, None)
+    if pending:
+        state.set_pack(pending)
+
+
+def _cancel_pack() -> None:
+    st.session_state.pop(PACK_PENDING, None)
+
+
+def pack_question() -> None:
+    """Below the pack box: the pack chosen over changed assumptions, switched only on a second click."""
+    pending = st.session_state.get(PACK_PENDING)
+    if not pending or pending == state.scenario()["pack"]:
+        st.session_state.pop(PACK_PENDING, None)
+        return
+    changed = len(state.scenario()["levers"])
+    st.warning(tr(f"Đổi sang gói “{pack_names[pending]}” sẽ bỏ {assumptions(changed, 'vi')} đã thay đổi của "
+                  "kịch bản này. Muốn giữ chúng, hãy lưu kịch bản (trang Giả định) trước khi đổi.",
+                  f"Switching to “{pack_names[pending]}” drops the {assumptions(changed, 'en')} changed in this "
+                  "scenario. To keep them, save the scenario (Assumptions page) first."),
+               icon=":material/warning:")
+    with st.container(horizontal=True):
+        st.button(tr("Đổi gói", "Switch pack"), key="pack_confirm", type="primary", on_click=_confirm_pack)
+        st.button(tr("Giữ gói hiện tại", "Keep this pack"), key="pack_cancel", on_click=_cancel_pack)
 
 
 def _on_preset() -> None:
@@ -111,6 +147,7 @@ with st.sidebar:
     pack_names = {i: load_pack(i).name(state.lang()) for i in pack_ids()}
     st.selectbox(tr("Gói kế hoạch", "Plan pack"), list(pack_names), key="pack_choice", on_change=_on_pack,
                  format_func=pack_names.get)
+    pack_question()
     preset_names = {p: preset_label(p, state.lang()) for p in state.pack().presets}
     st.selectbox(tr("Kịch bản mẫu", "Preset"), list(preset_names), key="preset_choice",
                  on_change=_on_preset, format_func=preset_names.get,

@@ -160,7 +160,10 @@ def on_entry() -> None:
                                 "warnings": result.warnings}
     st.session_state.pop(PENDING, None)
     st.session_state.pop(REMOVE_KEY, None)  # rows are chosen by indicator and year, but start afresh
-    st.session_state[ENTRY + "value"] = ""  # ready for the next figure; the indicator and year stay
+    # Ready for the next figure: the indicator and year stay (the next is often the next year); the value,
+    # source and note belonged to this figure and go, so none is carried to another by mistake.
+    for field in ("value", "source", "note"):
+        st.session_state[ENTRY + field] = ""
 
 
 def figure_key(o) -> str:

@@ -169,3 +169,24 @@ def test_present_title_does_not_call_a_changed_scenario_the_preset(monkeypatch, 
     at = open_app(monkeypatch, tmp_path / "s.sqlite", page="pages/present.py", query={"htx_new_per_year": "30"})
     texts = [t.value for t in at.main.text]
     assert "Kịch bản mẫu “Xu hướng”" not in texts and any("dựa trên mẫu “Xu hướng”" in t for t in texts)
+
+
+# --- Switching the plan pack asks before dropping changes ------------------------------------------
+
+def test_switching_the_pack_asks_before_dropping_changed_assumptions(monkeypatch, tmp_path) -> None:
+    at = open_app(monkeypatch, tmp_path / "s.sqlite", query={"htx_new_per_year": "30"})
+    at.selectbox(key="pack_choice").set_value("vietnam-nq20").run()
+    assert at.session_state["scenario"]["pack"] == "hai-duong-2023"  # nothing dropped yet
+    assert at.session_state["scenario"]["levers"] == {"htx_new_per_year": 30.0}
+    assert any("sẽ bỏ 1 giả định" in w.value for w in at.sidebar.warning)
+    at.sidebar.button(key="pack_cancel").click().run()
+    assert at.session_state["scenario"]["levers"] == {"htx_new_per_year": 30.0} and not at.sidebar.warning
+    at.selectbox(key="pack_choice").set_value("vietnam-nq20").run()
+    at.sidebar.button(key="pack_confirm").click().run()
+    assert at.session_state["scenario"]["pack"] == "vietnam-nq20" and at.session_state["scenario"]["levers"] == {}
+
+
+def test_switching_the_pack_of_an_unchanged_scenario_needs_no_question(monkeypatch, tmp_path) -> None:
+    at = open_app(monkeypatch, tmp_path / "s.sqlite")
+    at.selectbox(key="pack_choice").set_value("vietnam-nq20").run()
+    assert at.session_state["scenario"]["pack"] == "vietnam-nq20" and not at.sidebar.warning
