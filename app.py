@@ -131,8 +131,8 @@ def sidebar_headline() -> None:
         results = state.assessment()
         st.metric(tr("Chỉ tiêu có khả năng đạt", "Targets likely met"),
                   f"{int((results['probability'] >= 0.66).sum())}/{len(results)}",
-                  help=tr("Xác suất đạt ít nhất 66 % (thang IPCC: “có khả năng”).",
-                          "Probability of at least 66 % (IPCC scale: “likely”)."))
+                  help=tr("Xác suất đạt ít nhất 66\u00a0% (thang IPCC: “có khả năng”).",
+                          "Probability of at least 66\u00a0% (IPCC scale: “likely”)."))
         changed = len(state.scenario()["levers"])
         st.caption(tr(f"{assumptions(changed, 'vi')} khác với kịch bản mẫu.",
                       f"{assumptions(changed, 'en')} differ{'s' if changed == 1 else ''} from the preset.")

@@ -14,7 +14,7 @@ import streamlit as st
 from planner import charts, registry, report
 from planner.assess import GoalSeek
 from planner.errors import PlannerError
-from planner.fmt import indicator_value, probability
+from planner.fmt import indicator_value, number, probability
 from planner.packs import load_pack
 from planner.registry import LIKELIHOOD, LIKELY_THRESHOLD, likelihood
 from planner.text import assumptions, goal_seek_sentence
@@ -128,9 +128,8 @@ if screen == 0:
             st.markdown(" · ".join(
                 f':color[{b.symbol} {int(sum(likelihood(p).id == b.id for p in results["probability"]))} '
                 f'{b.label(lang)}]{{foreground="{b.colour}"}}' for b in LIKELIHOOD))
-        st.markdown(tr(f"Ngày {report.day_text(date.today(), lang)} · gói {pack.id} · "
-                       f"{data['draws']:,} lượt mô phỏng".replace(",", "."),
-                       f"{report.day_text(date.today(), lang)} · pack {pack.id} · {data['draws']:,} simulated futures"))
+        st.markdown(tr(f"Ngày {report.day_text(date.today(), lang)} · {number(data['draws'], 0, 'vi')} lượt mô phỏng",
+                       f"{report.day_text(date.today(), lang)} · {number(data['draws'], 0, 'en')} simulated futures"))
 
 # --- One screen per target group -------------------------------------------------------------------------
 else:
@@ -146,7 +145,7 @@ else:
                 with st.container(border=True, key=f"present_target_{t.id}"):
                     st.markdown(f"**{escape_markdown(t.label(lang))}** ({t.year})")
                     st.markdown(tr("Dự báo: ", "Projected: ") + f"**{escape_markdown(indicator_value(ind, row['p50'], lang))}** "
-                                + escape_markdown(tr("(khoảng 80 %: ", "(80 % range: ")
+                                + escape_markdown(tr("(khoảng 80\u00a0%: ", "(80\u00a0% range: ")
                                                   + f"{indicator_value(ind, row['p10'], lang)} – "
                                                   + f"{indicator_value(ind, row['p90'], lang)})"))
                     st.markdown(colour_words(row["probability"]))

@@ -30,7 +30,7 @@ HEIGHT = 320
 
 # Series of a fan chart: id -> (Vietnamese, English, colour, legend symbol).
 SERIES: dict[str, tuple[str, str, str, str]] = {
-    "band": ("Khoảng 80 % (p10–p90)", "80 % range (p10–p90)", "#9ec5e8", "square"),
+    "band": ("Khoảng 80\u00a0% (p10–p90)", "80\u00a0% range (p10–p90)", "#9ec5e8", "square"),
     "median": ("Trung vị (p50)", "Median (p50)", "#1f5fa8", "stroke"),
     "mean": ("Trung bình (kỳ vọng)", "Mean (expected)", "#1f5fa8", "stroke"),
     "central": ("Đường trung tâm (tất định)", "Central path (deterministic)", "#495057", "stroke"),
@@ -116,7 +116,7 @@ def target_goal(target: Target) -> float:
 
 
 def rule_text(target: Target, lang: str) -> str:
-    """The target's threshold as a reader would say it: '≥ 180', '> 70,0 %', '= 100 % (đạt từ 99,5 %)'."""
+    """The target's threshold as a reader would say it: '≥ 180', '> 70,0\u00a0%', '= 100\u00a0% (đạt từ 99,5\u00a0%)'."""
     ind = target.indicator
     vi, en = RULES[target.rule]
     if target.rule == "full":
@@ -426,7 +426,7 @@ def cumulative_chart(traj: pd.DataFrame, target: Target, result: dict | pd.Serie
                               "range_text": f"{number(p10, 0, lang)} – {number(p90, 0, lang)}",
                               "prob_text": probability(float(result["probability"]), lang)}])
         tip = _tooltip(year_tip, ("p50_text", _t(lang, "Trung vị của tổng", "Median of the total")),
-                       ("range_text", _t(lang, "Khoảng 80 % của tổng", "80 % range of the total")),
+                       ("range_text", _t(lang, "Khoảng 80\u00a0% của tổng", "80\u00a0% range of the total")),
                        ("prob_text", _t(lang, "Xác suất đạt", "Probability of meeting")))
         layers += [
             alt.Chart(proj, name="projected_range").mark_rule(strokeWidth=3, opacity=0.6).encode(
@@ -498,8 +498,8 @@ def overlay_chart(frames: dict[str, pd.DataFrame], indicator: str, pack: Pack | 
     layers += _rules_layer(domain, lang)
     mean = line == "mean"
     title = alt.Title(ind.label(lang), subtitle=_t(lang, f"Đường: {'trung bình' if mean else 'trung vị'}; "
-                                                           "vùng mờ: khoảng 80 %.",
-                                                     f"Lines: {'mean' if mean else 'median'}; faint areas: 80 % range."))
+                                                           "vùng mờ: khoảng 80\u00a0%.",
+                                                     f"Lines: {'mean' if mean else 'median'}; faint areas: 80\u00a0% range."))
     return _assemble(layers, title, HEIGHT, lang, configure, legend_columns=2)
 
 

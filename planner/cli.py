@@ -20,11 +20,11 @@ from typing import Any, NoReturn
 from . import __version__
 from .assess import assess, goal_seek
 from .errors import PlannerError
-from .fmt import indicator_value, lever_value
+from .fmt import indicator_value, lever_value, number
 from .model import project
 from .monitoring import check_as_of
 from .packs import DEFAULT_PACK, PRESETS, Observation, load_pack, load_pack_dir, pack_ids
-from .registry import GROUP_BY_ID, INDICATOR_BY_ID, LIKELY_THRESHOLD, RULES
+from .registry import GROUP_BY_ID, INDICATOR_BY_ID, LIKELY_THRESHOLD, RULES, preset_label
 from .scenario import (
     DEFAULT_PRESET,
     Resolved,
@@ -224,8 +224,9 @@ def _cmd_assess(args: argparse.Namespace) -> str:
         s = result_summary(res.pack, r, args.lang)
         rows.append([r.id, s["target"], s["year"], s["projected"], s["range"], s["probability"],
                      s["likelihood"], s["pace"]])
-    title = (f"{res.pack.name(args.lang)} · {'kịch bản' if vi else 'preset'} {res.preset} · "
-             f"{res.settings.draws} {'lượt mô phỏng' if vi else 'draws'}")
+    title = (f"{res.pack.name(args.lang)} · {'kịch bản mẫu' if vi else 'preset'} "
+             f"“{preset_label(res.preset, args.lang)}” · "
+             f"{number(res.settings.draws, 0, args.lang)} {'lượt mô phỏng' if vi else 'draws'}")
     return f"{title}\n\n{_table(headers, rows, {2, 3, 5})}\n\n{headline(results, args.lang)}"
 
 

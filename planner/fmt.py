@@ -6,6 +6,9 @@ import math
 
 from .registry import INDICATOR_BY_ID, Lever
 
+MINUS = "\u2212"  # the typographic minus sign, not the hyphen
+NBSP = "\u00a0"  # a space that never breaks: "60,4 %" keeps its "%" on the line of its number
+
 
 def number(value: float | None, decimals: int = 0, lang: str = "vi") -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
@@ -13,13 +16,17 @@ def number(value: float | None, decimals: int = 0, lang: str = "vi") -> str:
     text = f"{value:,.{decimals}f}"
     if lang == "vi":
         text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    if text.startswith("-"):
+        # "-0,0" is zero rounded, not a negative number
+        text = text[1:] if not text.strip("-0,.") else MINUS + text[1:]
     return text
 
 
 def percent(fraction: float | None, decimals: int = 1, lang: str = "vi") -> str:
+    """One per-cent style for every number the app writes: '60,4 %' (a no-break space before the sign)."""
     if fraction is None:
         return "–"
-    return f"{number(fraction * 100, decimals, lang)} %"
+    return f"{number(fraction * 100, decimals, lang)}{NBSP}%"
 
 
 def indicator_value(indicator: str, value: float | None, lang: str = "vi") -> str:

@@ -297,7 +297,7 @@ def preset_label(name: str, lang: str) -> str:
 RULES: dict[str, tuple[str, str]] = {
     "ge": ("≥", "≥"),
     "gt": (">", ">"),
-    "full": ("= 100 %", "= 100 %"),
+    "full": ("= 100\u00a0%", "= 100\u00a0%"),
     "increase": ("tăng so với năm gốc", "more than the base year"),
 }
 TARGET_KINDS: tuple[str, ...] = ("new", "stock", "share", "count")

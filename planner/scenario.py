@@ -17,7 +17,7 @@ from .errors import PlannerError
 from .model import DEFAULT_DRAWS, DEFAULT_SEED, MAX_DRAWS, Settings
 from .monitoring import Evidence, check_as_of, evidence_for, refit
 from .packs import DEFAULT_PACK, PRESETS, Observation, Pack, load_pack
-from .registry import INDICATOR_BY_ID, Lever
+from .registry import INDICATOR_BY_ID, Lever, preset_label
 
 SCENARIO_KEYS = {"pack", "preset", "levers", "name", "note", "uncertainty", "draws", "seed",
                  "window_start", "as_of", "actuals", "fingerprint"}
@@ -101,8 +101,11 @@ def validate(data: Any, where: str = "scenario") -> dict[str, Any]:
     pack = load_pack(str(data.get("pack", DEFAULT_PACK)))
     preset = str(data.get("preset", DEFAULT_PRESET))
     if preset not in PRESETS or preset not in pack.presets:
-        raise PlannerError(f"kịch bản mẫu '{preset[:40]}' không có; có: {', '.join(pack.presets)}",
-                           f"preset '{preset[:40]}' unknown; known: {', '.join(pack.presets)}", f"{where}: preset")
+        raise PlannerError(
+            f"kịch bản mẫu '{preset[:40]}' không có; có: "
+            + ", ".join(f"{p} ({preset_label(p, 'vi')})" for p in pack.presets),
+            f"preset '{preset[:40]}' unknown; known: " + ", ".join(f"{p} ({preset_label(p, 'en')})" for p in pack.presets),
+            f"{where}: preset")
     levers = data.get("levers", {}) or {}
     if not isinstance(levers, dict):
         raise PlannerError("'levers' phải là một đối tượng", "'levers' must be an object", f"{where}: levers")
@@ -324,13 +327,15 @@ def from_query(params: dict[str, str]) -> tuple[dict[str, Any], str, list[Planne
         pack = load_pack(pack_id)
         data["pack"] = pack.id
     except PlannerError:
-        notice("pack", f"gói kế hoạch không có, dùng {DEFAULT_PACK}", f"unknown plan pack, {DEFAULT_PACK} used")
         pack = load_pack(DEFAULT_PACK)
+        notice("pack", f"gói kế hoạch không có, dùng gói “{pack.name('vi')}”",
+               f"unknown plan pack, “{pack.name('en')}” used")
     preset = params.pop("preset", DEFAULT_PRESET)
     if preset in pack.presets:
         data["preset"] = preset
     else:
-        notice("preset", f"kịch bản mẫu không có, dùng {DEFAULT_PRESET}", f"unknown preset, {DEFAULT_PRESET} used")
+        notice("preset", f"kịch bản mẫu không có, dùng mẫu “{preset_label(DEFAULT_PRESET, 'vi')}”",
+               f"unknown preset, “{preset_label(DEFAULT_PRESET, 'en')}” used")
     for key in URL_TEXTS:
         if key in params:
             text = params.pop(key)

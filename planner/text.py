@@ -33,8 +33,8 @@ def headline(results: list[TargetResult], lang: str) -> str:
     k = sum(r.probability >= 0.66 for r in results)
     n = len(results)
     if lang == "vi":
-        return f"{k}/{n} chỉ tiêu có khả năng đạt (xác suất ≥ 66 %)"
-    return f"{k} of {n} targets likely met (probability ≥ 66 %)"
+        return f"{k}/{n} chỉ tiêu có khả năng đạt (xác suất ≥ 66\u00a0%)"
+    return f"{k} of {n} targets likely met (probability ≥ 66\u00a0%)"
 
 
 def goal_seek_sentence(pack: Pack, result: GoalSeek, lang: str) -> str:

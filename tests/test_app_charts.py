@@ -72,7 +72,7 @@ def test_fan_chart_has_band_median_central_plan_observations_targets_and_milesto
     targets = {r["year"]: r for r in rows(spec, named["targets"])}
     assert set(targets) == {2030, 2045}
     assert targets[2030]["value"] == pytest.approx(0.70)
-    assert targets[2030]["threshold"] == "> 70,0 %"
+    assert targets[2030]["threshold"] == "> 70,0\u00a0%"  # the "%" never wraps alone
     assert targets[2045]["value"] == pytest.approx(0.995)
     assert {t["field"] for t in named["targets"]["encoding"]["tooltip"]} >= {"label", "threshold", "year_text"}
 
@@ -257,7 +257,7 @@ def test_compare_shows_a_row_per_target_and_highlights_differences(monkeypatch, 
     frame = table.value
     assert len(frame) == len(hd_pack.targets)
     assert list(frame.columns) == ["Chỉ tiêu", "Năm", "Xu hướng", "Lạc quan"]
-    assert all(re.fullmatch(r"(▲▲|▲|●|▼|▼▼) \d+ %", cell) for cell in frame["Lạc quan"])
+    assert all(re.fullmatch(r"(▲▲|▲|●|▼|▼▼) \d+\u00a0%", cell) for cell in frame["Lạc quan"])
 
     # Cells styled with the highlight are exactly the optimistic cells that differ from the trend.
     css = table.proto.arrow_data.styler.styles
@@ -340,9 +340,9 @@ def test_goal_seek_gives_the_value_needed_in_one_sentence(monkeypatch, tmp_path,
     assert f"cần ít nhất {needed}" in sentence and "180 hợp tác xã" in sentence
     numbers = dict(at.dataframe[0].value.itertuples(index=False))
     assert numbers["Giá trị hiện tại"] == "15,0"
-    assert numbers["Giá trị cần để xác suất ≥ 66 %"] == f"≥ {needed}"
+    assert numbers["Giá trị cần để xác suất ≥ 66\u00a0%"] == f"≥ {needed}"
     assert numbers["Giá trị để đường trung tâm vừa đạt chỉ tiêu"] == "22,5"
-    assert numbers["Xác suất đạt hiện nay"] == "0 %"
+    assert numbers["Xác suất đạt hiện nay"] == "0\u00a0%"
 
 
 def test_goal_seek_for_all_levers_and_in_english(monkeypatch, tmp_path, hd_pack):
@@ -374,7 +374,7 @@ def test_out_of_reach_is_said_plainly(monkeypatch, tmp_path):
     assert not at.exception, at.exception
     assert at.warning and at.warning[0].value.startswith("Ngoài tầm với")
     numbers = dict(at.dataframe[0].value.itertuples(index=False))
-    assert numbers["Giá trị cần để xác suất ≥ 66 %"] == "ngoài tầm với"
+    assert numbers["Giá trị cần để xác suất ≥ 66\u00a0%"] == "ngoài tầm với"
 
 
 def test_yearly_foundings_draw_the_mean_not_a_median_of_zero(hd_pack, hd_traj):

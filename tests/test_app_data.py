@@ -173,7 +173,7 @@ def test_a_typed_share_in_percent_with_a_decimal_comma_is_added(at):
     assert (figures[0].indicator, figures[0].year) == ("good_fair_share", 2024)
     assert figures[0].value == pytest.approx(0.613)
     assert figures[0].source == "Sở Nông nghiệp" and figures[0].note == "báo cáo 6 tháng"
-    assert any("Đã thêm số liệu Tỷ lệ HTX tốt, khá 2024: 61,3 %" in s.value.replace("\\", "") for s in at.success)
+    assert any("Đã thêm số liệu Tỷ lệ HTX tốt, khá 2024: 61,3\u00a0%" in s.value.replace("\\", "") for s in at.success)
     assert at.text_input(key="actuals_entry_value").value == ""  # ready for the next figure
     # the source and note were this figure's: the next one does not inherit them unseen
     assert at.text_input(key="actuals_entry_source").value == "" and at.text_input(key="actuals_entry_note").value == ""

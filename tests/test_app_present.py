@@ -62,7 +62,7 @@ def test_next_moves_to_the_founding_screen_with_a_goal_seek_sentence(at):
     assert any(t.startswith("2 / 6") for t in texts)
     for label in ("Thành lập mới 30 tổ hợp tác", "Thành lập mới 180 hợp tác xã", "Thành lập mới 02 liên hiệp"):
         assert any(label in t for t in texts), label
-    assert any(t.startswith("Dự báo: **") and "khoảng 80 %" in t for t in texts)
+    assert any(t.startswith("Dự báo: **") and "khoảng 80\u00a0%" in t for t in texts)
     sentence = next(t for t in texts if t.startswith("**Cần gì để đạt?**"))
     assert "cần ít nhất" in sentence or "Ngoài tầm với" in sentence
     assert len(at.get("vega_lite_chart")) == 1

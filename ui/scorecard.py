@@ -24,7 +24,7 @@ def scorecard_frame(results: pd.DataFrame) -> pd.DataFrame:
             tr("Chỉ tiêu", "Target"): cells["target"],
             tr("Năm", "Year"): cells["year"],
             tr("Dự báo (trung vị)", "Projected (median)"): cells["projected"],
-            tr("Khoảng 80 %", "80 % range"): cells["range"],
+            tr("Khoảng 80\u00a0%", "80\u00a0% range"): cells["range"],
             tr("Xác suất đạt", "Probability"): cells["probability"],
             tr("Khả năng", "Likelihood"): cells["likelihood"],
             tr("Tiến độ", "Pace"): cells["pace"],
