@@ -23,7 +23,7 @@ from .errors import PlannerError
 from .fmt import indicator_value, lever_value
 from .model import project
 from .packs import DEFAULT_PACK, PRESETS, load_pack, load_pack_dir, pack_ids
-from .registry import GROUP_BY_ID, INDICATOR_BY_ID, LIKELY_THRESHOLD, RULES
+from .registry import GROUP_BY_ID, INDICATOR_BY_ID, LIKELY_THRESHOLD, RULES, preset_label
 from .scenario import DEFAULT_PRESET, check_lever, load_file, new_scenario, parse_number, resolve, validate
 from .text import goal_seek_sentence, headline, result_summary
 
@@ -84,12 +84,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--pack")
     p.add_argument("--lang", choices=("vi", "en"), default="vi")
-    p = sub.add_parser("report", help="offline report of a scenario (HTML or Excel)")
+    p = sub.add_parser("report", help="offline report of a scenario (Word, HTML or Excel)")
     _scenario_options(p)
-    p.add_argument("--format", choices=("html", "xlsx"), required=True)
+    _report_options(p)
     p.add_argument("--out", required=True, metavar="FILE")
     p.add_argument("--lang", choices=("vi", "en"), default="vi")
     return parser
+
+
+def _report_options(p: argparse.ArgumentParser) -> None:
+    """``report --format docx|html|xlsx --out FILE``: docx is the administrative format (Nghị định 30)."""
+    from .report.files import FORMATS as REPORT_FORMATS
+
+    p.add_argument("--format", choices=REPORT_FORMATS, required=True,
+                   help="docx: Word in the administrative format; html: one page to print; xlsx: a workbook")
 
 
 def _scenario_from_args(args: argparse.Namespace) -> dict[str, Any]:
@@ -179,27 +187,17 @@ def _cmd_assess(args: argparse.Namespace) -> str:
         s = result_summary(res.pack, r, args.lang)
         rows.append([r.id, s["target"], s["year"], s["projected"], s["range"], s["probability"],
                      s["likelihood"], s["pace"]])
-    title = (f"{res.pack.name(args.lang)} · {'kịch bản' if vi else 'preset'} {res.preset} · "
+    title = (f"{res.pack.name(args.lang)} · {'kịch bản mẫu' if vi else 'preset'} {preset_label(res.preset, args.lang)} · "
              f"{res.settings.draws} {'lượt mô phỏng' if vi else 'draws'}")
     return f"{title}\n\n{_table(headers, rows, {2, 3, 5})}\n\n{headline(results, args.lang)}"
 
 
 def projection_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
-    """Tidy trajectory rows: year, indicator, deterministic, mean, p10, p50, p90."""
-    import numpy as np
+    """Tidy trajectory rows: year, indicator, deterministic, mean, p10, p50, p90 (the reports' numbers)."""
+    from .results import tidy_trajectories, trajectory_rows
 
     res = resolve(data)
-    proj = project(res.pack, res.values, res.settings)
-    rows = []
-    for indicator in (i for i in INDICATOR_BY_ID if i in proj.draws):
-        draws = proj.draws[indicator]
-        p10, p50, p90 = np.percentile(draws, [10, 50, 90], axis=0)
-        mean = draws.mean(axis=0)
-        det = proj.deterministic[indicator]
-        for j, year in enumerate(proj.years):
-            rows.append({"year": int(year), "indicator": indicator, "deterministic": float(det[j]),
-                         "mean": float(mean[j]), "p10": float(p10[j]), "p50": float(p50[j]), "p90": float(p90[j])})
-    return rows
+    return trajectory_rows(tidy_trajectories(project(res.pack, res.values, res.settings)))
 
 
 def _cmd_project(args: argparse.Namespace) -> str:
@@ -244,7 +242,7 @@ def _cmd_levers(args: argparse.Namespace) -> str:
     if args.format == "csv":
         return _csv([{**r, "drives": " ".join(r["drives"])} for r in rows])
     vi = args.lang == "vi"
-    headers = ["Mã" if vi else "Id", "Nhóm" if vi else "Group", "Đòn bẩy" if vi else "Lever",
+    headers = ["Mã" if vi else "Id", "Nhóm" if vi else "Group", "Giả định" if vi else "Assumption",
                "Khoảng" if vi else "Range", *pack.presets]
     body = [[r["id"], GROUP_BY_ID[r["group"]].label(args.lang), r["label"],
              f"{lever_value(lv, lv.lo, args.lang)} – {lever_value(lv, lv.hi, args.lang)}",
@@ -308,8 +306,8 @@ def _cmd_validate(args: argparse.Namespace) -> str:
         if args.pack and data["pack"] != args.pack:
             raise PlannerError(f"kịch bản thuộc gói '{data['pack']}', không phải '{args.pack}'",
                                f"the scenario belongs to pack '{data['pack']}', not '{args.pack}'", str(path))
-        return (f"{path}: kịch bản hợp lệ (gói {data['pack']}, {len(data['levers'])} đòn bẩy khác mẫu)" if vi
-                else f"{path}: valid scenario (pack {data['pack']}, {len(data['levers'])} levers set)")
+        return (f"{path}: kịch bản hợp lệ (gói {data['pack']}, {len(data['levers'])} giả định khác kịch bản mẫu)" if vi
+                else f"{path}: valid scenario (pack {data['pack']}, {len(data['levers'])} assumptions set)")
     from .actuals import read_actuals_path
 
     result = read_actuals_path(path, load_pack(args.pack or DEFAULT_PACK))
