@@ -5,7 +5,7 @@ department can file it once it adds its number, recipients and signature: A4, ma
 bottom, 30 mm left, 15 mm right; Times New Roman 14 pt, justified, first-line indent 1,27 cm, 6 pt
 between paragraphs; the header block (issuing body, national title and motto, number, place and
 date); the document type and summary line; sections "I.", "II." in bold capitals; the page number
-centred in the top margin from page 2; tables as Word tables; charts as PNG at 300 dpi; an appendix
+centred in the top margin from page 2; tables as Word tables; charts as PNG at 240 dpi; an appendix
 ("Phụ lục") with the full scorecard, the assumptions that differ from the preset and the baseline.
 What the department fills (number, recipients, signer, and the issuing body when the pack does not
 name it) is a highlighted dotted blank, never made up.  In English: the same content, plainly laid out.
