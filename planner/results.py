@@ -23,15 +23,35 @@ from .scenario import Resolved, resolve
 TRAJECTORY_COLUMNS = ("year", "indicator", "deterministic", "mean", "p10", "p50", "p90")
 
 
-def tidy_trajectories(proj: Projection) -> pd.DataFrame:
-    """Tidy rows of a projection, in registry order: the numbers of ``python -m planner project``."""
+def known_years(res: Resolved, indicator: str) -> set[int]:
+    """Years whose value is known from actual figures (none without a figure after the base year): every
+    year up to the latest figure of a stock or share, the years with a recorded count of foundings."""
+    points = res.evidence.points(indicator) if res.evidence is not None else ()
+    if indicator.startswith("new_"):
+        return {y for y, _ in points}
+    last = max((y for y, _ in points), default=None)
+    return set(range(res.pack.base_year + 1, last + 1)) if last is not None else set()
+
+
+def tidy_trajectories(proj: Projection, res: Resolved | None = None) -> pd.DataFrame:
+    """Tidy rows of a projection, in registry order: the numbers of ``python -m planner project``.
+
+    With the resolved scenario, years known from actual figures hold the figure (the central path runs
+    through it) in every column: those years are not projected, so they have no spread.
+    """
     frames = []
     for indicator in (i.id for i in INDICATORS if i.id in proj.draws):
         draws = proj.draws[indicator]
         p10, p50, p90 = np.percentile(draws, [10, 50, 90], axis=0)
-        frames.append(pd.DataFrame({"year": proj.years.astype(int), "indicator": indicator,
-                                    "deterministic": proj.deterministic[indicator], "mean": draws.mean(axis=0),
-                                    "p10": p10, "p50": p50, "p90": p90}))
+        det = proj.deterministic[indicator]
+        frame = pd.DataFrame({"year": proj.years.astype(int), "indicator": indicator, "deterministic": det,
+                              "mean": draws.mean(axis=0), "p10": p10, "p50": p50, "p90": p90})
+        known = known_years(res, indicator) if res is not None else set()
+        if known:
+            mask = frame["year"].isin(known).to_numpy()
+            for column in ("mean", "p10", "p50", "p90"):
+                frame.loc[mask, column] = frame.loc[mask, "deterministic"]
+        frames.append(frame)
     return pd.concat(frames, ignore_index=True)
 
 
@@ -63,9 +83,9 @@ class Computed:
 def compute(data: dict[str, Any]) -> Computed:
     """Resolve, project and assess a scenario dict (raises ``PlannerError`` on a bad one)."""
     res = resolve(data)
-    proj = project(res.pack, res.values, res.settings)
+    proj = project(res.pack, res.values, res.settings, evidence=res.evidence)
     results = assess(res.pack, res.values, res.settings, proj=proj)
-    return Computed(res, data, results, tidy_trajectories(proj))
+    return Computed(res, data, results, tidy_trajectories(proj, res))
 
 
 def observations_frame(pack: Pack, uploaded: Iterable[Observation] = (), lang: str = "en") -> pd.DataFrame:

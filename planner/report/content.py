@@ -79,7 +79,7 @@ class TitleBlock:
     meta: tuple[tuple[str, str], ...]  # (label, value) rows of the cover, plain text
     today: date
     date_text: str
-    as_of: int | None  # the year of the latest actual figure used, when the engine says so
+    as_of: int | None  # the year of the latest actual figure used (None: the projection starts at the base year)
     area_note: str
     version: str = __version__
 
@@ -122,8 +122,10 @@ class ScoreRow:
     recorded: float | None = None  # the latest actual figure (monitoring), when given
     recorded_year: int | None = None
     progress: float | None = None  # the share of the way from the base year to the target, so far
+    elapsed: float | None = None  # the share of the period gone by
     recorded_text: str = ""
     progress_text: str = ""
+    elapsed_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,8 @@ class ReportContent:
     levers: tuple[LeverRow, ...]  # every lever of the pack; ``changed`` marks those that differ
     baseline: tuple[BaselineRow, ...]
     baseline_notes: tuple[tuple[str, str], ...]
+    actuals: tuple[ActualRow, ...]  # the actual figures the projection used
+    actual_notes: tuple[str, ...]  # what the stock and flow figures imply together (or where they disagree)
     method: tuple[tuple[str, str], ...]
     run_settings: str  # the draws, seed and uncertainty of this report, one sentence
     questions: tuple[str, ...]
@@ -292,13 +296,30 @@ def area_note(pack: Pack, lang: str) -> str:
 
 
 def _as_of(computed: Computed) -> int | None:
-    """The as-of year of the actual figures, once the engine reports one (monitoring)."""
-    value = getattr(computed, "as_of", None)
-    if value is None:
-        years = [getattr(r, "recorded_year", None) for r in computed.results]
-        years = [y for y in years if y is not None]
-        value = max(years) if years else None
-    return int(value) if value is not None else None
+    """The year of the latest actual figure the projection starts from (None: it starts at the base year)."""
+    evidence = computed.res.evidence
+    return evidence.latest_year if evidence is not None and evidence.used else None
+
+
+@dataclass(frozen=True)
+class ActualRow:
+    """An actual figure the projection used."""
+
+    indicator: str
+    label: str
+    year: int
+    value: float
+    value_text: str
+    source: str
+
+
+def actual_rows(computed: Computed, lang: str) -> tuple[ActualRow, ...]:
+    evidence = computed.res.evidence
+    if evidence is None:
+        return ()
+    return tuple(ActualRow(o.indicator, INDICATOR_BY_ID[o.indicator].label(lang), int(o.year), o.value,
+                           indicator_value(o.indicator, o.value, lang), source_text(o.source, lang))
+                 for o in evidence.used)
 
 
 def title_block(computed: Computed, lang: str, today: date | None = None) -> TitleBlock:
@@ -325,7 +346,10 @@ def title_block(computed: Computed, lang: str, today: date | None = None) -> Tit
         meta.insert(1, (_t(lang, "Ghi chú", "Note"), res.note))
     as_of = _as_of(computed)
     if as_of is not None:
-        meta.insert(4, (_t(lang, "Số liệu thực tế đến năm", "Actual figures up to"), str(as_of)))
+        evidence = res.evidence
+        meta.insert(4, (_t(lang, "Số liệu thực tế", "Actual figures"), _t(lang,
+            f"{len(evidence.used)} số liệu, mới nhất năm {as_of} (mã bộ số liệu {evidence.fingerprint})",
+            f"{len(evidence.used)} figures, the latest of {as_of} (figures' fingerprint {evidence.fingerprint})")))
     return TitleBlock(
         lang=lang, plan=pack.name(lang), document=document_text(pack, lang), reference=reference(pack, lang),
         issuer=str(pack.meta.get(f"report_issuer_{lang}", "")), place=str(pack.meta.get(f"place_{lang}", "")),
@@ -343,6 +367,7 @@ def score_row(pack: Pack, settings: Settings, r: TargetResult, lang: str) -> Sco
     recorded = getattr(r, "recorded", None)
     recorded_year = getattr(r, "recorded_year", None)
     progress = getattr(r, "progress", None)
+    elapsed = getattr(r, "elapsed", None)
     return ScoreRow(
         id=r.id, label=t.label(lang), year=int(r.year), indicator=ind, rule=r.rule,
         rule_text=target_rule(t, pack, settings, lang), threshold=r.threshold, tolerance=r.tolerance,
@@ -354,10 +379,11 @@ def score_row(pack: Pack, settings: Settings, r: TargetResult, lang: str) -> Sco
         probability_text=probability(r.probability, lang), likely_text=likely_words(r.probability, lang),
         pace_text=pace_words(r.status, lang),
         pace_ratio_text="–" if r.pace_ratio is None else number(r.pace_ratio, 2, lang),
-        recorded=recorded, recorded_year=recorded_year, progress=progress,
+        recorded=recorded, recorded_year=recorded_year, progress=progress, elapsed=elapsed,
         recorded_text="" if recorded is None else (
             indicator_value(ind, recorded, lang) + (f" ({recorded_year})" if recorded_year else "")),
         progress_text="" if progress is None else probability(progress, lang),
+        elapsed_text="" if elapsed is None else probability(elapsed, lang),
     )
 
 
@@ -442,6 +468,7 @@ HEADINGS = {
     "area": ("Địa bàn và thay đổi hành chính", "Area and administrative changes"),
     "notes": ("Ghi chú về số liệu", "Notes on the figures"),
     "progress": ("Kết quả thực hiện đến nay", "Progress so far"),
+    "actuals": ("Số liệu thực tế đã dùng", "Actual figures used"),
     "appendix": ("Phụ lục", "Appendix"),
     "full_scorecard": ("Bảng điểm đầy đủ", "Full scorecard"),
 }
@@ -456,10 +483,12 @@ TEXTS = {
                        "the ratio R (projected change ÷ change required; see the Method)."),
     "no_change": ("Không có giả định nào khác với kịch bản mẫu: đây là kịch bản mẫu.",
                   "No assumption differs from the preset: this is the preset."),
-    "progress_note": ("Số liệu thực tế mới nhất của từng chỉ tiêu và phần chặng đường đã đi được từ năm gốc đến "
-                      "chỉ tiêu.",
-                      "The latest actual figure of each target and the share of the way from the base year to the "
-                      "target covered so far."),
+    "progress_note": ("Số liệu thực tế mới nhất của từng chỉ tiêu (với chỉ tiêu thành lập mới: số đã ghi nhận trong "
+                      "kỳ), phần chặng đường từ năm gốc đến chỉ tiêu đã đi được và phần thời gian đã qua (cách đọc "
+                      "tình trạng hiện tại của ESCAP).",
+                      "The latest actual figure of each target (for newly founded targets: the foundings recorded "
+                      "in the window), the share of the way from the base year to the target covered so far, and "
+                      "the share of the period gone by (ESCAP's current-status reading)."),
 }
 
 
@@ -497,6 +526,8 @@ def scenario_content(data: dict[str, Any] | None = None, lang: str = "vi", uploa
         scorecard=tuple(score_row(pack, settings, r, lang) for r in computed.results), charts=tuple(items),
         chart_legend=chart_legend(lang), levers=lever_rows(res, lang), baseline=baseline,
         baseline_notes=tuple((b.label, b.note) for b in baseline if b.note),
+        actuals=actual_rows(computed, lang),
+        actual_notes=tuple(i.message(lang) for i in (res.evidence.issues if res.evidence is not None else ())),
         method=tuple(method_sections(lang)), run_settings=run_settings_text(settings, lang),
         questions=tuple(open_questions(pack, settings, lang)), headings=headings,
         texts={k: _t(lang, *v) for k, v in TEXTS.items()}, computed=computed)

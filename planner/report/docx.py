@@ -457,9 +457,10 @@ def layout(c: ReportContent) -> bytes:
         w.heading(_numbered(lang, n, h["progress"]))
         w.para(c.texts["progress_note"])
         w.table([_t(lang, "Chỉ tiêu", "Target"), _t(lang, "Số liệu thực tế (năm)", "Actual figure (year)"),
-                 _t(lang, "Chặng đường đã đi", "Share of the way"), _t(lang, "Tiến độ", "Pace")],
-                [[r.label, r.recorded_text or "–", r.progress_text or "–", r.pace_text] for r in c.scorecard],
-                (46, 20, 16, 18), right={1, 2}, size=SMALL_PT)
+                 _t(lang, "Chặng đường đã đi", "Share of the way"), _t(lang, "Thời gian đã qua", "Time gone by"),
+                 _t(lang, "Tiến độ", "Pace")],
+                [[r.label, r.recorded_text or "–", r.progress_text or "–", r.elapsed_text or "–", r.pace_text]
+                 for r in c.scorecard], (40, 18, 13, 13, 16), right={1, 2, 3}, size=SMALL_PT)
 
     n += 1
     w.heading(_numbered(lang, n, h["charts"]))
@@ -562,6 +563,14 @@ def _appendix(w: _Writer, c: ReportContent) -> None:
             [[b.label, str(b.year), b.value_text, b.unit, b.kind_text, b.source, b.date_text] for b in c.baseline],
             (40, 8, 12, 14, 14, 54, 13), right={1, 2}, size=11,
             fills={(i, 4): "FFF3BF" for i, b in enumerate(c.baseline) if b.estimate})
+    if c.actuals:
+        w.subheading("4. " + h["actuals"])
+        w.table([_t(lang, "Chỉ số", "Indicator"), _t(lang, "Năm", "Year"), _t(lang, "Giá trị", "Value"),
+                 _t(lang, "Nguồn", "Source")],
+                [[a.label, str(a.year), a.value_text, a.source] for a in c.actuals], (50, 10, 14, 80),
+                right={1, 2}, size=11)
+        for note in c.actual_notes:
+            w.para("- " + note, size=12, after=3)
     if c.baseline_notes:
         w.subheading(h["notes"])
         for label, note in c.baseline_notes:

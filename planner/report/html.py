@@ -166,9 +166,10 @@ def layout(c: ReportContent) -> str:
     if c.has_progress:
         n += 1
         ph = [(_e(_t(lang, "Chỉ tiêu", "Target")), ""), (_e(_t(lang, "Số liệu thực tế", "Actual figure")), "num"),
-              (_e(_t(lang, "Chặng đường đã đi", "Share of the way")), "num")]
-        prow = [[(_e(r.label), ""), (_e(r.recorded_text or "–"), "num"), (_e(r.progress_text or "–"), "num")]
-                for r in c.scorecard]
+              (_e(_t(lang, "Chặng đường đã đi", "Share of the way")), "num"),
+              (_e(_t(lang, "Thời gian đã qua", "Time gone by")), "num"), (_e(_t(lang, "Tiến độ", "Pace")), "")]
+        prow = [[(_e(r.label), ""), (_e(r.recorded_text or "–"), "num"), (_e(r.progress_text or "–"), "num"),
+                 (_e(r.elapsed_text or "–"), "num"), (_e(r.pace_text), f"pc pc-{r.status}")] for r in c.scorecard]
         progress = (f'<section id="progress"><h2>{n}. {_e(h["progress"])}</h2>' + _table(ph, prow, "progress")
                     + f'<p class="small">{_e(c.texts["progress_note"])}</p></section>')
     n += 1
@@ -195,6 +196,13 @@ def layout(c: ReportContent) -> str:
               (_e(b.kind_text), "est" if b.estimate else "nowrap"), (_e(b.source), ""), (_e(b.date_text), "nowrap")]
              for b in c.baseline]
     base_html = _table(bh, brows, "baseline", widths=(24, 7, 10, 12, 34, 13))
+    if c.actuals:
+        ah = [(_e(_t(lang, "Chỉ số", "Indicator")), ""), (_e(_t(lang, "Năm", "Year")), "num"),
+              (_e(_t(lang, "Giá trị", "Value")), "num"), (_e(_t(lang, "Nguồn", "Source")), "")]
+        base_html += (f"<h3>{_e(h['actuals'])}</h3>"
+                      + _table(ah, [[(_e(a.label), ""), (str(a.year), "num"), (_e(a.value_text), "num"),
+                                     (_e(a.source), "")] for a in c.actuals], "actuals", widths=(34, 8, 12, 46))
+                      + "".join(f'<p class="small">{_e(n)}</p>' for n in c.actual_notes))
     if c.baseline_notes:
         base_html += (f"<h3>{_e(h['notes'])}</h3><ul class=\"small\">"
                       + "".join(f"<li><strong>{_e(k)}:</strong> {_e(v)}</li>" for k, v in c.baseline_notes) + "</ul>")
