@@ -8,13 +8,14 @@ from planner.errors import PlannerError
 from planner.packs import load_pack, pack_ids
 from planner.registry import preset_label
 from planner.text import assumptions
-from ui import state
+from ui import auth, state
 from ui.state import tr
 
 # The Present page collapses the sidebar; every other page opens it again.
 st.set_page_config(page_title="Kế hoạch KTTT · Collective economy planner", page_icon=":material/groups:",
                    layout="wide", initial_sidebar_state="expanded")
 state.init()
+auth.gate()  # with [auth] configured: nothing below runs until the person has signed in
 
 ASSUMPTIONS_URL = "gia-dinh"  # the page whose sliders rerun only its own live section
 
@@ -43,9 +44,19 @@ PAGES = (
      "A clean view for the leadership meeting; download reports."),
 )
 
+ADMIN_PAGE = ("pages/admin.py", "Quản trị", "Administration", ":material/admin_panel_settings:", "quan-tri",
+              "Quyền người dùng, khôi phục mục đã xóa, nhật ký thay đổi.",
+              "Users' roles, restoring deleted items, the audit trail.")
+
+try:
+    role = state.store().role()  # None without sign-in
+except PlannerError as exc:
+    role = None
+    state.show_error(exc)
+shown = PAGES + ((ADMIN_PAGE,) if role == "admin" else ())  # the admin page exists only for admins
 pages = [st.Page(path, title=tr(vi, en), icon=icon, url_path=url, help=tr(hvi, hen),
                  default=(url == "tong-quan"))
-         for path, vi, en, icon, url, hvi, hen in PAGES]
+         for path, vi, en, icon, url, hvi, hen in shown]
 page = st.navigation(pages, position="top")
 
 # The scenario is the source of truth: the sidebar's widgets are set from it before they are drawn,
@@ -86,6 +97,7 @@ def sidebar_headline() -> None:
 
 
 with st.sidebar:
+    auth.sidebar(role)
     st.segmented_control("Ngôn ngữ / Language", ["vi", "en"], format_func={"vi": "Tiếng Việt", "en": "English"}.get,
                          key="language_choice", on_change=_on_language)
     pack_names = {i: load_pack(i).name(state.lang()) for i in pack_ids()}
