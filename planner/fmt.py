@@ -11,6 +11,12 @@ MINUS = "\u2212"  # the typographic minus sign, not the hyphen
 NBSP = "\u00a0"  # a space that never breaks: "60,4 %" keeps its "%" on the line of its number
 
 
+def tidy(value: float) -> float:
+    """A float without its binary noise (135.90000000000003 → 135.9): ten significant digits, far more
+    than any figure here carries, so files show what a person would write."""
+    return float(f"{float(value):.10g}") if math.isfinite(value) else float(value)
+
+
 def number(value: float | None, decimals: int = 0, lang: str = "vi") -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"

@@ -1,5 +1,5 @@
 """The report's tables as CSV files (UTF-8 with BOM, so Excel in Vietnam reads the diacritics), laid out
-from :mod:`.content`: shares as fractions, numbers with every digit.  A text cell that a spreadsheet
+from :mod:`.content`: shares as fractions, numbers without binary noise (ten significant digits).  A text cell that a spreadsheet
 would read as a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return first) gets a leading
 apostrophe, so opening the file runs nothing (OWASP's advice on CSV injection)."""
 
@@ -10,6 +10,7 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
+from ..fmt import tidy
 from ..results import TRAJECTORY_COLUMNS, Computed, compute, trajectory_rows
 from .content import scenario_content
 
@@ -36,7 +37,7 @@ def csv_bytes(rows: list[dict[str, Any]], fieldnames: Sequence[str]) -> bytes:
 
 
 def _num(value: float | None) -> str:
-    return "" if value is None else repr(float(value))
+    return "" if value is None else repr(tidy(value))  # 135.9, not 135.90000000000003
 
 
 def trajectories_csv(data: dict[str, Any] | None = None, computed: Computed | None = None) -> bytes:

@@ -1,6 +1,6 @@
 """The report as an Excel workbook, laid out from :mod:`.content`: scorecard, trajectories (tidy),
-assumptions, baseline, method.  Numbers are number cells holding the engine's floats to the last
-digit; every text is a text cell, so a name typed as ``=…`` never becomes a formula."""
+assumptions, baseline, method.  Numbers are number cells holding the engine's floats without their binary
+noise (ten significant digits, ``fmt.tidy``); every text is a text cell, so a name typed as ``=…`` never becomes a formula."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from .. import __version__
+from ..fmt import tidy
 from ..packs import Observation
 from ..registry import INDICATOR_BY_ID
 from .content import ReportContent, scenario_content
@@ -28,10 +29,11 @@ def _t(lang: str, vi: str, en: str) -> str:
 
 
 def _exact(cell, value: float) -> None:
-    """Store a float with every digit (openpyxl writes 16 significant digits; Python's repr round-trips)."""
-    cell.value = float(value)
+    """Store a float without its binary noise (135.9, not 135.90000000000003: ``fmt.tidy``), written as
+    Python's repr so it reads back as that float (openpyxl alone writes 16 significant digits)."""
+    cell.value = tidy(value)
     if math.isfinite(value):
-        cell._value = repr(float(value))  # written verbatim into <v>; still a number cell (t="n")
+        cell._value = repr(tidy(value))  # written verbatim into <v>; still a number cell (t="n")
 
 
 def _text(cell, value: str) -> None:
