@@ -9,11 +9,12 @@ import streamlit as st
 
 from planner.actuals import MAX_BYTES, actuals_csv, read_actuals, read_typed_figure, with_figure
 from planner.calibrate import DISSOLUTION_BOUNDS, GROWTH_BOUNDS, MIN_POINTS
+from planner.csvforms import EXCEL_VI
 from planner.errors import PlannerError
 from planner.fmt import indicator_value, number, percent
 from planner.registry import INDICATOR_BY_ID, INDICATORS
 from planner.text import source_text
-from ui import state, uploads
+from ui import csvform, state, uploads
 from ui.levers import escape_markdown, show_error
 from ui.method import show_method
 from ui.state import tr
@@ -389,8 +390,10 @@ with tab_upload:
         st.caption(tr("Số liệu chỉ được giữ trong phiên làm việc này: hãy tải tệp CSV về để lần sau tải lên lại.",
                       "The figures are kept for this session only: download the CSV to upload them again later."))
         with st.container(horizontal=True, vertical_alignment="bottom"):
+            form = csvform.picker()
             st.download_button(tr("Tải số liệu này (CSV)", "Download these figures (CSV)"),
-                               data=actuals_csv(uploaded), file_name=f"so-lieu-thuc-te-{pack.id}.csv",
+                               data=actuals_csv(uploaded, excel_vi=form == EXCEL_VI),
+                               file_name=f"so-lieu-thuc-te-{pack.id}.csv",
                                mime="text/csv", icon=":material/download:", key="actuals_download", on_click="ignore")
             by_key = {figure_key(o): o for o in uploaded}
             st.multiselect(tr("Chọn dòng để xóa", "Rows to remove"), list(by_key), key=REMOVE_KEY,

@@ -11,7 +11,8 @@ from planner.fmt import indicator_value, number, probability
 from planner.packs import load_pack
 from planner.registry import INDICATOR_BY_ID, INDICATORS
 from planner.results import observations_frame
-from ui import state
+from ui import csvform, state
+from ui.downloads import trajectories_file
 from ui.state import tr
 
 
@@ -141,9 +142,12 @@ for indicator in ordered:
             st.caption(" ".join(parts) + estimate_note(indicator))
 
 st.divider()
-csv_bytes = traj.to_csv(index=False).encode("utf-8-sig")
+form = csvform.picker()
+# The same file as the Present page's (numbers without binary noise), made when the button is pressed.
+key = state.key_of(data)
 st.download_button(
-    tr("Tải quỹ đạo (CSV)", "Download trajectories (CSV)"), csv_bytes,
+    tr("Tải quỹ đạo (CSV)", "Download trajectories (CSV)"), lambda: csvform.in_form(trajectories_file(key), form),
+    on_click="ignore",
     file_name=f"quy-dao_{pack.id}_{data['preset']}.csv", mime="text/csv", icon=":material/download:",
     key="traj_download",
     help=tr("Mỗi dòng: năm, chỉ số, đường trung tâm, trung bình, p10, p50, p90. Tỷ lệ ghi dạng số thập phân "

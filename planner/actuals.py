@@ -191,18 +191,21 @@ def read_actuals(data: bytes, filename: str, pack: Pack, lang_hint: str | None =
     return ActualsResult(observations, tuple(warnings))
 
 
-def actuals_csv(observations: Iterable[Observation]) -> bytes:
+def actuals_csv(observations: Iterable[Observation], excel_vi: bool = False) -> bytes:
     """Figures as a file ``read_actuals`` takes back unchanged: UTF-8 with BOM (Excel opens it), the
     English headers, indicator ids, shares as fractions, a dot for decimals and no thousands separator.
-    The value comes last: a source of digits alone right of it would read as a decimal comma's split."""
-    return _table_file((o.indicator, int(o.year), _inert(o.source), _inert(o.note), _plain(float(o.value)))
-                       for o in observations)
+    The value comes last: a source of digits alone right of it would read as a decimal comma's split.
+    ``excel_vi``: the form a Vietnamese-locale Excel opens (";" between cells, a decimal comma in the
+    value only; ``planner.csvforms``), read back just the same."""
+    return _table_file(((o.indicator, int(o.year), _inert(o.source), _inert(o.note),
+                         _plain(float(o.value)).replace(".", "," if excel_vi else "."))
+                        for o in observations), ";" if excel_vi else ",")
 
 
-def _table_file(rows: Iterable[tuple[str, int, str, str, str]]) -> bytes:
+def _table_file(rows: Iterable[tuple[str, int, str, str, str]], delimiter: str = ",") -> bytes:
     """Rows of (indicator, year, source, note, value text) as a CSV with BOM that ``read_actuals`` reads."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(["indicator", "year", "source", "note", "value"])
     writer.writerows(rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -190,3 +190,50 @@ def test_switching_the_pack_of_an_unchanged_scenario_needs_no_question(monkeypat
     at = open_app(monkeypatch, tmp_path / "s.sqlite")
     at.selectbox(key="pack_choice").set_value("vietnam-nq20").run()
     assert at.session_state["scenario"]["pack"] == "vietnam-nq20" and not at.sidebar.warning
+
+
+# --- CSV for a Vietnamese-locale Excel ------------------------------------------------------------------
+
+FIGURES = None
+
+
+def _figures():
+    from planner.packs import Observation
+
+    return (Observation("htx", 2024, 530, source="Sở Tài chính; báo cáo 12/2024", note="=HYPERLINK(\"x\")"),
+            Observation("htx", 2025, 2.125, source="1.5"),
+            Observation("good_fair_share", 2024, 0.613, note="tỷ lệ; “tốt, khá”"),
+            Observation("linkage_share", 2025, 1e-05))
+
+
+@pytest.mark.parametrize("excel_vi", [False, True])
+def test_the_app_reads_both_csv_forms_back(excel_vi: bool) -> None:
+    from planner.actuals import actuals_csv, read_actuals
+    from planner.packs import load_pack
+
+    data = actuals_csv(_figures(), excel_vi=excel_vi)
+    header, first = data.decode("utf-8-sig").splitlines()[:2]
+    assert header == ("indicator;year;source;note;value" if excel_vi else "indicator,year,source,note,value")
+    back = read_actuals(data, "so-lieu.csv", load_pack("hai-duong-2023")).observations
+    assert [(o.indicator, o.year, o.value, o.source, o.note) for o in back] == \
+        [(o.indicator, o.year, pytest.approx(o.value), o.source, o.note) for o in _figures()]
+
+
+def test_the_excel_form_of_a_report_csv_has_semicolons_and_decimal_commas() -> None:
+    import csv
+    import io
+
+    from planner.csvforms import for_excel_vi
+
+    machine = "\ufeffid,label,p50,probability\r\nnew_htx_2030,\"Thành lập mới 180, HTX\",135.9,0.1749843456\r\n"
+    excel = for_excel_vi(machine.encode("utf-8")).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(excel), delimiter=";"))
+    assert rows == [["id", "label", "p50", "probability"],
+                    ["new_htx_2030", "Thành lập mới 180, HTX", "135,9", "0,1749843456"]]
+
+
+def test_the_csv_form_follows_the_language_at_first(monkeypatch, tmp_path) -> None:
+    at = open_app(monkeypatch, tmp_path / "s.sqlite", page="pages/trajectories.py")
+    assert at.button_group(key="csv_form").value == "excel-vi"
+    at = open_app(monkeypatch, tmp_path / "s2.sqlite", page="pages/trajectories.py", query={"lang": "en"})
+    assert at.button_group(key="csv_form").value == "machine"

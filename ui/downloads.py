@@ -20,7 +20,7 @@ from planner.errors import PlannerError
 from planner.packs import Observation, load_pack
 from planner.registry import INDICATOR_BY_ID, INDICATORS
 from planner.results import observations_frame, target_indicators
-from ui import state
+from ui import csvform, state
 from ui.saved import safe_file_name
 from ui.state import tr
 
@@ -142,6 +142,7 @@ def downloads_section() -> None:
                       "số thập phân (0,7 là 70 %); Excel hiển thị dạng phần trăm.",
                       "Files are made when a button is pressed and work without a network. Shares in CSV and Excel "
                       "are fractions (0.7 is 70 %); Excel shows them as percentages."))
+        form = csvform.picker()  # the CSV files below: Vietnamese Excel or the contract's form
         with st.container(horizontal=True, key="present_download_row"):
             st.download_button(
                 tr("Báo cáo Word (Nghị định 30)", "Word report"),
@@ -164,13 +165,13 @@ def downloads_section() -> None:
                 help=tr("Các trang: bảng điểm, quỹ đạo, giả định, số liệu gốc, phương pháp.",
                         "Sheets: scorecard, trajectories, assumptions, baseline, method."))
             st.download_button(
-                tr("Quỹ đạo (CSV)", "Trajectories (CSV)"), data=lambda: trajectories_file(key),
+                tr("Quỹ đạo (CSV)", "Trajectories (CSV)"), data=lambda: csvform.in_form(trajectories_file(key), form),
                 file_name=f"{stem}-{tr('quy-dao', 'trajectories')}.csv", mime=CSV_MIME, icon=":material/csv:",
                 key="dl_traj_csv", on_click="ignore",
                 help=tr("Năm, chỉ số, đường trung tâm, trung bình, p10, p50, p90; UTF-8 có BOM.",
                         "Year, indicator, central path, mean, p10, p50, p90; UTF-8 with BOM."))
             st.download_button(
-                tr("Bảng điểm (CSV)", "Scorecard (CSV)"), data=lambda: scorecard_file(key, lang),
+                tr("Bảng điểm (CSV)", "Scorecard (CSV)"), data=lambda: csvform.in_form(scorecard_file(key, lang), form),
                 file_name=f"{stem}-{tr('bang-diem', 'scorecard')}.csv", mime=CSV_MIME, icon=":material/csv:",
                 key="dl_score_csv", on_click="ignore")
 
