@@ -8,9 +8,24 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy import optimize, stats
 
-from .model import Projection, Settings, draw_levers, founding_means, lever_range, levers_affecting, project
+from .model import (
+    Projection,
+    Settings,
+    draw_levers,
+    export_meets_probability,
+    founding_rates,
+    lever_range,
+    levers_affecting,
+    project,
+    start_draw,
+)
 from .packs import Pack, Target
-from .registry import LIKELY_THRESHOLD, likelihood, pace
+from .registry import LIKELIHOOD, LIKELY_THRESHOLD, likelihood, pace
+
+# The floors between likelihood bands (0.10, 0.33, 0.66, 0.90): a probability within two Monte
+# Carlo standard errors of one of them could fall on either side with another seed.
+BOUNDARIES: tuple[float, ...] = tuple(b.floor for b in LIKELIHOOD if math.isfinite(b.floor))
+BORDERLINE_SE = 2.0
 
 
 @dataclass(frozen=True)
@@ -28,6 +43,8 @@ class TargetResult:
     likelihood: str
     pace_ratio: float | None
     status: str
+    mc_se: float = 0.0  # Monte Carlo standard error of ``probability``
+    borderline: bool = False  # within two standard errors of a likelihood boundary
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -52,42 +69,70 @@ def target_values(target: Target, proj: Projection, pack: Pack, settings: Settin
 
 
 def meets(target: Target, values: np.ndarray | float) -> np.ndarray | bool:
-    """Whether values satisfy the target's rule (strict ">" honoured; full coverage with tolerance)."""
+    """Whether values satisfy the target's rule (strict ">" honoured; full coverage with tolerance).
+
+    "increase" has one reading everywhere (gap, pace, probability): at least the base figure + 1.
+    """
     if target.rule == "gt":
         return values > target.threshold + 1e-12
     if target.rule == "increase":
-        return values > target.threshold
+        return values >= target.threshold + 1 - 1e-9
     # "ge" and "full": values within rounding noise of the threshold count as met
     return values >= target.met_at - 1e-9
 
 
-def probability(target: Target, proj: Projection, pack: Pack, settings: Settings) -> float:
-    """Share of draws meeting the target.
+def per_draw_probability(target: Target, proj: Projection, pack: Pack, settings: Settings) -> np.ndarray:
+    """The chance of meeting the target in each draw (0 or 1, or exact where the count noise allows).
 
-    For foundings and exporters, whose noise is Poisson given the draw's levers, the probability is
-    computed exactly per draw and averaged (a Rao–Blackwell estimate): no sampling noise from the
-    counts, and it moves monotonically with the levers.
+    For foundings (Poisson given the draw's yearly rates) and exporters (a binomial plus a Poisson
+    given the draw's levers), the chance is computed exactly per draw (a Rao–Blackwell estimate): no
+    sampling noise from the counts, and it moves monotonically with the levers.
     """
     lv = proj.lever_draws
     if target.kind == "new":
         kind = target.indicator.removeprefix("new_")
-        growth = lv.get(f"{kind}_new_growth", np.zeros_like(lv[f"{kind}_new_per_year"]))
-        means = founding_means(lv[f"{kind}_new_per_year"], growth, pack.base_year,
-                               window_first(pack, settings), target.year)
-        return float(_poisson_meets(target, means).mean())
+        lam0 = lv[f"{kind}_new_per_year"]
+        growth = lv.get(f"{kind}_new_growth", np.zeros_like(lam0))
+        dispersion = lv.get("foundings_dispersion", np.zeros_like(lam0))
+        steps = target.year - pack.base_year
+        rates = founding_rates(settings.seed, kind, lam0, growth, dispersion, pack.horizon - pack.base_year)
+        first = window_first(pack, settings) - pack.base_year - 1
+        means = rates[:, first:steps].sum(axis=1)
+        return _poisson_meets(target, means)
     if target.indicator == "export":
-        means = pack.baseline["export"].value * (1 + lv["export_growth"]) ** (target.year - pack.base_year)
-        return float(_poisson_meets(target, means).mean())
-    return float(np.mean(meets(target, target_values(target, proj, pack, settings))))
+        start = proj.start_draws.get("export")
+        if start is None:
+            start = start_draw(pack, "export", settings)
+        # "increase": more than this draw's own base-year figure
+        need = np.round(start) + 1 if target.rule == "increase" else np.full(len(start), _need(target))
+        return export_meets_probability(start, lv["export_growth"], target.year - pack.base_year, need)
+    return meets(target, target_values(target, proj, pack, settings)).astype(float)
+
+
+def probability(target: Target, proj: Projection, pack: Pack, settings: Settings) -> float:
+    """Share of draws meeting the target (the mean of the per-draw chances)."""
+    return float(per_draw_probability(target, proj, pack, settings).mean())
+
+
+def mc_standard_error(per_draw: np.ndarray) -> float:
+    """Standard error of the mean of the per-draw chances (for 0/1 draws: √(p(1−p)/n))."""
+    n = len(per_draw)
+    return float(per_draw.std(ddof=1) / math.sqrt(n)) if n > 1 else 0.0
+
+
+def is_borderline(p: float, se: float) -> bool:
+    return any(abs(p - b) < BORDERLINE_SE * se for b in BOUNDARIES)
+
+
+def _need(target: Target) -> int:
+    if target.rule in ("gt", "increase"):
+        return math.floor(target.threshold) + 1
+    return math.ceil(target.met_at - 1e-9)
 
 
 def _poisson_meets(target: Target, means: np.ndarray) -> np.ndarray:
     """P(Poisson(mean) satisfies the rule) for integer counts."""
-    if target.rule in ("gt", "increase"):
-        need = math.floor(target.threshold) + 1
-    else:
-        need = math.ceil(target.met_at - 1e-9)
-    return stats.poisson.sf(need - 1, means)
+    return stats.poisson.sf(_need(target) - 1, means)
 
 
 def base_value(target: Target, pack: Pack) -> float:
@@ -121,16 +166,24 @@ def assess(pack: Pack, values: dict[str, float], settings: Settings | None = Non
         draws = target_values(target, proj, pack, settings)
         det = float(target_values(target, proj, pack, settings, deterministic=True))
         p10, p50, p90 = (float(x) for x in np.percentile(draws, [10, 50, 90]))
-        prob = probability(target, proj, pack, settings)
+        chances = per_draw_probability(target, proj, pack, settings)
+        prob = float(chances.mean())
+        se = mc_standard_error(chances)
         ratio = pace_ratio(target, det, pack)
         status = pace(ratio).id if ratio is not None else ("on_track" if meets(target, det) else "moving_away")
         rows.append(TargetResult(target.id, target.year, target.rule, target.threshold, target.tolerance,
-                                 det, p10, p50, p90, prob, likelihood(prob).id, ratio, status))
+                                 det, p10, p50, p90, prob, likelihood(prob).id, ratio, status, se,
+                                 is_borderline(prob, se)))
     return rows
 
 
 def count_likely(results: list[TargetResult]) -> int:
-    return sum(r.probability >= LIKELY_THRESHOLD for r in results)
+    """Targets likely met and not borderline: a count that does not flip with the seed."""
+    return sum(r.probability >= LIKELY_THRESHOLD and not r.borderline for r in results)
+
+
+def count_borderline(results: list[TargetResult]) -> int:
+    return sum(bool(r.borderline) for r in results)
 
 
 # --- What would it take --------------------------------------------------------------------------

@@ -1,22 +1,25 @@
 """The growth models of the planner, vectorised over Monte Carlo draws (arrays shaped draws × years).
 
 One recursion serves both paths: the deterministic path runs it on one "draw" with the expected
-flows (the means); the Monte Carlo runs it on every draw with sampled foundings (Poisson),
-dissolutions (Binomial) and exporters (Poisson), on top of lever values drawn from triangular
-distributions.  There is no Python loop over draws; the only loop is over the ~23 years.
+flows (the means); the Monte Carlo runs it on every draw with sampled foundings (negative binomial),
+dissolutions (Binomial) and exporters (a birth–death path), on top of lever values drawn from
+triangular distributions cut at the levers' bounds, and estimated base-year figures drawn from
+their stated ranges.  There is no Python loop over draws; the only loop is over the ~23 years.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
+from scipy import special
 
 from .errors import PlannerError
 from .packs import Pack
-from .registry import ADOPTION, COUNT_KINDS, LEVER_BY_ID, LEVERS, Lever
+from .registry import ADOPTION, COUNT_KINDS, INDICATOR_BY_ID, INDICATORS, LEVER_BY_ID, LEVERS, Lever
 
 DEFAULT_DRAWS = 5000
 DEFAULT_SEED = 20230913  # the plan's date: any fixed number would do, this one is easy to recall
@@ -33,7 +36,10 @@ DEPENDS_ON: dict[str, tuple[str, ...]] = {
 }
 _LEVER_INDEX = {lever.id: i for i, lever in enumerate(LEVERS)}
 _STREAM = {name: 1000 + i for i, name in enumerate(
-    ("htx_new", "htx_gone", "tht_new", "tht_gone", "lhhtx_new", "lhhtx_gone", "export"))}
+    ("htx_new", "htx_gone", "tht_new", "tht_gone", "lhhtx_new", "lhhtx_gone", "export", "export_new",
+     "htx_mix", "tht_mix", "lhhtx_mix"))}
+_START_STREAM = 2000  # + the indicator's place in the registry: the estimated base-year figures
+_INDICATOR_INDEX = {ind.id: i for i, ind in enumerate(INDICATORS)}
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,7 @@ class Projection:
     deterministic: dict[str, np.ndarray]
     draws: dict[str, np.ndarray]
     lever_draws: dict[str, np.ndarray] = field(default_factory=dict)
+    start_draws: dict[str, np.ndarray] = field(default_factory=dict)  # base-year figure per draw
 
     def column(self, year: int) -> int:
         return int(year - self.years[0])
@@ -89,38 +96,86 @@ def levers_affecting(indicator: str, pack: Pack) -> tuple[Lever, ...]:
 
 def draw_levers(values: dict[str, float], settings: Settings,
                 levers: dict[str, Lever] | None = None) -> dict[str, np.ndarray]:
-    """Triangular draws around each lever's value, with common random numbers.
+    """Draws around each lever's value, with common random numbers.
 
     Each lever takes its uniforms from its own stream (seeded by the seed and the lever's place in
     the registry), so the same numbers serve every scenario: a difference between two scenarios
     comes from the levers, not from the noise.  Inverse-CDF sampling keeps every draw monotone in
-    the lever's value.
+    the lever's value.  The range lies on both sides of the value; where it crosses a bound of the
+    lever, the distribution is cut there and renormalised (the inverse CDF runs over the part inside
+    the bounds), so no draw is moved onto a bound.
     """
     n, scale = int(settings.draws), float(settings.uncertainty)
     levers = levers or LEVER_BY_ID
-    out = {}
-    for lever_id, value in values.items():
-        lever = levers[lever_id]
-        low, high = lever_range(lever, value, scale)
-        if high - low <= 1e-12 or n == 1:
-            out[lever_id] = np.full(n, float(value))
-            continue
-        mode = min(max(value, low), high)
-        u = np.random.default_rng([settings.seed, _LEVER_INDEX[lever_id]]).random(n)
-        cut = (mode - low) / (high - low)
-        left = low + np.sqrt(u * (high - low) * (mode - low))
-        right = high - np.sqrt((1 - u) * (high - low) * (high - mode))
-        out[lever_id] = np.where(u < cut, left, right)
-    return out
+    return {lever_id: lever_draw(levers[lever_id], float(value), _uniforms(levers[lever_id], n, settings.seed), scale)
+            for lever_id, value in values.items()}
+
+
+def _uniforms(lever: Lever, n: int, seed: int) -> np.ndarray:
+    """The lever's uniforms: its own stream, or a Gaussian copula over several (a fit's correlations)."""
+    if not lever.mix:
+        return np.random.default_rng([seed, _LEVER_INDEX[lever.id]]).random(n)
+    z = np.zeros(n)
+    for other, weight in lever.mix:
+        u = np.random.default_rng([seed, _LEVER_INDEX[other]]).random(n)
+        z += weight * special.ndtri(np.clip(u, 1e-12, 1 - 1e-12))
+    return special.ndtr(z)
+
+
+def _tri_ppf(u: np.ndarray, a: float, c: float, b: float) -> np.ndarray:
+    """Inverse CDF of Triangular(a, c, b)."""
+    cut = (c - a) / (b - a)
+    left = a + np.sqrt(u * (b - a) * (c - a))
+    right = b - np.sqrt((1 - u) * (b - a) * (b - c))
+    return np.where(u < cut, left, right)
+
+
+def _tri_cdf(x: float, a: float, c: float, b: float) -> float:
+    x = min(max(x, a), b)
+    if x <= c:
+        return 0.0 if c == a else (x - a) ** 2 / ((b - a) * (c - a))
+    return 1.0 - (b - x) ** 2 / ((b - a) * (b - c))
+
+
+def lever_draw(lever: Lever, value: float, u: np.ndarray, scale: float) -> np.ndarray:
+    """One lever's draws from its uniforms ``u``: triangular around ``value``, within the bounds."""
+    lo_off, hi_off = lever.spread
+    if len(u) == 1 or scale <= 0 or hi_off - lo_off <= 0:
+        return np.full(len(u), value)
+    if lever.spread_mode == "logit":
+        span = lever.hi - lever.lo
+        t = (value - lever.lo) / span
+        if not 0 < t < 1:  # a share at 0 % or 100 %: the logit range has shrunk to the point itself
+            return np.full(len(u), value)
+        z = math.log(t / (1 - t))
+        return lever.lo + span * special.expit(_tri_ppf(u, z + scale * lo_off, z, z + scale * hi_off))
+    a, b = _raw_range(lever, value, scale)
+    low, high = max(a, lever.lo), min(b, lever.hi)
+    if b - a <= 1e-12 or high - low <= 1e-12:
+        return np.full(len(u), value)
+    f_low, f_high = _tri_cdf(low, a, value, b), _tri_cdf(high, a, value, b)
+    return np.clip(_tri_ppf(f_low + u * (f_high - f_low), a, value, b), low, high)
+
+
+def _raw_range(lever: Lever, value: float, scale: float) -> tuple[float, float]:
+    lo_off, hi_off = lever.spread
+    if lever.spread_mode == "mult":
+        return value * (1 + scale * lo_off), value * (1 + scale * hi_off)
+    return value + scale * lo_off, value + scale * hi_off
 
 
 def lever_range(lever: Lever, value: float, scale: float) -> tuple[float, float]:
     """The low and high ends of a lever's uncertainty range around ``value`` (within its bounds)."""
-    lo_off, hi_off = lever.spread
-    if lever.spread_mode == "mult":
-        low, high = value * (1 + scale * lo_off), value * (1 + scale * hi_off)
-    else:
-        low, high = value + scale * lo_off, value + scale * hi_off
+    if lever.spread_mode == "logit":
+        span = lever.hi - lever.lo
+        t = (value - lever.lo) / span
+        if not 0 < t < 1:
+            return value, value
+        z = math.log(t / (1 - t))
+        lo_off, hi_off = lever.spread
+        return (lever.lo + span * float(special.expit(z + scale * lo_off)),
+                lever.lo + span * float(special.expit(z + scale * hi_off)))
+    low, high = _raw_range(lever, value, scale)
     return max(low, lever.lo), min(high, lever.hi)
 
 
@@ -143,6 +198,7 @@ def project(pack: Pack, values: dict[str, float], settings: Settings | None = No
     ``values`` maps lever ids to values (all the pack's levers); ``wanted`` limits the work to some
     indicators (and what they depend on).  Monte Carlo sub-models are memoised on their own levers,
     so moving one lever recomputes only the sub-models it feeds (what makes a slider feel instant).
+    An estimated base-year figure (with a low and high in the pack) is drawn from its range.
     """
     settings = settings or Settings()
     years = np.arange(pack.base_year, pack.horizon + 1)
@@ -154,25 +210,62 @@ def project(pack: Pack, values: dict[str, float], settings: Settings | None = No
     def expected(ids: tuple[str, ...]) -> tuple[np.ndarray, ...]:
         return tuple(np.array([float(values[i])]) if i in levers else np.zeros(1) for i in ids)
 
-    det = _paths(pack, todo, steps, expected, seed=None)
+    def central_start(indicator: str) -> np.ndarray:
+        return np.array([float(pack.baseline[indicator].value)])
+
+    det = _paths(pack, todo, steps, expected, central_start, seed=None)
     det = {k: v[0] for k, v in det.items()}
     draws: dict[str, np.ndarray] = {}
     lever_draws: dict[str, np.ndarray] = {}
+    start_draws: dict[str, np.ndarray] = {}
     if monte_carlo:
         def sampled(ids: tuple[str, ...]) -> tuple[np.ndarray, ...]:
             return tuple(_draw_one(levers[i], float(values[i]), settings.draws, settings.seed,
                                    settings.uncertainty) if i in levers else _zeros(settings.draws)
                          for i in ids)
 
-        draws = _paths(pack, todo, steps, sampled, seed=settings.seed)
+        def drawn_start(indicator: str) -> np.ndarray:
+            array = start_draw(pack, indicator, settings)
+            start_draws[indicator] = array
+            return array
+
+        draws = _paths(pack, todo, steps, sampled, drawn_start, seed=settings.seed)
         lever_draws = {i: _draw_one(levers[i], float(values[i]), settings.draws, settings.seed,
                                     settings.uncertainty) for i in values if i in levers}
-    return Projection(years, det, draws, lever_draws)
+    return Projection(years, det, draws, lever_draws, start_draws)
+
+
+def start_draw(pack: Pack, indicator: str, settings: Settings) -> np.ndarray:
+    """The base-year figure per draw: fixed for a measured figure, drawn from its range for an estimate."""
+    obs = pack.baseline[indicator]
+    low, high = getattr(obs, "low", None), getattr(obs, "high", None)
+    is_count = not INDICATOR_BY_ID[indicator].is_share
+    if low is None or high is None:
+        low = high = obs.value
+    return _start_one(indicator, float(obs.value), float(low), float(high), is_count, settings.draws,
+                      settings.seed, float(settings.uncertainty))
+
+
+@lru_cache(maxsize=128)
+def _start_one(indicator: str, value: float, low: float, high: float, is_count: bool, draws: int, seed: int,
+               scale: float) -> np.ndarray:
+    a, b = value + scale * (low - value), value + scale * (high - value)
+    a, b = max(a, 0.0), (min(b, 1.0) if not is_count else b)
+    if b - a <= 1e-12 or draws == 1:
+        array = np.full(draws, value)
+    else:
+        u = np.random.default_rng([seed, _START_STREAM + _INDICATOR_INDEX[indicator]]).random(draws)
+        mode = min(max(value, a), b)
+        array = _tri_ppf(u, a, mode, b)
+        if is_count:  # whole organisations, each draw's figure rounded once
+            array = np.round(array)
+    array.flags.writeable = False
+    return array
 
 
 @lru_cache(maxsize=512)
 def _draw_one(lever: Lever, value: float, draws: int, seed: int, scale: float) -> np.ndarray:
-    array = draw_levers({lever.id: value}, Settings(draws, seed, scale), {lever.id: lever})[lever.id]
+    array = lever_draw(lever, value, _uniforms(lever, draws, seed), scale)
     array.flags.writeable = False  # shared through the memo: nobody may change it
     return array
 
@@ -185,42 +278,46 @@ def _zeros(draws: int) -> np.ndarray:
     return array
 
 
-def _count_ids(kind: str) -> tuple[str, str, str]:
-    return f"{kind}_new_per_year", f"{kind}_new_growth", f"{kind}_dissolution_rate"
+def _count_ids(kind: str) -> tuple[str, str, str, str]:
+    return f"{kind}_new_per_year", f"{kind}_new_growth", f"{kind}_dissolution_rate", "foundings_dispersion"
 
 
 def _adoption_ids(family: str) -> tuple[str, str, str]:
     return f"{family}_p", f"{family}_q", f"{family}_ceiling"
 
 
-def _paths(pack: Pack, todo: set[str], steps: int, lever_arrays, seed: int | None) -> dict[str, np.ndarray]:
+def _paths(pack: Pack, todo: set[str], steps: int, lever_arrays, starts, seed: int | None) -> dict[str, np.ndarray]:
     """Every wanted indicator's paths.  ``seed=None``: expected flows (the deterministic path)."""
-    base = pack.baseline
     out: dict[str, np.ndarray] = {}
     gone_htx = None
     for kind in COUNT_KINDS:
         if kind in todo:
-            stock, new, gone = _memo(_count_paths, seed, kind, base[kind].value, steps,
+            stock, new, gone = _memo(_count_paths, seed, kind, starts(kind), steps,
                                      *lever_arrays(_count_ids(kind)))
             out[kind], out[f"new_{kind}"] = stock, new
             if kind == "htx":
                 gone_htx = gone
     if "good_fair_share" in todo:
         out["good_fair_share"] = _memo(
-            _quality, seed, base["good_fair_share"].value, out["htx"], out["new_htx"], gone_htx,
+            _quality, seed, starts("good_fair_share"), out["htx"], out["new_htx"], gone_htx,
             *lever_arrays(("quality_upgrade_rate", "quality_downgrade_rate", "quality_new_good_share",
                            "quality_dissolution_weak_share")))
     for family, indicator in ADOPTION.items():
         if indicator not in todo:
             continue
-        start = base[indicator].value
+        start = starts(indicator)
         if indicator == "hightech":  # the baseline is a count: the diffusion runs on the share
-            start = start / max(base["htx"].value, 1.0)
+            start = _memo(_share_of, seed, start, out["htx"])
         share = _memo(_bass_path, seed, start, steps, *lever_arrays(_adoption_ids(family)))
         out[indicator] = share * out["htx"] if indicator == "hightech" else share
     if "export" in todo:
-        out["export"] = _memo(_export_path, seed, base["export"].value, steps, *lever_arrays(("export_growth",)))
+        out["export"] = _memo(_export_path, seed, starts("export"), steps, *lever_arrays(("export_growth",)))
     return out
+
+
+def _share_of(seed: int | None, count: np.ndarray, stock: np.ndarray) -> np.ndarray:
+    """A base-year count as a share of the base-year HTX stock (at most all of them)."""
+    return np.minimum(count / np.maximum(stock[:, 0], 1.0), 1.0)
 
 
 # --- Memo of the Monte Carlo sub-models ----------------------------------------------------------
@@ -252,16 +349,34 @@ def _memo(fn, seed: int | None, *args):
     return result
 
 
-def _count_paths(seed: int | None, kind: str, start: float, steps: int, lam0: np.ndarray,
-                 growth: np.ndarray, delta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Birth–death stock: foundings Poisson(λ_t), dissolutions Binomial(S_{t−1}, δ) (or their means)."""
+def founding_rates(seed: int | None, kind: str, lam0: np.ndarray, growth: np.ndarray, dispersion: np.ndarray,
+                   steps: int) -> np.ndarray:
+    """Yearly founding rates, (draws, steps): λ_t = λ0·(1+g)^(t−B−1), times a gamma factor per year.
+
+    The gamma factor (mean 1, coefficient of variation = the dispersion lever) makes the yearly
+    count negative binomial rather than Poisson: years differ by more than chance.  ``seed=None``
+    gives the means.  Its own stream, so assess can rebuild the same rates without the simulation.
+    """
+    lam = lam0[:, None] * (1 + growth[:, None]) ** np.arange(steps)[None, :]
+    if seed is None or not np.any(dispersion > 0):
+        return lam
+    cv2 = np.maximum(dispersion, 1e-12) ** 2
+    shape = (1.0 / cv2)[:, None]
+    factor = np.random.default_rng([seed, _STREAM[f"{kind}_mix"]]).gamma(np.broadcast_to(shape, lam.shape)) / shape
+    return lam * np.where(dispersion[:, None] > 0, factor, 1.0)
+
+
+def _count_paths(seed: int | None, kind: str, start: np.ndarray, steps: int, lam0: np.ndarray,
+                 growth: np.ndarray, delta: np.ndarray,
+                 dispersion: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Birth–death stock: foundings negative binomial (Poisson given the yearly gamma rate),
+    dissolutions Binomial(S_{t−1}, δ) (or their means)."""
     n = len(lam0)
     stock = np.empty((n, steps + 1))
     new = np.zeros((n, steps + 1))
     gone = np.zeros((n, steps + 1))
     stock[:, 0] = start
-    # Mean foundings λ_t = λ0·(1+g)^(t−B−1): the first projected year has λ0.
-    lam = lam0[:, None] * (1 + growth[:, None]) ** np.arange(steps)[None, :]
+    lam = founding_rates(seed, kind, lam0, growth, dispersion, steps)
     if seed is None:
         new[:, 1:] = lam
         for t in range(1, steps + 1):
@@ -276,7 +391,7 @@ def _count_paths(seed: int | None, kind: str, start: float, steps: int, lam0: np
     return stock, new, gone
 
 
-def _bass_path(seed: int | None, start: float, steps: int, p: np.ndarray, q: np.ndarray,
+def _bass_path(seed: int | None, start: np.ndarray, steps: int, p: np.ndarray, q: np.ndarray,
                ceiling: np.ndarray) -> np.ndarray:
     share = np.empty((len(p), steps + 1))
     share[:, 0] = start
@@ -285,12 +400,55 @@ def _bass_path(seed: int | None, start: float, steps: int, p: np.ndarray, q: np.
     return share
 
 
-def _export_path(seed: int | None, start: float, steps: int, growth: np.ndarray) -> np.ndarray:
-    """Compound growth of direct exporters; Poisson noise around the mean in the Monte Carlo."""
-    mean = start * (1 + growth[:, None]) ** np.arange(steps + 1)[None, :]
-    if seed is not None:
-        mean[:, 1:] = np.random.default_rng([seed, _STREAM["export"]]).poisson(mean[:, 1:])
-    return mean
+# Direct exporters stop exporting at this rate a year and new ones start, so that the mean grows by
+# the growth lever: a birth–death path whose noise accumulates (no published churn; a tenth a year
+# is an assumption that only widens the band, the mean path is set by the growth lever alone).
+EXPORT_EXIT_RATE = 0.10
+
+
+def export_rates(growth: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-draw exit rate d and entry rate b (per exporter of the mean path): mean growth 1 − d + b = 1 + g."""
+    exit_rate = np.maximum(EXPORT_EXIT_RATE, -growth)
+    return exit_rate, np.maximum(growth + exit_rate, 0.0)
+
+
+def _export_path(seed: int | None, start: np.ndarray, steps: int, growth: np.ndarray) -> np.ndarray:
+    """Direct exporters: survivors Binomial(X_{t−1}, 1 − d) plus entrants Poisson(b·μ_{t−1}).
+
+    μ_t = X_B·(1+g)^t is the draw's mean path; its mean is kept, and each draw is a path whose
+    count carries over from year to year (not noise around the mean).
+    """
+    mean = start[:, None] * (1 + growth[:, None]) ** np.arange(steps + 1)[None, :]
+    if seed is None:
+        return mean
+    exit_rate, entry = export_rates(growth)
+    out = np.empty_like(mean)
+    out[:, 0] = start
+    stays = np.random.default_rng([seed, _STREAM["export"]])
+    enters = np.random.default_rng([seed, _STREAM["export_new"]])
+    for t in range(1, steps + 1):
+        out[:, t] = stays.binomial(out[:, t - 1].astype(np.int64), 1 - exit_rate) + enters.poisson(entry * mean[:, t - 1])
+    return out
+
+
+def export_meets_probability(start: np.ndarray, growth: np.ndarray, years: int, need: np.ndarray) -> np.ndarray:
+    """P(X_T ≥ need) per draw, exactly: X_T = Binomial(X_B, s^T) + Poisson(Λ), s = 1 − d.
+
+    Each entrant cohort of year t is Poisson(b·μ_{t−1}) and survives to T with probability s^(T−t),
+    so the entrants alive at T are Poisson(Λ), Λ = Σ_t b·μ_{t−1}·s^(T−t).
+    """
+    from scipy import stats
+
+    exit_rate, entry = export_rates(growth)
+    s = 1 - exit_rate
+    t = np.arange(1, years + 1)[None, :]
+    mu_prev = start[:, None] * (1 + growth[:, None]) ** (t - 1)
+    lam = (entry[:, None] * mu_prev * s[:, None] ** (years - t)).sum(axis=1)
+    start_int = np.round(start).astype(np.int64)
+    k = np.arange(int(start_int.max(initial=0)) + 1)[None, :]
+    weights = stats.binom.pmf(k, start_int[:, None], (s ** years)[:, None])
+    tail = stats.poisson.sf(need[:, None] - 1 - k, lam[:, None])
+    return (weights * tail).sum(axis=1)
 
 
 def founding_means(lam0: np.ndarray, growth: np.ndarray, base_year: int, first: int,
@@ -300,28 +458,35 @@ def founding_means(lam0: np.ndarray, growth: np.ndarray, base_year: int, first: 
     return (lam0[:, None] * (1 + growth[:, None]) ** exponents[None, :]).sum(axis=1)
 
 
-def _quality(seed: int | None, start_share: float, stock: np.ndarray, new: np.ndarray, gone: np.ndarray,
+def _quality(seed: int | None, start_share: np.ndarray, stock: np.ndarray, new: np.ndarray, gone: np.ndarray,
              u: np.ndarray, v: np.ndarray, e: np.ndarray, f: np.ndarray) -> np.ndarray:
-    """Two-class stock: G good/fair and W the rest, with G + W equal to the HTX stock.
+    """Rated HTX in two classes, G good/fair and W the rest, plus U: HTX younger than a year, unrated.
 
-    Each year, dissolutions come first (a share f from W, capped by W, the rest from G), then a
-    share u of W is upgraded and a share v of G downgraded, then the new HTX arrive (a share e good).
+    Thông tư 01/2020/TT-BKHĐT rates an HTX only after 12 months, so the share is G / (G + W), over
+    the rated HTX.  Each year, dissolutions come first (a share f from W, capped by W, the rest from
+    G, then from U), then a share u of W is upgraded and a share v of G downgraded, then last year's
+    new HTX get their first rating (a share e good), then this year's new HTX arrive unrated.
+    G + W + U equals the HTX stock; the HTX founded in a year never change that year's share.
     """
     steps = stock.shape[1] - 1
     good = stock[:, 0] * start_share
     weak = stock[:, 0] - good
+    unrated = np.zeros_like(good)
     share = np.empty_like(stock)
     share[:, 0] = start_share
     for t in range(1, steps + 1):
         from_weak = np.minimum(f * gone[:, t], weak)
         from_good = np.minimum(gone[:, t] - from_weak, good)
+        from_unrated = np.minimum(gone[:, t] - from_weak - from_good, unrated)
         weak = weak - from_weak
         good = good - from_good
+        unrated = unrated - from_unrated
         up, down = u * weak, v * good
-        good = good + up - down + e * new[:, t]
-        weak = weak - up + down + (1 - e) * new[:, t]
-        total = good + weak
-        share[:, t] = np.where(total > 0, good / np.where(total > 0, total, 1.0), 0.0)
+        good = good + up - down + e * unrated
+        weak = weak - up + down + (1 - e) * unrated
+        unrated = new[:, t].astype(float)
+        rated = good + weak
+        share[:, t] = np.where(rated > 0, good / np.where(rated > 0, rated, 1.0), share[:, t - 1])
     return share
 
 

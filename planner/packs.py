@@ -73,9 +73,22 @@ class Observation:
     note: str = ""
     unit: str = ""
     note_vi: str = ""  # the note in Vietnamese, where the pack gives one
+    # An estimate's stated range (baseline.csv ``low``, ``high``): the Monte Carlo draws the figure
+    # from it.  ``reason`` / ``reason_vi`` say why the range is what it is.
+    low: float | None = None
+    high: float | None = None
+    reason: str = ""
+    reason_vi: str = ""
 
     def note_in(self, lang: str) -> str:
         return (self.note_vi or self.note) if lang == "vi" else self.note
+
+    def reason_in(self, lang: str) -> str:
+        return (self.reason_vi or self.reason) if lang == "vi" else self.reason
+
+    @property
+    def has_range(self) -> bool:
+        return self.low is not None and self.high is not None and self.high > self.low
 
 
 @dataclass(frozen=True)
@@ -204,11 +217,31 @@ def _observations(rows: list[dict[str, str]], path: Path) -> tuple[Observation, 
         ind = row.get("indicator", "")
         if ind not in INDICATOR_BY_ID:
             raise PlannerError(f"chỉ tiêu lạ '{ind}'", f"unknown indicator '{ind}'", where)
+        value = _number(row.get("value", ""), where)
+        low, high = _range(row, value, where)
         out.append(Observation(
-            ind, int(_number(row.get("year", ""), where)), _number(row.get("value", ""), where),
+            ind, int(_number(row.get("year", ""), where)), value,
             row.get("source", ""), row.get("date", ""), _flag(row.get("estimate", "")),
-            row.get("note", ""), row.get("unit", ""), row.get("note_vi", "")))
+            row.get("note", ""), row.get("unit", ""), row.get("note_vi", ""),
+            low, high, row.get("reason", ""), row.get("reason_vi", "")))
     return tuple(out)
+
+
+def _range(row: dict[str, str], value: float, where: str) -> tuple[float | None, float | None]:
+    """The optional ``low`` and ``high`` of an estimate: both or neither, around the value."""
+    raw_low, raw_high = row.get("low", ""), row.get("high", "")
+    if not raw_low and not raw_high:
+        return None, None
+    if not raw_low or not raw_high:
+        raise PlannerError("cần cả 'low' và 'high' (hoặc để trống cả hai)",
+                           "'low' and 'high' go together (or both stay empty)", where)
+    low, high = _number(raw_low, f"{where}, low"), _number(raw_high, f"{where}, high")
+    if not low <= value <= high:
+        raise PlannerError(f"cần low ≤ giá trị ≤ high ({low:g} ≤ {value:g} ≤ {high:g})",
+                           f"needs low ≤ value ≤ high ({low:g} ≤ {value:g} ≤ {high:g})", where)
+    if low < 0:
+        raise PlannerError("'low' không được âm", "'low' cannot be negative", where)
+    return low, high
 
 
 def load_pack_dir(folder: Path) -> Pack:
