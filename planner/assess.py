@@ -20,7 +20,7 @@ from .model import (
     start_draw,
 )
 from .packs import Pack, Target
-from .registry import LIKELIHOOD, LIKELY_THRESHOLD, likelihood, pace
+from .registry import ADOPTION, LIKELIHOOD, LIKELY_THRESHOLD, likelihood, pace
 
 # The floors between likelihood bands (0.10, 0.33, 0.66, 0.90): a probability within two Monte
 # Carlo standard errors of one of them could fall on either side with another seed.
@@ -45,9 +45,40 @@ class TargetResult:
     status: str
     mc_se: float = 0.0  # Monte Carlo standard error of ``probability``
     borderline: bool = False  # within two standard errors of a likelihood boundary
+    blocked_by: str | None = None  # a lever that rules the target out (a ceiling below it)
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class Blocker:
+    target: str
+    lever: str
+    value: float  # the lever's value
+    highest: float  # the highest value its uncertainty range reaches
+    needed: float  # the value the target needs
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def blocker(pack: Pack, values: dict[str, float], target: Target, settings: Settings) -> Blocker | None:
+    """The ceiling lever that rules the target out, if any: no draw of it reaches the target."""
+    if target.kind != "share" or target.rule == "increase":
+        return None
+    family = next((f for f, ind in ADOPTION.items() if ind == target.indicator), None)
+    if family is None:
+        return None
+    lever = pack.lever(f"{family}_ceiling")
+    _, highest = lever_range(lever, values[lever.id], settings.uncertainty)
+    highest = max(highest, values[lever.id])
+    start = pack.baseline[target.indicator].value
+    needed = target.met_at
+    reached = highest > needed + 1e-12 if target.rule == "gt" else highest >= needed - 1e-9
+    if reached or start >= needed:  # a share already past the target is not held down by its ceiling
+        return None
+    return Blocker(target.id, lever.id, values[lever.id], highest, needed)
 
 
 def window_first(pack: Pack, settings: Settings) -> int:
@@ -171,9 +202,10 @@ def assess(pack: Pack, values: dict[str, float], settings: Settings | None = Non
         se = mc_standard_error(chances)
         ratio = pace_ratio(target, det, pack)
         status = pace(ratio).id if ratio is not None else ("on_track" if meets(target, det) else "moving_away")
+        blocked = blocker(pack, values, target, settings)
         rows.append(TargetResult(target.id, target.year, target.rule, target.threshold, target.tolerance,
                                  det, p10, p50, p90, prob, likelihood(prob).id, ratio, status, se,
-                                 is_borderline(prob, se)))
+                                 is_borderline(prob, se), blocked.lever if blocked else None))
     return rows
 
 
@@ -326,17 +358,19 @@ def tornado(pack: Pack, values: dict[str, float], target_id: str,
     """Each lever that can move the target set to its low and high end, the others at the mode.
 
     Sorted by the swing of the deterministic value, widest first.  The range used is the lever's
-    uncertainty range at the scenario's scale (scale 1 when the scenario fixes the levers).
+    uncertainty range at the scenario's scale (scale 1 when the scenario fixes the levers).  The
+    probabilities come from the scorecard's own Monte Carlo (same draws, same uncertainty, common
+    random numbers): the base probability is the scorecard's, and each bar is the probability with
+    that one lever's value moved to the end of its range, its uncertainty and the others' still drawn.
     """
     settings = settings or Settings()
     target = pack.target(target_id)
     scale = settings.uncertainty or 1.0
-    fixed = Settings(settings.draws, settings.seed, 0.0, settings.window_start)
 
     def evaluate(vals: dict[str, float]) -> tuple[float, float]:
-        proj = project(pack, vals, fixed, wanted={target.indicator})
-        det = float(target_values(target, proj, pack, fixed, deterministic=True))
-        return det, probability(target, proj, pack, fixed)
+        proj = project(pack, vals, settings, wanted={target.indicator})
+        det = float(target_values(target, proj, pack, settings, deterministic=True))
+        return det, probability(target, proj, pack, settings)
 
     base_det, base_p = evaluate(values)
     swings = []

@@ -24,7 +24,16 @@ from .fmt import indicator_value, lever_value
 from .model import project
 from .packs import DEFAULT_PACK, PRESETS, load_pack, load_pack_dir, pack_ids
 from .registry import GROUP_BY_ID, INDICATOR_BY_ID, LIKELY_THRESHOLD, RULES
-from .scenario import DEFAULT_PRESET, check_lever, load_file, new_scenario, parse_number, resolve, validate
+from .scenario import (
+    DEFAULT_PRESET,
+    check_lever,
+    check_tolerance,
+    load_file,
+    new_scenario,
+    parse_number,
+    resolve,
+    validate,
+)
 from .text import goal_seek_sentence, headline, result_summary
 
 FORMATS = ("table", "json", "csv")
@@ -52,6 +61,24 @@ def _scenario_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--draws", metavar="N", help="Monte Carlo draws (default 5000)")
     p.add_argument("--seed", metavar="N", help="random seed (fixed by default, so results reproduce)")
     p.add_argument("--window-start", metavar="YEAR", help="first year whose foundings count (default: the pack's)")
+    _tolerance_option(p)
+
+
+def _tolerance_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--tolerance", action="append", default=[], metavar="TARGET=VALUE",
+                   help="tolerance of a full-coverage target (repeatable), a fraction: digital_2030=0.01 "
+                        "means met from 99 %%")
+
+
+def _apply_tolerances(data: dict[str, Any], items: list[str], pack) -> None:
+    """``--tolerance TARGET=VALUE`` options into the scenario (checked like a scenario file's)."""
+    tolerance = dict(data.get("tolerance") or {})
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise PlannerError(f"'{item}' phải có dạng TARGET=VALUE", f"'{item}' must read TARGET=VALUE", "--tolerance")
+        tolerance[key.strip()] = check_tolerance(pack, key.strip(), value, f"--tolerance {key.strip()}")
+    data["tolerance"] = tolerance
 
 
 def _output_options(p: argparse.ArgumentParser, formats: Sequence[str] = FORMATS) -> None:
@@ -107,6 +134,7 @@ def _scenario_from_args(args: argparse.Namespace) -> dict[str, Any]:
             raise PlannerError(f"'{item}' phải có dạng LEVER=VALUE", f"'{item}' must read LEVER=VALUE", "--set")
         levers[key.strip()] = check_lever(pack, key.strip(), value, f"--set {key.strip()}")
     data["levers"] = levers
+    _apply_tolerances(data, getattr(args, "tolerance", []), pack)
     for option, key in (("uncertainty", "uncertainty"), ("draws", "draws"), ("seed", "seed"),
                         ("window_start", "window_start")):
         raw = getattr(args, option)
