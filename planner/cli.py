@@ -107,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
         if name != "packs":
             p.add_argument("--pack")
         _output_options(p)
+    _calibration_parser(sub)
     p = sub.add_parser("validate", help="check a scenario (JSON), actuals (CSV/XLSX) or pack (folder) file")
     p.add_argument("file")
     p.add_argument("--pack")
@@ -354,7 +355,62 @@ def _cmd_report(args: argparse.Namespace) -> str:
     return f"{out}" if args.lang == "en" else f"Đã ghi {out}"
 
 
-COMMANDS = {"assess": _cmd_assess, "project": _cmd_project, "goal-seek": _cmd_goal_seek,
+def _calibration_parser(sub) -> None:
+    p = sub.add_parser("calibration", help="each fit of the pack: parameters, spread, residual dof, weak flag")
+    p.add_argument("--pack")
+    _output_options(p)
+
+
+def calibration_rows(pack) -> list[dict[str, Any]]:
+    """One row per fitted parameter (and one for the foundings' dispersion)."""
+    from .calibrate import fit_dispersion
+
+    rows = []
+    for kind, fit in pack.fits.items():
+        sd = fit.sd()
+        corr = fit.correlation()
+        values = fit.lever_values()
+        for i, lever_id in enumerate(fit.params):
+            rows.append({"fit": kind, "lever": lever_id, "value": values[lever_id], "sd": sd[lever_id],
+                         "points": fit.points, "dof": fit.dof, "weak": fit.weak,
+                         "at_bound": lever_id in fit.at_bound, "rmse": fit.rmse,
+                         "correlation": {p: round(float(corr[i, j]), 4) for j, p in enumerate(fit.params) if j != i}})
+    phi, years = fit_dispersion(tuple(pack.series) + tuple(pack.actuals))
+    default = pack.presets.get("trend", {}).get("foundings_dispersion")
+    rows.append({"fit": "foundings", "lever": "foundings_dispersion",
+                 "value": phi if phi is not None else default, "sd": None, "points": years,
+                 "dof": max(years - 1, 0), "weak": phi is None, "at_bound": False, "rmse": None,
+                 "correlation": {}, "fitted": phi is not None})
+    return rows
+
+
+def _cmd_calibration(args: argparse.Namespace) -> str:
+    pack = load_pack(args.pack or DEFAULT_PACK)
+    rows = calibration_rows(pack)
+    if args.format == "json":
+        return _json(rows)
+    if args.format == "csv":
+        return _csv([{**r, "correlation": " ".join(f"{k}={v}" for k, v in r["correlation"].items())} for r in rows])
+    vi = args.lang == "vi"
+    headers = (["Phép khớp", "Giả định", "Giá trị", "Độ lệch chuẩn", "Điểm", "Bậc tự do dư", "Yếu"] if vi
+               else ["Fit", "Lever", "Value", "Std. dev.", "Points", "Residual dof", "Weak"])
+    yes, no = ("có", "không") if vi else ("yes", "no")
+    body = []
+    for r in rows:
+        lever = pack.lever(r["lever"])
+        weak = yes if r["weak"] else no
+        if r["at_bound"]:
+            weak += " (chạm giới hạn)" if vi else " (on a bound)"
+        if r["fit"] == "foundings" and r["weak"]:
+            weak = (f"chưa khớp được ({r['points']} năm), dùng mặc định" if vi
+                    else f"not fitted ({r['points']} year{'' if r['points'] == 1 else 's'}), default used")
+        body.append([r["fit"], r["lever"], lever_value(lever, r["value"], args.lang),
+                     "–" if r["sd"] is None else lever_value(lever, r["sd"], args.lang),
+                     str(r["points"]), str(r["dof"]), weak])
+    return _table(headers, body, {2, 3, 4, 5})
+
+
+COMMANDS = {"calibration": _cmd_calibration, "assess": _cmd_assess, "project": _cmd_project, "goal-seek": _cmd_goal_seek,
             "levers": _cmd_levers, "targets": _cmd_targets, "packs": _cmd_packs,
             "validate": _cmd_validate, "report": _cmd_report}
 

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from .calibrate import fit_counts
 from .errors import PlannerError
 from .registry import (
@@ -124,9 +126,10 @@ class Pack:
 
     @property
     def levers(self) -> tuple[Lever, ...]:
-        """The pack's levers, with the bounds its ``[bounds]`` table sets (lo, hi, step)."""
-        return tuple(_with_bounds(lv, self.meta.get("bounds", {}).get(lv.id))
-                     for lv in levers_for_indicators(self.indicators))
+        """The pack's levers, with the bounds its ``[bounds]`` table sets (lo, hi, step), and for the
+        parameters of a fit, the fit's own spread and correlations (see ``_with_fits``)."""
+        bounds = tuple(sorted((k, tuple(v)) for k, v in self.meta.get("bounds", {}).items()))
+        return _pack_levers(self.indicators, bounds, tuple(self.fits.values()))
 
     def lever(self, lever_id: str) -> Lever:
         for lv in self.levers:
@@ -165,7 +168,38 @@ class Pack:
         return dict(self.presets[name])
 
 
-def _with_bounds(lever: Lever, bounds: list | None) -> Lever:
+@lru_cache(maxsize=64)
+def _pack_levers(indicators: frozenset[str], bounds: tuple, fits: tuple) -> tuple[Lever, ...]:
+    by_id = dict(bounds)
+    levers = tuple(_with_bounds(lv, by_id.get(lv.id)) for lv in levers_for_indicators(indicators))
+    return _with_fits(levers, fits)
+
+
+def _with_fits(levers: tuple[Lever, ...], fits: tuple) -> tuple[Lever, ...]:
+    """Fitted levers take their uncertainty from the fit: a symmetric triangle with the parameter's
+    standard deviation (half-width √6·sd), and a Gaussian copula with the fit's correlations (the
+    Cholesky row of each parameter over the fitted levers' random streams)."""
+    out = {lv.id: lv for lv in levers}
+    for fit in fits:
+        params = [p for p in fit.params if p in out]
+        if not params:
+            continue
+        sd = fit.sd()
+        index = [fit.params.index(p) for p in params]
+        corr = fit.correlation()[np.ix_(index, index)]
+        try:
+            chol = np.linalg.cholesky(corr + 1e-12 * np.eye(len(params)))
+        except np.linalg.LinAlgError:  # not positive definite: keep the parameters independent
+            chol = np.eye(len(params))
+        for i, lever_id in enumerate(params):
+            half = math.sqrt(6) * sd[lever_id]
+            mix = tuple((params[j], float(chol[i, j])) for j in range(i + 1) if abs(chol[i, j]) > 1e-12)
+            out[lever_id] = replace(out[lever_id], spread=(-half, half), spread_mode="add",
+                                    mix=mix if len(mix) > 1 else ())
+    return tuple(out[lv.id] for lv in levers)
+
+
+def _with_bounds(lever: Lever, bounds: list | tuple | None) -> Lever:
     if not bounds:
         return lever
     lo, hi, step = (float(x) for x in bounds)
