@@ -212,7 +212,7 @@ def test_goal_seek_foundings_breakeven_is_the_plan_pace(hd_pack, uncertainty):
     ("nq_pack", "htx_2030", "htx_dissolution_rate", 0.0),
     ("hd_pack", "new_htx_2030", "htx_new_per_year", 1.0),
     ("hd_pack", "good_fair_2030", "quality_upgrade_rate", 0.0),
-    ("nq_pack", "htx_2030", "htx_dissolution_rate", 1.0),
+    ("nq_pack", "htx_2030", "htx_new_per_year", 1.0),
 ])
 def test_goal_seek_likely_value_is_the_first_step_that_suffices(request, pack_name, target_id, lever_id,
                                                                 uncertainty):

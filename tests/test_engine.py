@@ -183,7 +183,9 @@ def test_adoption_share_above_its_ceiling_stays_put_in_the_projection(hd_pack, s
     values = with_levers(hd_pack, linkage_ceiling=0.05)
     proj = project(hd_pack, values, small_settings, wanted={"linkage_share"})
     assert np.all(proj.deterministic["linkage_share"] == 0.12)
-    assert np.all(proj.draws["linkage_share"] == 0.12)
+    # 12 % is an estimate drawn from its range: each draw stays at its own base-year figure.
+    np.testing.assert_array_equal(proj.draws["linkage_share"], np.repeat(proj.start_draws["linkage_share"][:, None],
+                                                                          len(proj.years), axis=1))
 
 
 # --- Quality: two classes G (good/fair) and W ---------------------------------------------------------
@@ -251,12 +253,14 @@ def test_hightech_count_is_share_times_htx_stock_of_the_same_draw(request, pack_
     pack = request.getfixturevalue(pack_name)
     values = pack.preset("trend")
     proj = project(pack, values, small_settings, wanted={"hightech"})
-    start = pack.baseline["hightech"].value / pack.baseline["htx"].value
+    # The base-year count is an estimate drawn from its range: each draw's own figure over its stock.
+    start = proj.start_draws["hightech"] / proj.draws["htx"][:, 0]
     lv = proj.lever_draws
-    share = _path(np.full(small_settings.draws, start), lv["hightech_p"], lv["hightech_q"],
+    share = _path(start, lv["hightech_p"], lv["hightech_q"],
                   lv["hightech_ceiling"], len(proj.years) - 1).T
     np.testing.assert_allclose(proj.draws["hightech"], share * proj.draws["htx"], rtol=1e-12)
-    det_share = _path(np.array([start]), values["hightech_p"], values["hightech_q"],
+    central = pack.baseline["hightech"].value / pack.baseline["htx"].value
+    det_share = _path(np.array([central]), values["hightech_p"], values["hightech_q"],
                       values["hightech_ceiling"], len(proj.years) - 1)[:, 0]
     np.testing.assert_allclose(proj.deterministic["hightech"], det_share * proj.deterministic["htx"],
                                rtol=1e-12)
@@ -267,7 +271,7 @@ def test_hightech_count_is_share_times_htx_stock_of_the_same_draw(request, pack_
 def test_hightech_with_no_diffusion_keeps_the_base_share_of_a_changing_stock(hd_pack, small_settings):
     values = with_levers(hd_pack, hightech_p=0.0, hightech_q=0.0)
     proj = project(hd_pack, values, small_settings, wanted={"hightech"})
-    base_share = hd_pack.baseline["hightech"].value / hd_pack.baseline["htx"].value
+    base_share = (proj.start_draws["hightech"] / hd_pack.baseline["htx"].value)[:, None]
     np.testing.assert_allclose(proj.draws["hightech"], proj.draws["htx"] * base_share, rtol=1e-12)
 
 
