@@ -16,6 +16,7 @@ from .model import (
     founding_rates,
     lever_range,
     levers_affecting,
+    memo_call,
     project,
     start_draw,
 )
@@ -126,7 +127,7 @@ def per_draw_probability(target: Target, proj: Projection, pack: Pack, settings:
         growth = lv.get(f"{kind}_new_growth", np.zeros_like(lam0))
         dispersion = lv.get("foundings_dispersion", np.zeros_like(lam0))
         steps = target.year - pack.base_year
-        rates = founding_rates(settings.seed, kind, lam0, growth, dispersion, pack.horizon - pack.base_year)
+        rates = memo_call(founding_rates, settings.seed, kind, lam0, growth, dispersion, pack.horizon - pack.base_year)
         first = window_first(pack, settings) - pack.base_year - 1
         means = rates[:, first:steps].sum(axis=1)
         return _poisson_meets(target, means)

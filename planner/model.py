@@ -349,6 +349,11 @@ def _memo(fn, seed: int | None, *args):
     return result
 
 
+def memo_call(fn, seed: int | None, *args):
+    """A sub-model through the memo (for assess: the founding rates the simulation already drew)."""
+    return _memo(fn, seed, *args)
+
+
 def founding_rates(seed: int | None, kind: str, lam0: np.ndarray, growth: np.ndarray, dispersion: np.ndarray,
                    steps: int) -> np.ndarray:
     """Yearly founding rates, (draws, steps): λ_t = λ0·(1+g)^(t−B−1), times a gamma factor per year.
@@ -360,9 +365,13 @@ def founding_rates(seed: int | None, kind: str, lam0: np.ndarray, growth: np.nda
     lam = lam0[:, None] * (1 + growth[:, None]) ** np.arange(steps)[None, :]
     if seed is None or not np.any(dispersion > 0):
         return lam
+    rng = np.random.default_rng([seed, _STREAM[f"{kind}_mix"]])
+    if np.all(dispersion == dispersion[0]):  # the usual case (the lever is not drawn): one shape
+        shape = 1.0 / float(dispersion[0]) ** 2
+        return lam * (rng.standard_gamma(shape, size=lam.shape) / shape)
     cv2 = np.maximum(dispersion, 1e-12) ** 2
     shape = (1.0 / cv2)[:, None]
-    factor = np.random.default_rng([seed, _STREAM[f"{kind}_mix"]]).gamma(np.broadcast_to(shape, lam.shape)) / shape
+    factor = rng.standard_gamma(np.broadcast_to(shape, lam.shape)) / shape
     return lam * np.where(dispersion[:, None] > 0, factor, 1.0)
 
 
@@ -376,7 +385,7 @@ def _count_paths(seed: int | None, kind: str, start: np.ndarray, steps: int, lam
     new = np.zeros((n, steps + 1))
     gone = np.zeros((n, steps + 1))
     stock[:, 0] = start
-    lam = founding_rates(seed, kind, lam0, growth, dispersion, steps)
+    lam = _memo(founding_rates, seed, kind, lam0, growth, dispersion, steps)
     if seed is None:
         new[:, 1:] = lam
         for t in range(1, steps + 1):
