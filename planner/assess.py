@@ -270,11 +270,13 @@ def goal_seek(pack: Pack, values: dict[str, float], target_id: str, lever_id: st
         return probability(target, run(x), pack, settings)
 
     # The same slack as ``meets``: a path that reaches the threshold to within rounding meets it.
-    slack = 0.0 if target.rule in ("gt", "increase") else 1e-9
+    slack = 0.0 if target.rule == "gt" else 1e-9
+
+    goal = target.threshold + 1 if target.rule == "increase" else target.met_at  # "increase": base + 1
 
     def det_gap(x: float) -> float:
         value = float(target_values(target, run(x, mc=False), pack, settings, deterministic=True))
-        return value - target.met_at + slack
+        return value - goal + slack
 
     current = values[lever_id]
     p_now = prob(current)

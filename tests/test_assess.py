@@ -280,8 +280,7 @@ def test_goal_seek_breakeven_agrees_with_the_rule_used_for_probability(nq_pack, 
 
 
 def test_goal_seek_breakeven_when_the_ceiling_equals_the_target(nq_pack, fixed_settings):
-    values = nq_pack.preset("trend")
-    assert values["members_ceiling"] == nq_pack.target("members_2045").threshold
+    values = {**nq_pack.preset("trend"), "members_ceiling": nq_pack.target("members_2045").threshold}
     gs = goal_seek(nq_pack, values, "members_2045", "members_q", fixed_settings)
     assert gs.status == "reachable"
     assert gs.breakeven <= gs.likely_value + 1e-9

@@ -340,3 +340,30 @@ def test_json_carries_mc_se_and_borderline(capsys):
     out = json.loads(capsys.readouterr().out)
     for t in out["targets"]:
         assert isinstance(t["mc_se"], float) and isinstance(t["borderline"], bool)
+
+
+# --- 8. Presets explained lever by lever -----------------------------------------------------------------
+
+@pytest.mark.parametrize("pack_id", PACKS)
+def test_every_plan_pace_change_from_the_trend_is_explained_in_both_languages(pack_id):
+    pack = load_pack(pack_id)
+    trend, plan = pack.preset("trend"), pack.preset("plan-pace")
+    changed = [k for k in trend if abs(trend[k] - plan[k]) > 1e-12]
+    assert changed
+    for lever_id in changed:
+        assert "Plan pace" in pack.preset_note(lever_id, "en"), lever_id
+        assert "Nhịp kế hoạch" in pack.preset_note(lever_id, "vi"), lever_id
+    # The national THT dissolution rate differs from the trend, and its note says so and why.
+    if pack_id == "vietnam-nq20":
+        assert "tht_dissolution_rate" in changed
+        assert "30 %" in pack.preset_note("tht_dissolution_rate", "en")
+
+
+@pytest.mark.parametrize("pack_id", PACKS)
+def test_trend_ceilings_do_not_rule_out_a_share_target(pack_id):
+    pack = load_pack(pack_id)
+    trend = pack.preset("trend")
+    for target in pack.targets:
+        family = ADOPTION_OF.get(target.indicator)
+        if family and target.kind == "share":
+            assert trend[f"{family}_ceiling"] > target.met_at, target.id
