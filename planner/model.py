@@ -18,6 +18,7 @@ import numpy as np
 from scipy import special
 
 from .errors import PlannerError
+from .monitoring import Evidence, default_evidence, start_points
 from .packs import Pack
 from .registry import ADOPTION, COUNT_KINDS, INDICATOR_BY_ID, INDICATORS, LEVER_BY_ID, LEVERS, Lever
 
@@ -72,6 +73,7 @@ class Projection:
     draws: dict[str, np.ndarray]
     lever_draws: dict[str, np.ndarray] = field(default_factory=dict)
     start_draws: dict[str, np.ndarray] = field(default_factory=dict)  # base-year figure per draw
+    evidence: Evidence | None = None  # the actual figures the paths start from
 
     def column(self, year: int) -> int:
         return int(year - self.years[0])
@@ -192,15 +194,20 @@ def bass_step(a: np.ndarray, p: np.ndarray, q: np.ndarray, ceiling: np.ndarray) 
 
 
 def project(pack: Pack, values: dict[str, float], settings: Settings | None = None,
-            wanted: set[str] | frozenset[str] | None = None, monte_carlo: bool = True) -> Projection:
+            wanted: set[str] | frozenset[str] | None = None, monte_carlo: bool = True,
+            evidence: Evidence | None = None) -> Projection:
     """Project the pack's indicators from its base year to its horizon.
 
     ``values`` maps lever ids to values (all the pack's levers); ``wanted`` limits the work to some
-    indicators (and what they depend on).  Monte Carlo sub-models are memoised on their own levers,
-    so moving one lever recomputes only the sub-models it feeds (what makes a slider feel instant).
-    An estimated base-year figure (with a low and high in the pack) is drawn from its range.
+    indicators (and what they depend on).  ``evidence`` holds the actual figures each indicator starts
+    from (default: the pack's own, as the pack says; ``monitoring.no_evidence`` for none).  Monte Carlo
+    sub-models are memoised on their own levers, so moving one lever recomputes only the sub-models it
+    feeds (what makes a slider feel instant).  A path that starts from an estimated base-year figure
+    (one with a low and high in the pack, not replaced by an actual figure) starts, in each draw, from
+    a figure drawn from that range.
     """
     settings = settings or Settings()
+    evidence = evidence if evidence is not None else default_evidence(pack)
     years = np.arange(pack.base_year, pack.horizon + 1)
     steps = len(years) - 1
     todo = indicators_needed(set(wanted) if wanted is not None else set(pack.indicators))
@@ -210,10 +217,8 @@ def project(pack: Pack, values: dict[str, float], settings: Settings | None = No
     def expected(ids: tuple[str, ...]) -> tuple[np.ndarray, ...]:
         return tuple(np.array([float(values[i])]) if i in levers else np.zeros(1) for i in ids)
 
-    def central_start(indicator: str) -> np.ndarray:
-        return np.array([float(pack.baseline[indicator].value)])
-
-    det = _paths(pack, todo, steps, expected, central_start, seed=None)
+    starts = _starts(pack, evidence, todo)
+    det = _paths(pack, todo, steps, expected, starts, lambda ind: None, seed=None)
     det = {k: v[0] for k, v in det.items()}
     draws: dict[str, np.ndarray] = {}
     lever_draws: dict[str, np.ndarray] = {}
@@ -224,15 +229,20 @@ def project(pack: Pack, values: dict[str, float], settings: Settings | None = No
                                    settings.uncertainty) if i in levers else _zeros(settings.draws)
                          for i in ids)
 
-        def drawn_start(indicator: str) -> np.ndarray:
+        def drawn_start(indicator: str) -> np.ndarray | None:
+            known = starts.get(indicator, ())
+            obs = pack.baseline.get(indicator)
+            # Only a path that starts from the pack's own estimate is drawn; an actual figure is measured.
+            if obs is None or not obs.has_range or len(known) != 1 or known[0] != (0, obs.value):
+                return None
             array = start_draw(pack, indicator, settings)
             start_draws[indicator] = array
             return array
 
-        draws = _paths(pack, todo, steps, sampled, drawn_start, seed=settings.seed)
+        draws = _paths(pack, todo, steps, sampled, starts, drawn_start, seed=settings.seed)
         lever_draws = {i: _draw_one(levers[i], float(values[i]), settings.draws, settings.seed,
                                     settings.uncertainty) for i in values if i in levers}
-    return Projection(years, det, draws, lever_draws, start_draws)
+    return Projection(years, det, draws, lever_draws, start_draws, evidence)
 
 
 def start_draw(pack: Pack, indicator: str, settings: Settings) -> np.ndarray:
@@ -286,33 +296,81 @@ def _adoption_ids(family: str) -> tuple[str, str, str]:
     return f"{family}_p", f"{family}_q", f"{family}_ceiling"
 
 
-def _paths(pack: Pack, todo: set[str], steps: int, lever_arrays, starts, seed: int | None) -> dict[str, np.ndarray]:
-    """Every wanted indicator's paths.  ``seed=None``: expected flows (the deterministic path)."""
+def _starts(pack: Pack, evidence: Evidence, todo: set[str]) -> dict[str, tuple[tuple[int, float], ...]]:
+    """Known points of every wanted path as (column, value): the base year and the used figures of
+    stocks and shares; for foundings (``new_*``) the recorded years.  Plain tuples, so the memo keys on
+    them and a slider move does not recompute a sub-model whose figures and levers are unchanged."""
+    base = pack.base_year
+    out: dict[str, tuple[tuple[int, float], ...]] = {}
+    for ind in todo | {f"new_{k}" for k in COUNT_KINDS if k in todo}:
+        if ind.startswith("new_"):
+            out[ind] = tuple((y - base, v) for y, v in evidence.points(ind) if y > base)
+        elif ind in pack.baseline:
+            out[ind] = tuple((y - base, v) for y, v in start_points(pack, evidence, ind))
+    return out
+
+
+def _paths(pack: Pack, todo: set[str], steps: int, lever_arrays, starts: dict, drawn,
+           seed: int | None) -> dict[str, np.ndarray]:
+    """Every wanted indicator's paths.  ``seed=None``: expected flows (the deterministic path).
+
+    ``drawn(indicator)``: the per-draw base-year figure of an estimate the path starts from, or None.
+    """
+    base = pack.baseline
     out: dict[str, np.ndarray] = {}
     gone_htx = None
     for kind in COUNT_KINDS:
         if kind in todo:
-            stock, new, gone = _memo(_count_paths, seed, kind, starts(kind), steps,
+            stock, new, gone = _memo(_count_paths, seed, kind, starts[kind], starts[f"new_{kind}"], steps,
                                      *lever_arrays(_count_ids(kind)))
             out[kind], out[f"new_{kind}"] = stock, new
             if kind == "htx":
                 gone_htx = gone
     if "good_fair_share" in todo:
         out["good_fair_share"] = _memo(
-            _quality, seed, starts("good_fair_share"), out["htx"], out["new_htx"], gone_htx,
+            _quality, seed, starts["good_fair_share"], starts["htx"][-1][0], drawn("good_fair_share"),
+            out["htx"], out["new_htx"], gone_htx,
             *lever_arrays(("quality_upgrade_rate", "quality_downgrade_rate", "quality_new_good_share",
                            "quality_dissolution_weak_share")))
     for family, indicator in ADOPTION.items():
         if indicator not in todo:
             continue
-        start = starts(indicator)
+        known = starts[indicator]
+        if indicator == "hightech" and known[-1][0] > 0:
+            # A count observed after the base year: its share is count / the HTX stock of that year in
+            # the same draw, so every draw passes through the observed count and diffuses from there.
+            share = _memo(_bass_path, seed, known, None, steps, *lever_arrays(_adoption_ids(family)), out["htx"])
+            count = share * out["htx"]
+            cols, vals = zip(*known, strict=True)
+            upto = known[-1][0] + 1
+            count[:, :upto] = np.interp(np.arange(upto), cols, vals)  # exactly the figures, not c/S·S
+            out[indicator] = count
+            continue
+        start = drawn(indicator)
         if indicator == "hightech":  # the baseline is a count: the diffusion runs on the share
-            start = _memo(_share_of, seed, start, out["htx"])
-        share = _memo(_bass_path, seed, start, steps, *lever_arrays(_adoption_ids(family)))
+            known = ((0, known[0][1] / max(base["htx"].value, 1.0)),)
+            if start is not None:
+                start = _memo(_share_of, seed, start, out["htx"])
+        share = _memo(_bass_path, seed, known, start, steps, *lever_arrays(_adoption_ids(family)))
         out[indicator] = share * out["htx"] if indicator == "hightech" else share
     if "export" in todo:
-        out["export"] = _memo(_export_path, seed, starts("export"), steps, *lever_arrays(("export_growth",)))
+        out["export"] = _memo(_export_path, seed, starts["export"], drawn("export"), steps,
+                              *lever_arrays(("export_growth",)))
     return out
+
+
+def _known_stretch(known: tuple[tuple[int, float], ...],
+                   start: np.ndarray | None = None) -> tuple[int, np.ndarray]:
+    """The last known column and the path up to it: the figures, linear between them.
+
+    ``start``: the per-draw figure of a path known only at its base year (an estimate drawn from its
+    range); the path is then (draws, 1).
+    """
+    last = known[-1][0]
+    if start is not None and last == 0:
+        return 0, np.asarray(start, dtype=float)[:, None]
+    cols, vals = zip(*known, strict=True)
+    return last, np.interp(np.arange(last + 1), cols, vals)
 
 
 def _share_of(seed: int | None, count: np.ndarray, stock: np.ndarray) -> np.ndarray:
@@ -375,36 +433,58 @@ def founding_rates(seed: int | None, kind: str, lam0: np.ndarray, growth: np.nda
     return lam * np.where(dispersion[:, None] > 0, factor, 1.0)
 
 
-def _count_paths(seed: int | None, kind: str, start: np.ndarray, steps: int, lam0: np.ndarray,
+def _count_paths(seed: int | None, kind: str, known: tuple, recorded: tuple, steps: int, lam0: np.ndarray,
                  growth: np.ndarray, delta: np.ndarray,
                  dispersion: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Birth–death stock: foundings negative binomial (Poisson given the yearly gamma rate),
-    dissolutions Binomial(S_{t−1}, δ) (or their means)."""
+    dissolutions Binomial(S_{t−1}, δ) (or their means).
+
+    ``known``: (column, stock) figures, the base year first; the path passes through them and is linear
+    between them, and grows from the last one.  ``recorded``: (column, foundings) counted as done in
+    every draw; the other years' foundings are projected.  Up to the last stock figure the
+    dissolutions are those the figures imply (never below zero).
+    """
     n = len(lam0)
     stock = np.empty((n, steps + 1))
     new = np.zeros((n, steps + 1))
     gone = np.zeros((n, steps + 1))
-    stock[:, 0] = start
     lam = _memo(founding_rates, seed, kind, lam0, growth, dispersion, steps)
     if seed is None:
         new[:, 1:] = lam
-        for t in range(1, steps + 1):
-            gone[:, t] = delta * stock[:, t - 1]
-            stock[:, t] = stock[:, t - 1] + new[:, t] - gone[:, t]
     else:
         new[:, 1:] = np.random.default_rng([seed, _STREAM[f"{kind}_new"]]).poisson(lam)
         dissolutions = np.random.default_rng([seed, _STREAM[f"{kind}_gone"]])
-        for t in range(1, steps + 1):
+    for col, count in recorded:
+        if col <= steps:
+            new[:, col] = count
+    first, path = _known_stretch(known)
+    stock[:, : first + 1] = path
+    if first:
+        implied = stock[:, :first] + new[:, 1: first + 1] - stock[:, 1: first + 1]
+        gone[:, 1: first + 1] = np.maximum(implied, 0.0)
+    for t in range(first + 1, steps + 1):
+        if seed is None:
+            gone[:, t] = delta * stock[:, t - 1]
+        else:
             gone[:, t] = dissolutions.binomial(stock[:, t - 1].astype(np.int64), delta)
-            stock[:, t] = stock[:, t - 1] + new[:, t] - gone[:, t]
+        stock[:, t] = stock[:, t - 1] + new[:, t] - gone[:, t]
     return stock, new, gone
 
 
-def _bass_path(seed: int | None, start: np.ndarray, steps: int, p: np.ndarray, q: np.ndarray,
-               ceiling: np.ndarray) -> np.ndarray:
+def _bass_path(seed: int | None, known: tuple, start: np.ndarray | None, steps: int, p: np.ndarray,
+               q: np.ndarray, ceiling: np.ndarray, denominator: np.ndarray | None = None) -> np.ndarray:
+    """Bass diffusion from the last known share (linear between the known ones before it).
+
+    With ``denominator`` (the HTX stock per draw) the known values are counts and the share is
+    count / stock of the same year and draw.  ``start``: the per-draw base-year share of an estimate.
+    """
     share = np.empty((len(p), steps + 1))
-    share[:, 0] = start
-    for t in range(1, steps + 1):
+    first, path = _known_stretch(known, start)
+    if denominator is None:
+        share[:, : first + 1] = path
+    else:
+        share[:, : first + 1] = path / np.maximum(denominator[:, : first + 1], 1.0)
+    for t in range(first + 1, steps + 1):
         share[:, t] = bass_step(share[:, t - 1], p, q, ceiling)
     return share
 
@@ -421,21 +501,26 @@ def export_rates(growth: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return exit_rate, np.maximum(growth + exit_rate, 0.0)
 
 
-def _export_path(seed: int | None, start: np.ndarray, steps: int, growth: np.ndarray) -> np.ndarray:
-    """Direct exporters: survivors Binomial(X_{t−1}, 1 − d) plus entrants Poisson(b·μ_{t−1}).
+def _export_path(seed: int | None, known: tuple, start: np.ndarray | None, steps: int,
+                 growth: np.ndarray) -> np.ndarray:
+    """Direct exporters from the last figure: survivors Binomial(X_{t−1}, 1 − d) plus entrants Poisson(b·μ_{t−1}).
 
-    μ_t = X_B·(1+g)^t is the draw's mean path; its mean is kept, and each draw is a path whose
-    count carries over from year to year (not noise around the mean).
+    μ_t = X_F·(1+g)^(t−F) is the draw's mean path from the last figure X_F (year F); its mean is
+    kept, and each draw is a path whose count carries over from year to year (not noise around the
+    mean).  ``start``: the per-draw base-year figure of an estimate.
     """
-    mean = start[:, None] * (1 + growth[:, None]) ** np.arange(steps + 1)[None, :]
+    first, path = _known_stretch(known, start)
+    last = path[..., -1]
+    last = last if np.ndim(last) else np.full(len(growth), float(last))
+    mean = last[:, None] * (1 + growth[:, None]) ** np.arange(-first, steps + 1 - first)[None, :]
+    mean[:, : first + 1] = path
     if seed is None:
         return mean
     exit_rate, entry = export_rates(growth)
-    out = np.empty_like(mean)
-    out[:, 0] = start
+    out = mean.copy()
     stays = np.random.default_rng([seed, _STREAM["export"]])
     enters = np.random.default_rng([seed, _STREAM["export_new"]])
-    for t in range(1, steps + 1):
+    for t in range(first + 1, steps + 1):
         out[:, t] = stays.binomial(out[:, t - 1].astype(np.int64), 1 - exit_rate) + enters.poisson(entry * mean[:, t - 1])
     return out
 
@@ -467,8 +552,9 @@ def founding_means(lam0: np.ndarray, growth: np.ndarray, base_year: int, first: 
     return (lam0[:, None] * (1 + growth[:, None]) ** exponents[None, :]).sum(axis=1)
 
 
-def _quality(seed: int | None, start_share: np.ndarray, stock: np.ndarray, new: np.ndarray, gone: np.ndarray,
-             u: np.ndarray, v: np.ndarray, e: np.ndarray, f: np.ndarray) -> np.ndarray:
+def _quality(seed: int | None, known: tuple, pinned: int, start: np.ndarray | None, stock: np.ndarray,
+             new: np.ndarray, gone: np.ndarray, u: np.ndarray, v: np.ndarray, e: np.ndarray,
+             f: np.ndarray) -> np.ndarray:
     """Rated HTX in two classes, G good/fair and W the rest, plus U: HTX younger than a year, unrated.
 
     Thông tư 01/2020/TT-BKHĐT rates an HTX only after 12 months, so the share is G / (G + W), over
@@ -476,14 +562,21 @@ def _quality(seed: int | None, start_share: np.ndarray, stock: np.ndarray, new: 
     G, then from U), then a share u of W is upgraded and a share v of G downgraded, then last year's
     new HTX get their first rating (a share e good), then this year's new HTX arrive unrated.
     G + W + U equals the HTX stock; the HTX founded in a year never change that year's share.
+    ``known``: (column, share) figures; the last one splits the rated stock of its year (observed or
+    projected) into its classes, and the model runs from there.  Up to column ``pinned`` the stock
+    follows figures, and the classes are scaled to it (the implied flows need not add up).
+    ``start``: the per-draw base-year share of an estimate.
     """
     steps = stock.shape[1] - 1
-    good = stock[:, 0] * start_share
-    weak = stock[:, 0] - good
-    unrated = np.zeros_like(good)
+    first, path = _known_stretch(known, start)
+    start_share = path[:, -1] if path.ndim == 2 else path[-1]
+    unrated = new[:, first].astype(float)
+    rated = stock[:, first] - unrated
+    good = rated * start_share
+    weak = rated - good
     share = np.empty_like(stock)
-    share[:, 0] = start_share
-    for t in range(1, steps + 1):
+    share[:, : first + 1] = path
+    for t in range(first + 1, steps + 1):
         from_weak = np.minimum(f * gone[:, t], weak)
         from_good = np.minimum(gone[:, t] - from_weak, good)
         from_unrated = np.minimum(gone[:, t] - from_weak - from_good, unrated)
@@ -496,6 +589,9 @@ def _quality(seed: int | None, start_share: np.ndarray, stock: np.ndarray, new: 
         unrated = new[:, t].astype(float)
         rated = good + weak
         share[:, t] = np.where(rated > 0, good / np.where(rated > 0, rated, 1.0), share[:, t - 1])
+        if t <= pinned:  # the stock follows figures: rescale the rated classes to it
+            rated = np.maximum(stock[:, t] - unrated, 0.0)
+            good, weak = share[:, t] * rated, (1 - share[:, t]) * rated
     return share
 
 
