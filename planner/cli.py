@@ -247,7 +247,21 @@ def _cmd_assess(args: argparse.Namespace) -> str:
                      s["likelihood"], s["pace"]])
     title = (f"{res.pack.name(args.lang)} · {'kịch bản' if vi else 'preset'} {res.preset} · "
              f"{res.settings.draws} {'lượt mô phỏng' if vi else 'draws'}")
-    return f"{title}\n\n{_table(headers, rows, {2, 3, 5})}\n\n{headline(results, args.lang)}"
+    return f"{title}\n\n{_table(headers, rows, {2, 3, 5})}\n\n{headline(results, args.lang)}" + _blocked_lines(res, results, args.lang)
+
+
+def _blocked_lines(res: Resolved, results: list, lang: str) -> str:
+    """One sentence per target that the chosen levers rule out (a ceiling set below the target)."""
+    from .assess import blocker
+    from .reach import blocker_sentence
+
+    lines = []
+    for r in results:
+        if r.blocked_by:
+            b = blocker(res.pack, res.values, res.pack.target(r.id), res.settings)
+            if b is not None:
+                lines.append(blocker_sentence(res.pack, b, lang))
+    return "".join(f"\n{line}" for line in lines)
 
 
 def projection_rows(data: dict[str, Any], res: Resolved | None = None) -> list[dict[str, Any]]:

@@ -78,7 +78,7 @@ def _checks(pack: Pack, kind: str, fit, last, later, dispersion: float, seed: in
     drawn = draw_levers(values, Settings(draws, seed), fitted)
     zeros = np.zeros(draws)
     steps = later[-1].year - last.year
-    stock, _, _ = _count_paths(seed, kind, np.full(draws, float(last.value)), steps,
+    stock, _, _ = _count_paths(seed, kind, ((0, float(last.value)),), (), steps,
                                drawn[f"{kind}_new_per_year"], drawn.get(f"{kind}_new_growth", zeros),
                                drawn[f"{kind}_dissolution_rate"], np.full(draws, dispersion))
     checks = []

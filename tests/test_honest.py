@@ -375,3 +375,21 @@ def test_trend_ceilings_do_not_rule_out_a_share_target(pack_id):
         family = ADOPTION_OF.get(target.indicator)
         if family and target.kind == "share":
             assert trend[f"{family}_ceiling"] > target.met_at, target.id
+
+
+# --- 9. Track record -------------------------------------------------------------------------------------
+
+def test_track_record_refits_as_of_past_years_and_places_later_figures(nq_pack):
+    from planner.track import coverage, track_record
+
+    checks = track_record(nq_pack)
+    htx = [c for c in checks if c.indicator == "htx"]
+    assert {(c.as_of, c.year) for c in htx} >= {(2022, 2023), (2022, 2024), (2023, 2024)}
+    for c in checks:
+        assert c.p10 <= c.p50 <= c.p90 and 0 <= c.rank <= 1
+        assert c.inside == (c.p10 <= c.actual <= c.p90)
+        assert c.year > c.as_of
+    # A refit on three stock points has no spare degree of freedom: weak.
+    assert all(c.weak for c in htx if c.points == 3)
+    inside, total = coverage(checks)
+    assert total == len(checks) and 0 <= inside <= total

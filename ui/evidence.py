@@ -14,6 +14,7 @@ from planner.fmt import probability as fmt_probability
 from planner.packs import Pack, load_pack
 from planner.registry import INDICATOR_BY_ID
 from planner.scenario import resolve
+from planner.text import assumptions
 from planner.track import coverage, track_record
 from planner.worth import worth_measuring
 from ui import state
@@ -38,6 +39,33 @@ def show(pack: Pack) -> None:
     show_worth(pack)
     show_fit_uncertainty(pack)
     show_track_record(pack)
+    show_preset_changes(pack)
+
+
+def show_preset_changes(pack: Pack) -> None:
+    """Each preset against the trend, lever by lever, with the pack's reason for every change."""
+    from planner.registry import preset_label
+
+    lang = state.lang()
+    st.subheader(tr("Các kịch bản mẫu khác kịch bản Xu hướng ở đâu", "Where each preset differs from the trend"))
+    st.caption(tr("Nhịp kế hoạch chỉ thay đổi các giả định mà chỉ tiêu nêu con số (giá trị mà tại đó đường trung tâm "
+                  "vừa đạt chỉ tiêu); các giả định khác giữ như kịch bản Xu hướng.",
+                  "The plan pace changes only the assumptions the targets put a figure on (the value at which the "
+                  "central path just meets the target); the others stay as in the trend."))
+    trend = pack.preset("trend")
+    for name in (n for n in pack.presets if n != "trend"):
+        values = pack.preset(name)
+        rows = [{
+            tr("Giả định", "Assumption"): lever.label(lang),
+            preset_label("trend", lang): lever_value(lever, trend[lever.id], lang),
+            preset_label(name, lang): lever_value(lever, values[lever.id], lang),
+            tr("Lý do", "Why"): pack.preset_note(lever.id, lang),
+        } for lever in pack.levers if abs(values[lever.id] - trend[lever.id]) > 1e-12]
+        count = assumptions(len(rows), lang)
+        with st.expander(f"{preset_label(name, lang)} · " + tr(f"{count} khác kịch bản Xu hướng",
+                                                              f"{count} {'differs' if len(rows) == 1 else 'differ'} "
+                                                              "from the trend")):
+            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
 def show_worth(pack: Pack) -> None:
