@@ -22,7 +22,7 @@ from planner.assess import assess, goal_seek, tornado
 from planner.errors import PlannerError
 from planner.model import project
 from planner.packs import Pack, load_pack
-from planner.report import tidy_trajectories
+from planner.results import tidy_trajectories
 from planner.scenario import (
     check_lever,
     dumps,
