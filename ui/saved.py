@@ -19,7 +19,7 @@ from planner.errors import PlannerError
 from planner.packs import load_pack
 from planner.scenario import dumps, loads, minimal
 from planner.store import MAX_AUTHOR, MAX_NAME, MAX_NOTE, SavedScenario, fold
-from ui import state
+from ui import figures, state
 from ui.levers import apply_scenario, escape_markdown, show_error
 from ui.state import tr
 
@@ -102,7 +102,8 @@ def _save() -> None:
         if not name.strip():
             raise PlannerError("hãy đặt tên cho kịch bản", "give the scenario a name", tr("Tên", "Name"))
         data = {**state.scenario(), "name": name, "note": note}
-        scenario_id, version = state.store().save(minimal(data), name, author, note,
+        # Saved with the figures in force and their fingerprint: opened later, it can tell they changed.
+        scenario_id, version = state.store().save(minimal(figures.engine_data(data)), name, author, note,
                                                   scenario_id=loaded["id"] if as_version else None)
         state.set_scenario(data)
     except PlannerError as exc:
