@@ -415,6 +415,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OSError, MemoryError) as exc:  # e.g. an output file that cannot be written
         print(f"{'lỗi' if lang == 'vi' else 'error'}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except RecursionError:  # a hostile file nested too deep for any reader: still one line, exit 2
+        print("lỗi: dữ liệu lồng nhau quá sâu" if lang == "vi" else "error: data nested too deep", file=sys.stderr)
+        return EXIT_BAD_INPUT
     with contextlib.suppress(BrokenPipeError):  # `| head` closed the pipe: not an error for the user
         sys.stdout.write(text + ("" if text.endswith("\n") else "\n"))
     return 0

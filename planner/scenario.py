@@ -252,9 +252,29 @@ def loads(text: str, where: str = "scenario") -> dict[str, Any]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise PlannerError(f"JSON sai ở dòng {exc.lineno}, cột {exc.colno}: {exc.msg}",
+        raise PlannerError(f"JSON sai ở dòng {exc.lineno}, cột {exc.colno}: {_json_reason_vi(exc.msg)}",
                            f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", where) from None
+    except RecursionError:  # brackets nested thousands deep: no scenario looks like that
+        raise PlannerError("JSON lồng nhau quá sâu; tệp kịch bản chỉ có một đối tượng với các giả định",
+                           "JSON nested too deep; a scenario file is one object holding the assumptions",
+                           where) from None
     return validate(data, where)
+
+
+# Python's JSON messages are English; the common ones in Vietnamese (the rest are quoted as they are).
+_JSON_REASONS_VI = {
+    "Expecting value": "thiếu giá trị",
+    "Expecting property name enclosed in double quotes": "tên khóa phải đặt trong dấu ngoặc kép",
+    "Expecting ',' delimiter": "thiếu dấu phẩy",
+    "Expecting ':' delimiter": "thiếu dấu hai chấm",
+    "Extra data": "còn dữ liệu thừa sau đối tượng JSON",
+    "Unterminated string starting at": "chuỗi chưa đóng ngoặc kép",
+    "Invalid control character at": "có ký tự điều khiển trong chuỗi",
+}
+
+
+def _json_reason_vi(msg: str) -> str:
+    return next((vi for en, vi in _JSON_REASONS_VI.items() if msg.startswith(en)), msg)
 
 
 def dumps(data: dict[str, Any]) -> str:
