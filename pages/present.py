@@ -18,7 +18,7 @@ from planner.fmt import indicator_value, probability
 from planner.packs import load_pack
 from planner.registry import LIKELIHOOD, LIKELY_THRESHOLD, likelihood
 from planner.text import assumptions, goal_seek_sentence
-from ui import state
+from ui import figures, state
 from ui.downloads import downloads_section
 from ui.state import escape_markdown, tr
 
@@ -151,7 +151,7 @@ else:
         with right:
             try:
                 spec = fan_spec(scenario_key, indicator, lang,
-                                report.observations_frame(pack, state.uploaded_actuals(), lang))
+                                report.observations_frame(pack, figures.chart_figures(), lang))
             except PlannerError as exc:
                 state.show_error(exc)
             else:

@@ -36,3 +36,13 @@ def progress_text(target: Target, recorded: float | None, recorded_year: int | N
         parts.append(f"{percent(elapsed, 0, lang)} thời gian đã qua" if vi
                      else f"{percent(elapsed, 0, lang)} of the time gone")
     return head + (f" ({'; '.join(parts)})" if parts else "")
+
+
+def figures_line(evidence, lang: str) -> str:
+    """What identifies the actual figures a report or file was made with: count, as-of year, fingerprint."""
+    if evidence is None or not evidence.used:
+        return ("không dùng số liệu thực tế nào: dự báo từ năm gốc" if lang == "vi"
+                else "no actual figure used: projected from the base year")
+    n = len(evidence.used)
+    return (f"{n} số liệu đến năm {evidence.latest_year}, dấu vân tay {evidence.fingerprint}" if lang == "vi"
+            else f"{n} figures up to {evidence.latest_year}, fingerprint {evidence.fingerprint}")

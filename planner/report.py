@@ -34,6 +34,7 @@ from .errors import PlannerError
 from .fmt import indicator_value, lever_value, number, probability
 from .model import Projection, Settings, project
 from .packs import Observation, Pack, Target
+from .progress import figures_line
 from .registry import (
     ADOPTION,
     COUNT_KINDS,
@@ -664,6 +665,7 @@ def html_report(data: dict[str, Any], lang: str = "vi", uploaded: Iterable[Obser
             f"{number(settings.uncertainty, 2, lang)}",
             f"{number(settings.draws, 0, lang)} draws, seed {settings.seed}, uncertainty "
             f"{number(settings.uncertainty, 2, lang)}"))),
+        (_t(lang, "Số liệu thực tế", "Actual figures"), _e(figures_line(res.evidence, lang))),
         (_t(lang, "Ngày lập", "Date"), _e(day_text(today, lang))),
         (_t(lang, "Phiên bản công cụ", "App version"), _e(__version__)),
     ]
@@ -969,6 +971,7 @@ def xlsx_report(data: dict[str, Any], lang: str = "vi", today: date | None = Non
         (_t(lang, "Mức bất định", "Uncertainty scale"), settings.uncertainty),
         (_t(lang, "Năm đầu tính thành lập mới", "First year counted for foundings"),
          settings.window_start or pack.window_start),
+        (_t(lang, "Số liệu thực tế", "Actual figures"), figures_line(res.evidence, lang)),
         (_t(lang, "Ngày lập", "Date"), day_text(today, lang)),
         (_t(lang, "Phiên bản công cụ", "App version"), __version__),
     ]

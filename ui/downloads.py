@@ -79,7 +79,9 @@ def comparison_file(named: tuple[tuple[str, str, str], ...], lang: str) -> bytes
 # --- The section ----------------------------------------------------------------------------------
 
 def _uploaded() -> tuple:
-    return tuple(astuple(o) for o in state.uploaded_actuals())
+    from ui import figures
+
+    return tuple(astuple(o) for o in figures.chart_figures())
 
 
 def _candidates(current: dict) -> dict[str, tuple[str, dict]]:

@@ -166,3 +166,11 @@ def in_force_caption() -> str:
         f"Projected from {len(evidence.used)} actual figures up to {evidence.latest_year} (fingerprint "
         f"{evidence.fingerprint}; see the Data page). “So far”: what is recorded, the share of the way from the "
         "base year to the target covered (the ESCAP current-status reading) and the share of the time gone.")
+
+
+def chart_figures() -> tuple[Observation, ...]:
+    """Figures beside the pack's on charts and in reports: the stored ones, then this session's."""
+    pack_id = state.scenario()["pack"]
+    session = state.uploaded_actuals()
+    mine = {(o.indicator, o.year) for o in session}
+    return tuple(o for o in stored(pack_id) if (o.indicator, o.year) not in mine) + tuple(session)
