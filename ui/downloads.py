@@ -105,7 +105,9 @@ def _candidates(current: dict) -> dict[str, tuple[str, dict]]:
 
 def _load(choice: dict) -> dict:
     if "saved" in choice:
-        return state.store().load(choice["saved"])
+        from ui import figures
+
+        return figures.with_current_figures(state.store().load(choice["saved"]))
     return choice
 
 

@@ -174,3 +174,11 @@ def chart_figures() -> tuple[Observation, ...]:
     session = state.uploaded_actuals()
     mine = {(o.indicator, o.year) for o in session}
     return tuple(o for o in stored(pack_id) if (o.indicator, o.year) not in mine) + tuple(session)
+
+
+def with_current_figures(data: dict[str, Any]) -> dict[str, Any]:
+    """A saved scenario set beside the current one (Compare, reports): computed with the figures the
+    current scenario uses, so the comparison shows the assumptions' difference, not the figures'."""
+    own = {k: v for k, v in data.items() if k not in ("actuals", "fingerprint", "as_of")}
+    current = state.scenario()
+    return {**own, **{k: current[k] for k in ("actuals", "fingerprint", "as_of") if k in current}}
