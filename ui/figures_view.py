@@ -13,7 +13,7 @@ from planner.errors import PlannerError
 from planner.fmt import indicator_value, probability
 from planner.monitoring import Figure, figure_key
 from planner.registry import INDICATOR_BY_ID
-from planner.report import source_text
+from planner.text import source_text
 from ui import figures, state
 from ui.state import escape_markdown, show_error, tr
 
