@@ -12,7 +12,7 @@ from planner.fmt import lever_value, number, probability
 from planner.packs import load_pack
 from planner.registry import INDICATOR_BY_ID, INDICATORS, LIKELIHOOD, likelihood
 from planner.scenario import resolve
-from ui import state
+from ui import figures, state
 from ui.state import tr
 
 MAX_SCENARIOS = 4
@@ -63,7 +63,7 @@ def scenario_of(choice: str) -> dict:
         return current
     if choice.startswith("preset:"):
         return {**current, "preset": choice.removeprefix("preset:"), "levers": {}, "name": "", "note": ""}
-    return state.store().load(choice.removeprefix("saved:"))
+    return figures.with_current_figures(state.store().load(choice.removeprefix("saved:")))
 
 
 other = next((f"preset:{p}" for p in ("plan-pace", "optimistic", "trend") if p != current["preset"]

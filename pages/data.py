@@ -14,6 +14,7 @@ from planner.fmt import indicator_value, number, percent
 from planner.registry import INDICATOR_BY_ID, INDICATORS
 from planner.text import source_text
 from ui import state, uploads
+from ui.figures_view import figures_section
 from ui.levers import escape_markdown, show_error
 from ui.method import show_method
 from ui.state import tr
@@ -200,11 +201,15 @@ st.markdown("\n".join(escape_markdown(line) for line in (
 if meta.get(f"area_note_{lang}"):
     st.info(escape_markdown(meta[f"area_note_{lang}"]), icon=":material/map:")
 
-tab_data, tab_upload, tab_method = st.tabs([
+tab_data, tab_figures, tab_upload, tab_method = st.tabs([
     tr("Số liệu gốc và lịch sử", "Baseline and history"),
+    tr("Số liệu dùng cho dự báo", "Figures in use"),
     tr("Số liệu thực tế (tải lên, nhập)", "Actual figures (upload, type in)"),
     tr("Phương pháp", "Method"),
 ])
+
+with tab_figures:
+    figures_section()
 
 with tab_data:
     st.subheader(tr(f"Số liệu năm gốc {pack.base_year}", f"Baseline {pack.base_year}"))

@@ -11,7 +11,7 @@ from planner.fmt import indicator_value, number, probability
 from planner.packs import load_pack
 from planner.registry import INDICATOR_BY_ID, INDICATORS
 from planner.results import observations_frame
-from ui import state
+from ui import figures, state
 from ui.state import tr
 
 
@@ -71,7 +71,7 @@ plan_path = col_plan.toggle(tr("Lộ trình kế hoạch", "Plan path"), value=T
 if not chosen:
     st.info(tr("Chưa chọn chỉ số nào.", "No indicator chosen."), icon=":material/info:")
 
-observations = observations_frame(pack, state.uploaded_actuals(), lang)  # notes in the page's language
+observations = observations_frame(pack, figures.chart_figures(), lang)  # notes in the page's language
 by_id = {row["id"]: row for row in results.to_dict("records")}
 ordered = [i for i in options if i in chosen]
 

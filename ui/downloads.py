@@ -93,7 +93,9 @@ def comparison_docx_file(named: tuple[tuple[str, str, str], ...], lang: str) -> 
 # --- The section ----------------------------------------------------------------------------------
 
 def _uploaded() -> tuple:
-    return tuple(astuple(o) for o in state.uploaded_actuals())
+    from ui import figures
+
+    return tuple(astuple(o) for o in figures.chart_figures())
 
 
 def _candidates(current: dict) -> dict[str, tuple[str, dict]]:
@@ -117,7 +119,9 @@ def _candidates(current: dict) -> dict[str, tuple[str, dict]]:
 
 def _load(choice: dict) -> dict:
     if "saved" in choice:
-        return state.store().load(choice["saved"])
+        from ui import figures
+
+        return figures.with_current_figures(state.store().load(choice["saved"]))
     return choice
 
 
