@@ -22,7 +22,7 @@ from planner.report import projector_spec
 from planner.report.content import LIKELY_WORDS, band_counts, changes_text
 from planner.results import driving_levers, main_indicator, observations_frame, target_groups
 from planner.text import document_text, goal_seek_sentence, scenario_title
-from ui import state
+from ui import figures, state
 from ui.downloads import downloads_section
 from ui.scorecard import headline
 from ui.state import escape_markdown, tr
@@ -153,7 +153,7 @@ else:
         with right:
             try:
                 spec = fan_spec(scenario_key, indicator, lang,
-                                observations_frame(pack, state.uploaded_actuals(), lang))
+                                observations_frame(pack, figures.chart_figures(), lang))
             except PlannerError as exc:
                 state.show_error(exc)
             else:

@@ -25,6 +25,7 @@ from .fmt import indicator_value, lever_value
 from .model import project
 from .monitoring import check_as_of
 from .packs import DEFAULT_PACK, PRESETS, Observation, load_pack, load_pack_dir, pack_ids
+from .progress import figures_line, progress_text
 from .registry import GROUP_BY_ID, INDICATOR_BY_ID, LIKELY_THRESHOLD, RULES, preset_label
 from .scenario import (
     DEFAULT_PRESET,
@@ -247,16 +248,19 @@ def _cmd_assess(args: argparse.Namespace) -> str:
 
     results = [TargetResult(**t) for t in out["targets"]]
     vi = args.lang == "vi"
-    headers = (["Mã", "Chỉ tiêu", "Năm", "Dự báo (p50)", "Khoảng p10–p90", "Xác suất", "Khả năng", "Tiến độ"]
+    headers = (["Mã", "Chỉ tiêu", "Năm", "Dự báo (p50)", "Khoảng p10–p90", "Xác suất", "Khả năng", "Tiến độ",
+                "Đến nay"]
                if vi else ["Id", "Target", "Year", "Projected (p50)", "Range p10–p90", "Probability",
-                           "Likelihood", "Pace"])
+                           "Likelihood", "Pace", "So far"])
     rows = []
     for r in results:
         s = result_summary(res.pack, r, args.lang)
+        so_far = progress_text(res.pack.target(r.id), r.recorded, r.recorded_year, r.progress, r.elapsed, args.lang)
         rows.append([r.id, s["target"], s["year"], s["projected"], s["range"], s["probability"],
-                     s["likelihood"], s["pace"]])
+                     s["likelihood"], s["pace"], so_far or "–"])
     title = (f"{res.pack.name(args.lang)} · {'kịch bản mẫu' if vi else 'preset'} {preset_label(res.preset, args.lang)} · "
-             f"{res.settings.draws} {'lượt mô phỏng' if vi else 'draws'}")
+             f"{res.settings.draws} {'lượt mô phỏng' if vi else 'draws'} · "
+             f"{'số liệu thực tế' if vi else 'actual figures'}: {figures_line(res.evidence, args.lang)}")
     return f"{title}\n\n{_table(headers, rows, {2, 3, 5})}\n\n{headline(results, args.lang)}" + _blocked_lines(res, results, args.lang)
 
 
