@@ -12,29 +12,30 @@ def frames(at):
 
 
 def test_data_page_ranks_the_estimates_and_shows_the_track_record(monkeypatch, tmp_path):
-    at = open_app(monkeypatch, tmp_path / "s.sqlite", "pages/data.py", query={"pack": "vietnam-nq20"}, lang="en")
+    at = open_app(monkeypatch, tmp_path / "s.sqlite", "pages/data.py", query={"pack": "vietnam-nq20"})
     text = " ".join(m.value for m in at.main.markdown) + " ".join(c.value for c in at.main.caption)
-    assert "Which estimate is most worth measuring" in " ".join(s.value for s in at.main.subheader)
+    subheaders = " ".join(s.value for s in at.main.subheader)
+    assert "Số liệu ước tính nào đáng đo nhất" in subheaders
     # The fits' own spread: the THT fit has no spare point and is shown as weak.
-    fit_table = next(f for f in frames(at) if "Residual dof" in f.columns)
-    assert set(fit_table.loc[fit_table["Residual dof"] == "0", "Fit"]) <= {"weak", "weak (on its bound)"}
-    assert "weak (on its bound)" in set(fit_table["Fit"])
+    fit_table = next(f for f in frames(at) if "Bậc tự do dư" in f.columns)
+    assert set(fit_table.loc[fit_table["Bậc tự do dư"] == "0", "Đánh giá"]) <= {"yếu", "yếu (chạm giới hạn)"}
+    assert "yếu (chạm giới hạn)" in set(fit_table["Đánh giá"])
     # The track record: refits as of 2022, 2023 and 2024 placed against the later figures.
-    track = next(f for f in frames(at) if "p10–p90" in f.columns)
-    assert len(track) >= 3 and {"2022", "2023", "2024"} <= set(track["Fitted up to"])
-    assert set(track["Inside"]) <= {"yes", "no"}
-    assert "later figures fell inside the p10–p90 band" in text
+    track = next(f for f in frames(at) if "Khoảng p10–p90" in f.columns)
+    assert len(track) >= 3 and {"2022", "2023", "2024"} <= set(track["Khớp đến năm"])
+    assert set(track["Trong khoảng"]) <= {"có", "không"}
+    assert "số liệu sau đó nằm trong khoảng p10–p90" in text
     # Each preset against the trend, lever by lever: the plan pace's THT dissolution rate with its reason.
-    assert "Where each preset differs from the trend" in " ".join(s.value for s in at.main.subheader)
-    plan = next(f for f in frames(at) if "Plan pace" in f.columns)
-    why = dict(zip(plan["Assumption"], plan["Why"], strict=True))
-    assert "30 %" in why["Cooperative groups dissolved per year"]
+    assert "Các kịch bản mẫu khác kịch bản Xu hướng ở đâu" in subheaders
+    plan = next(f for f in frames(at) if "Nhịp kế hoạch" in f.columns)
+    why = dict(zip(plan["Giả định"], plan["Lý do"], strict=True))
+    assert "30 %" in why["Tỷ lệ THT giải thể mỗi năm"]
     at.button(key="evidence_worth_button").click().run()
     assert not at.exception
-    ranked = next(f for f in frames(at) if "Swing" in f.columns)
+    ranked = next(f for f in frames(at) if "Chênh lệch" in f.columns)
     # With the pack's 2025 figures the good/fair share and the high-tech count are measured, so their
     # base-year ranges no longer move anything: the members' share is the estimate still worth measuring.
-    assert len(ranked) == 3 and ranked["Figure"].iloc[0] == "Share of the population who are members"
+    assert len(ranked) == 3 and ranked["Số liệu"].iloc[0] == "Tỷ lệ dân số là thành viên KTTT"
 
 
 def test_overview_tolerance_setting_changes_the_target_and_is_kept(monkeypatch, tmp_path):
