@@ -26,7 +26,7 @@ WORTH_REQUEST = "evidence_worth_request"
 @st.cache_data(max_entries=32, show_spinner=False)
 def _worth(key: str) -> list[dict]:
     res = resolve(json.loads(key))
-    return [w.as_dict() for w in worth_measuring(res.pack, res.values, res.settings)]
+    return [w.as_dict() for w in worth_measuring(res.pack, res.values, res.settings, res.evidence)]
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
