@@ -212,6 +212,18 @@ def _line_texts(data: pd.DataFrame, indicator: str, lang: str) -> list[str]:
     return [_value_text(indicator, v, lang) for v in data[field]]
 
 
+SMALL_COUNT = 50  # a count whose 80 % range stays under this is drawn in steps
+
+
+def small_count(data: pd.DataFrame, indicator: str) -> bool:
+    """Whether an indicator's trajectory is a count small enough that its whole-number quantiles visibly
+    jump (yearly foundings always are: each year is its own count)."""
+    ind = INDICATOR_BY_ID[indicator]
+    if ind.is_share:
+        return False
+    return ind.kind == "flow" or float(data["p90"].max()) < SMALL_COUNT
+
+
 def _indicator_targets(targets: Iterable[Target], indicator: str) -> list[Target]:
     return sorted((t for t in targets if t.indicator == indicator), key=lambda t: t.year)
 
@@ -268,12 +280,16 @@ def fan_chart(traj: pd.DataFrame, indicator: str, observations: pd.DataFrame | N
     data["line_text"] = _line_texts(data, indicator, lang)
     line_tip = ("line_text", series_label(line, lang))
 
+    # A small count (yearly foundings, a few exporters) has whole-number quantiles that jump from year to
+    # year: joined by straight lines they draw triangular spikes that read as real swings.  Drawn as steps,
+    # each year holds its own whole numbers and no year is singled out.
+    steps = small_count(data, indicator)
     band = alt.Chart(data.assign(series=series_label("band", lang), value=data["p10"]), name="band").mark_area(
-        opacity=0.45).encode(
+        opacity=0.45, interpolate="step" if steps else "linear").encode(
         x=x, y=y, y2="p90:Q", color=col("band"),
         tooltip=_tooltip(year_tip, ("range_text", series_label("band", lang)), line_tip))
     median = alt.Chart(data.assign(series=series_label(line, lang), value=data[line_field]), name=line).mark_line(
-        strokeWidth=2.5).encode(
+        strokeWidth=2.5, interpolate="step" if steps and line == "median" else "linear").encode(
         x=x, y=y, color=col(line),
         tooltip=_tooltip(year_tip, line_tip, ("range_text", series_label("band", lang))))
     central = alt.Chart(data.assign(series=series_label("central", lang), value=data["deterministic"]), name="central").mark_line(

@@ -237,3 +237,22 @@ def test_the_csv_form_follows_the_language_at_first(monkeypatch, tmp_path) -> No
     assert at.button_group(key="csv_form").value == "excel-vi"
     at = open_app(monkeypatch, tmp_path / "s2.sqlite", page="pages/trajectories.py", query={"lang": "en"})
     assert at.button_group(key="csv_form").value == "machine"
+
+
+# --- Charts of small counts ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("indicator", "steps"), [("new_tht", True), ("new_lhhtx", True), ("export", True),
+                                                  ("htx", False), ("good_fair_share", False)])
+def test_small_counts_are_drawn_in_steps_not_spikes(indicator: str, steps: bool) -> None:
+    from planner import charts
+    from planner.model import Settings, project
+    from planner.packs import load_pack
+    from planner.results import tidy_trajectories
+
+    pack = load_pack("hai-duong-2023")
+    if indicator not in pack.indicators:
+        pytest.skip(f"{indicator} is not in the pack")
+    traj = tidy_trajectories(project(pack, pack.preset("trend"), Settings(draws=400)))
+    spec = charts.fan_chart(traj, indicator, None, pack.targets, pack, "vi").to_dict()
+    band = next(layer for layer in spec["layer"] if layer.get("name") == "band")
+    assert (band["mark"].get("interpolate") == "step") is steps
