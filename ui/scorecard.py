@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
-from planner.fmt import lever_value
-from planner.registry import LIKELIHOOD
+from planner.fmt import lever_value, probability
+from planner.registry import likelihood
 from planner.text import LIKELIHOOD_BY_ID, result_summary
 from ui import state
 from ui.state import tr
@@ -32,19 +35,34 @@ def scorecard_frame(results: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _colour_for(text: str) -> str:
-    for band in LIKELIHOOD:
-        if text.endswith(band.label(state.lang())):
-            return f"background-color: {band.colour}22; color: {band.colour}; font-weight: 600"
-    return ""
+def band_ids(results: pd.DataFrame) -> list[str]:
+    """The likelihood band of each row, from its probability (the one place a band is decided)."""
+    return [likelihood(p).id for p in results["probability"]]
+
+
+def full_css(band_id: str) -> str:
+    band = LIKELIHOOD_BY_ID[band_id]
+    return f"background-color: {band.colour}22; color: {band.colour}; font-weight: 600"
+
+
+def compact_css(band_id: str) -> str:
+    return f"color: {LIKELIHOOD_BY_ID[band_id].colour}; font-weight: 600; white-space: nowrap"
+
+
+def styled_by_band(frame: pd.DataFrame, column: str, bands: list[str], css: Callable[[str], str]) -> Styler:
+    """``frame`` with the cells of ``column`` coloured by each row's band id.
+
+    The colour follows the band, never the words shown: labels share endings across bands ("likely" /
+    "unlikely", "ít khả năng" / "rất ít khả năng"), so matching text would colour a band as another."""
+    styles = pd.DataFrame("", index=frame.index, columns=frame.columns)
+    styles[column] = [css(b) for b in bands]
+    return frame.style.apply(lambda _: styles, axis=None).hide(axis="index")
 
 
 def show_scorecard(results: pd.DataFrame) -> None:
     frame = scorecard_frame(results)
-    column = tr("Khả năng", "Likelihood")
-    styled = frame.style.map(_colour_for, subset=[column]).hide(axis="index")
     # A static table: readable on a projector, selectable text, no scrolling inside the grid.
-    st.table(styled)
+    st.table(styled_by_band(frame, tr("Khả năng", "Likelihood"), band_ids(results), full_css))
 
 
 def headline(results: pd.DataFrame) -> tuple[int, int]:
@@ -71,22 +89,13 @@ def changed_levers() -> pd.DataFrame:
 
 def show_compact_scorecard(results: pd.DataFrame) -> None:
     """Target and probability only, with the likelihood symbol: fits beside the sliders."""
-    from planner.registry import likelihood
-    from planner.text import probability
-
     pack = state.pack()
-    rows = []
-    for row in results.to_dict("records"):
-        band = likelihood(row["probability"])
-        rows.append({tr("Chỉ tiêu", "Target"): pack.target(row["id"]).label(state.lang()),
-                     tr("Xác suất", "Probability"): f"{band.symbol} {probability(row['probability'], state.lang())}"})
-    frame = pd.DataFrame(rows)
+    lang = state.lang()
+    bands = band_ids(results)
     column = tr("Xác suất", "Probability")
-
-    def colour(text: str) -> str:
-        for band in LIKELIHOOD:
-            if text.startswith(band.symbol + " "):
-                return f"color: {band.colour}; font-weight: 600; white-space: nowrap"
-        return ""
-
-    st.table(frame.style.map(colour, subset=[column]).hide(axis="index"))
+    frame = pd.DataFrame({
+        tr("Chỉ tiêu", "Target"): [pack.target(i).label(lang) for i in results["id"]],
+        column: [f"{LIKELIHOOD_BY_ID[b].symbol} {probability(p, lang)}"
+                 for b, p in zip(bands, results["probability"], strict=True)],
+    })
+    st.table(styled_by_band(frame, column, bands, compact_css))
