@@ -39,24 +39,23 @@ st.caption(tr("Xu hướng: tiếp nối diễn biến đã qua. Nhịp kế ho�
               "for where the preset values come from."))
 
 
-@st.fragment(key=levers.LIVE_FRAGMENT)
-def live_section() -> None:
-    """The chosen group's sliders and, beside them, what they do: a slider reruns only this."""
+@st.fragment(key=levers.RESULTS_FRAGMENT)
+def results_section() -> None:
+    """The headline and the live scorecard.  A slider's callback reruns only this and the lever table
+    (``levers.rerun_live``): the sliders themselves are not sent again, the browser already shows them."""
     data = state.scenario()
-    levers.show_error_slot()
     try:
         results = state.assessment()
+        preset = state.assessment({**data, "levers": {}})
     except PlannerError as exc:
         levers.show_error(exc)
         return
     k, n = headline(results)
-    k0, _ = headline(preset_results)
+    k0, _ = headline(preset)
     changed = len(data["levers"])
-    group = levers.group_picker()
-    left, right = st.columns([3, 2], gap="large")
-    # Drawn first: the results reach the screen before the sliders are sent again.  Sticky, so the
-    # headline and the probabilities stay in view while the lower sliders of a long group are moved.
-    with right, st.container(key="live_results"):
+    # Sticky, so the headline and the probabilities stay in view while the lower sliders of a long
+    # group are moved.
+    with st.container(key="live_results"):
         st.metric(tr("Chỉ tiêu có khả năng đạt", "Targets likely met"), f"{k}/{n}",
                   delta=f"{k - k0:+d}" if k != k0 else None,
                   delta_description=tr("so với kịch bản mẫu", "vs the preset") if k != k0 else None,
@@ -66,9 +65,24 @@ def live_section() -> None:
                       f"Preset: {k0}/{n} · {assumptions(changed, 'en')} changed."))
         with st.container(key="live_scorecard"):  # a stable hook for the browser tests and bench/ui.py
             show_compact_scorecard(results)
-    with left:
-        levers.group_levers(group)
     state.sync_url()  # a fragment's rerun does not reach app.py, which syncs the link otherwise
+    levers.compute_ahead()  # the likely next positions, in the background once this is drawn
+
+
+@st.fragment(key=levers.TABLE_FRAGMENT)
+def lever_table(group: str) -> None:
+    """The chosen group's preset values, current values and ranges, under its sliders."""
+    levers.group_table(group)
+
+
+levers.show_error_slot()
+group = levers.group_picker()
+left, right = st.columns([3, 2], gap="large")
+with right:  # drawn first: on a full rerun the results reach the screen before the sliders
+    results_section()
+with left:
+    levers.group_sliders(group)
+    lever_table(group)
 
 
 # Static CSS (no user text): keeps the results column in view beside a long group of sliders; on a
@@ -77,7 +91,6 @@ st.html("""<style>
 [data-testid="stLayoutWrapper"]:has(> .st-key-live_results) { position: sticky; top: 4rem; z-index: 1;
   max-height: calc(100vh - 5rem); overflow-y: auto; }
 </style>""")
-live_section()
 st.subheader(tr("Thiết lập mô phỏng", "Simulation settings"))
 levers.settings()
 saved_section()
