@@ -91,6 +91,10 @@ st.html("""<style>
 [data-testid="stLayoutWrapper"]:has(> .st-key-live_results) { position: sticky; top: 4rem; z-index: 1;
   max-height: calc(100vh - 5rem); overflow-y: auto; }
 </style>""")
-st.subheader(tr("Thiết lập mô phỏng", "Simulation settings"))
-levers.settings()
+# Lazy: closed, the settings draw nothing, so the page a slider rerenders in the browser stays small.
+settings = st.expander(tr("Thiết lập mô phỏng", "Simulation settings"), key=levers.SETTINGS_OPEN_KEY,
+                       on_change="rerun", icon=":material/settings:")
+with settings:
+    if settings.open:
+        levers.settings()
 saved_section()

@@ -23,9 +23,10 @@ HTX_NEW = "lever_htx_new_per_year"
 
 
 def start(monkeypatch, tmp_path, lang: str | None = None, db: Path | None = None) -> AppTest:
-    # The saved-scenarios expander is lazy (closed, it draws nothing): open it, as a user would.
+    # The saved-scenarios and settings expanders are lazy (closed, they draw nothing): open them, as a
+    # user would.
     return open_app(monkeypatch, db or tmp_path / "scenarios.sqlite", PAGE, lang=lang,
-                    session={"saved_section_open": True})
+                    session={"saved_section_open": True, "settings_open": True})
 
 
 @pytest.fixture

@@ -57,11 +57,17 @@ def test_overview_likelihood_colour_is_the_colour_of_its_band(monkeypatch, tmp_p
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_live_scorecard_colour_is_the_colour_of_its_band(monkeypatch, tmp_path, lang):
+    """The live scorecard beside the sliders is a plain table coloured with Markdown's named colours."""
+    seen = {}
     for query in QUERIES:
         at = open_app(monkeypatch, tmp_path / "db.sqlite", page="pages/assumptions.py", query=query, lang=lang)
-        table = next(t for t in at.main.table if ("Xác suất" if lang == "vi" else "Probability") in t.value.columns)
-        frame = table.value
-        column = list(frame.columns).index("Xác suất" if lang == "vi" else "Probability")
-        colours = cell_colours(table)
-        for row, text in enumerate(frame.iloc[:, column]):
-            assert colours[(row, column)] == band_of(text, lang).colour.lower(), text
+        column = "Xác suất" if lang == "vi" else "Probability"
+        frame = next(t.value for t in at.main.table if column in t.value.columns)
+        for text in frame[column]:
+            cell = re.fullmatch(r":(\w+)\[\*\*(\S+)&nbsp;(\d+ %)\*\*\]", text)
+            assert cell, text
+            band = next(b for b in LIKELIHOOD if b.symbol == cell[2])
+            seen.setdefault(band.id, set()).add(cell[1])
+    assert all(len(colours) == 1 for colours in seen.values()), seen  # one colour per band
+    assert seen["very_unlikely"] == {"red"} and seen["unlikely"] == {"orange"}
+    assert seen["likely"] == {"green"} and seen["very_likely"] == {"green"}

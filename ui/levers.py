@@ -39,6 +39,7 @@ UNCERTAINTY_KEY = "setting_uncertainty"
 WINDOW_KEY = "setting_window_start"
 ERROR_KEY = "levers_error"
 SETTINGS_ERROR_KEY = "settings_error"  # shown beside the run settings, which sit below the levers
+SETTINGS_OPEN_KEY = "settings_open"  # the run settings' (lazy) expander
 # The assumptions page's live parts, rerun alone by a slider's callback: the results beside the
 # sliders and the table under them.  The sliders themselves sit outside both, so a move does not send
 # them again (the browser already shows the new position).

@@ -45,8 +45,10 @@ def full_css(band_id: str) -> str:
     return f"background-color: {band.colour}22; color: {band.colour}; font-weight: 600"
 
 
-def compact_css(band_id: str) -> str:
-    return f"color: {LIKELIHOOD_BY_ID[band_id].colour}; font-weight: 600; white-space: nowrap"
+# The nearest of Markdown's named colours to each band's own (the live scorecard's plain table takes
+# only these); the symbols keep "likely" and "very likely" apart.
+MARKDOWN_COLOUR = {"very_likely": "green", "likely": "green", "about_as_likely": "yellow",
+                   "unlikely": "orange", "very_unlikely": "red"}
 
 
 def styled_by_band(frame: pd.DataFrame, column: str, bands: list[str], css: Callable[[str], str]) -> Styler:
@@ -93,9 +95,11 @@ def show_compact_scorecard(results: pd.DataFrame) -> None:
     lang = state.lang()
     bands = band_ids(results)
     column = tr("Xác suất", "Probability")
+    # A plain table, no Styler: it is redrawn on every slider move, and a Styler's CSS costs the
+    # browser a style pass each time.  The colour is Markdown's, chosen from the band id.
     frame = pd.DataFrame({
-        tr("Chỉ tiêu", "Target"): [pack.target(i).label(lang) for i in results["id"]],
-        column: [f"{LIKELIHOOD_BY_ID[b].symbol} {probability(p, lang)}"
+        tr("Chỉ tiêu", "Target"): [state.escape_markdown(pack.target(i).label(lang)) for i in results["id"]],
+        column: [f":{MARKDOWN_COLOUR[b]}[**{LIKELIHOOD_BY_ID[b].symbol}&nbsp;{probability(p, lang)}**]"
                  for b, p in zip(bands, results["probability"], strict=True)],
     })
-    st.table(styled_by_band(frame, column, bands, compact_css))
+    st.table(frame, hide_index=True)
