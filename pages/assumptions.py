@@ -6,7 +6,7 @@ from planner.errors import PlannerError
 from planner.text import assumptions
 from ui import levers, state
 from ui.saved import saved_section
-from ui.scorecard import headline, show_compact_scorecard
+from ui.scorecard import TABLE_CSS, headline, show_compact_scorecard
 from ui.state import tr
 
 pack = state.pack()
@@ -42,7 +42,7 @@ st.caption(tr("Xu hướng: tiếp nối diễn biến đã qua. Nhịp kế ho�
 @st.fragment(key=levers.RESULTS_FRAGMENT)
 def results_section() -> None:
     """The headline and the live scorecard.  A slider's callback reruns only this and the lever table
-    (``levers.rerun_live``): the sliders themselves are not sent again, the browser already shows them."""
+    (``levers._on_lever``): the sliders themselves are not sent again, the browser already shows them."""
     data = state.scenario()
     try:
         results = state.assessment()
@@ -75,6 +75,13 @@ def lever_table(group: str) -> None:
     levers.group_table(group)
 
 
+# Static CSS (no user text): keeps the results column in view beside a long group of sliders; on a
+# short screen (a 720p projector) the column scrolls on its own rather than hang below the window.
+st.html(TABLE_CSS)
+st.html("""<style>
+[data-testid="stLayoutWrapper"]:has(> .st-key-live_results) { position: sticky; top: 4rem; z-index: 1;
+  max-height: calc(100vh - 5rem); overflow-y: auto; }
+</style>""")
 levers.show_error_slot()
 group = levers.group_picker()
 left, right = st.columns([3, 2], gap="large")
@@ -85,12 +92,6 @@ with left:
     lever_table(group)
 
 
-# Static CSS (no user text): keeps the results column in view beside a long group of sliders; on a
-# short screen (a 720p projector) the column scrolls on its own rather than hang below the window.
-st.html("""<style>
-[data-testid="stLayoutWrapper"]:has(> .st-key-live_results) { position: sticky; top: 4rem; z-index: 1;
-  max-height: calc(100vh - 5rem); overflow-y: auto; }
-</style>""")
 # Lazy: closed, the settings draw nothing, so the page a slider rerenders in the browser stays small.
 settings = st.expander(tr("Thiết lập mô phỏng", "Simulation settings"), key=levers.SETTINGS_OPEN_KEY,
                        on_change="rerun", icon=":material/settings:")

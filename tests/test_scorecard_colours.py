@@ -12,7 +12,7 @@ import re
 import pytest
 
 from planner.registry import LIKELIHOOD
-from tests.apptest import open_app
+from tests.apptest import html_tables, open_app
 
 # A scenario with every band on the scorecard: the trend misses most targets (very unlikely), some
 # are unlikely, one is about as likely as not; the optimistic preset adds likely and very likely.
@@ -57,17 +57,16 @@ def test_overview_likelihood_colour_is_the_colour_of_its_band(monkeypatch, tmp_p
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_live_scorecard_colour_is_the_colour_of_its_band(monkeypatch, tmp_path, lang):
-    """The live scorecard beside the sliders is a plain table coloured with Markdown's named colours."""
-    seen = {}
+    """The live scorecard beside the sliders (an HTML table): each probability in its band's colour."""
+    seen = set()
     for query in QUERIES:
         at = open_app(monkeypatch, tmp_path / "db.sqlite", page="pages/assumptions.py", query=query, lang=lang)
         column = "Xác suất" if lang == "vi" else "Probability"
-        frame = next(t.value for t in at.main.table if column in t.value.columns)
-        for text in frame[column]:
-            cell = re.fullmatch(r":(\w+)\[\*\*(\S+)&nbsp;(\d+ %)\*\*\]", text)
-            assert cell, text
-            band = next(b for b in LIKELIHOOD if b.symbol == cell[2])
-            seen.setdefault(band.id, set()).add(cell[1])
-    assert all(len(colours) == 1 for colours in seen.values()), seen  # one colour per band
-    assert seen["very_unlikely"] == {"red"} and seen["unlikely"] == {"orange"}
-    assert seen["likely"] == {"green"} and seen["very_likely"] == {"green"}
+        frame = next(t for t in html_tables(at) if column in t.columns)
+        j = list(frame.columns).index(column)
+        for i, text in enumerate(frame[column]):
+            band = band_of(text.replace("\u00a0", " "), lang)
+            colour = re.search(r"color:\s*(#[0-9a-fA-F]{6})", frame.attrs["styles"][(i, j)])[1]
+            assert colour.lower() == band.colour.lower(), text
+            seen.add(band.id)
+    assert {"very_unlikely", "unlikely", "likely"} <= seen

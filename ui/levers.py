@@ -32,6 +32,7 @@ from planner.registry import GROUP_BY_ID, GROUPS, Lever
 from planner.scenario import check_window_start, lever_display
 from planner.text import assumptions
 from ui import precompute, state
+from ui.scorecard import html_table
 from ui.state import tr
 
 KEY_PREFIX = "lever_"
@@ -306,12 +307,14 @@ def group_sliders(group_id: str) -> None:
 
 
 def group_table(group_id: str) -> None:
-    """A table of the group's preset values, current values and uncertainty ranges: a plain table (no
-    Styler), redrawn with the results after each move."""
+    """A table of the group's preset values, current values and uncertainty ranges, redrawn with the
+    results after each move: one HTML element (``scorecard.html_table``), cheap for the browser."""
     pack = state.pack()
     data = state.scenario()
     mine = lever_groups(pack)[group_id]
-    st.table(lever_summary(pack, mine, data).set_index(tr("Giả định", "Assumption")))
+    frame = lever_summary(pack, mine, data)
+    st.html(html_table(list(frame.columns), frame.values.tolist(),
+                       caption=tr("Giá trị của các giả định trong nhóm", "The values of this group's assumptions")))
     others = len(data["levers"]) - sum(lv.id in data["levers"] for lv in mine)
     if others:
         st.caption(tr(f"Ngoài nhóm này còn {assumptions(others, 'vi')} đã thay đổi.",

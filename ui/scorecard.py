@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 
 import pandas as pd
 import streamlit as st
@@ -45,10 +46,37 @@ def full_css(band_id: str) -> str:
     return f"background-color: {band.colour}22; color: {band.colour}; font-weight: 600"
 
 
-# The nearest of Markdown's named colours to each band's own (the live scorecard's plain table takes
-# only these); the symbols keep "likely" and "very likely" apart.
-MARKDOWN_COLOUR = {"very_likely": "green", "likely": "green", "about_as_likely": "yellow",
-                   "unlikely": "orange", "very_unlikely": "red"}
+def compact_css(band_id: str) -> str:
+    return f"color: {LIKELIHOOD_BY_ID[band_id].colour}; font-weight: 600; white-space: nowrap"
+
+
+TABLE_CLASS = "planner-table"  # styled once by TABLE_CSS
+
+
+def html_table(header: list[str], rows: list[list[str]], styles: dict[int, list[str]] | None = None,
+               caption: str = "") -> str:
+    """A static table as one HTML string: every text escaped; ``styles`` maps a column to each row's
+    CSS (from code, never from data)."""
+    styles = styles or {}
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in header)
+    body = "".join(
+        "<tr>" + "".join(
+            (f'<td style="{escape(styles[j][i])}">' if j in styles else "<td>") + escape(str(cell)) + "</td>"
+            for j, cell in enumerate(row)) + "</tr>"
+        for i, row in enumerate(rows))
+    label = f'<caption class="sr-only">{escape(caption)}</caption>' if caption else ""
+    return f'<table class="{TABLE_CLASS}">{label}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+# Static CSS for ``html_table`` (no user text), drawn once per page that shows one.
+TABLE_CSS = f"""<style>
+table.{TABLE_CLASS} {{ width: 100%; border-collapse: collapse; font-size: 0.875rem; line-height: 1.4; }}
+table.{TABLE_CLASS} th, table.{TABLE_CLASS} td {{ text-align: left; vertical-align: top; padding: 0.3rem 0.5rem;
+  border-bottom: 1px solid rgba(128, 128, 128, 0.25); }}
+table.{TABLE_CLASS} th {{ font-weight: 600; color: inherit; opacity: 0.8; }}
+table.{TABLE_CLASS} caption.sr-only {{ position: absolute; width: 1px; height: 1px; overflow: hidden;
+  clip: rect(0 0 0 0); white-space: nowrap; }}
+</style>"""
 
 
 def styled_by_band(frame: pd.DataFrame, column: str, bands: list[str], css: Callable[[str], str]) -> Styler:
@@ -95,11 +123,10 @@ def show_compact_scorecard(results: pd.DataFrame) -> None:
     lang = state.lang()
     bands = band_ids(results)
     column = tr("Xác suất", "Probability")
-    # A plain table, no Styler: it is redrawn on every slider move, and a Styler's CSS costs the
-    # browser a style pass each time.  The colour is Markdown's, chosen from the band id.
-    frame = pd.DataFrame({
-        tr("Chỉ tiêu", "Target"): [state.escape_markdown(pack.target(i).label(lang)) for i in results["id"]],
-        column: [f":{MARKDOWN_COLOUR[b]}[**{LIKELIHOOD_BY_ID[b].symbol}&nbsp;{probability(p, lang)}**]"
-                 for b, p in zip(bands, results["probability"], strict=True)],
-    })
-    st.table(frame, hide_index=True)
+    # One HTML element, not an st.table: Streamlit's browser side redraws the whole page about ten
+    # times per slider move, and a table cell costs it a Markdown component each; here a cell is a
+    # plain <td>.  Every text is escaped; the colour is the band's own.
+    rows = [[pack.target(i).label(lang), f"{LIKELIHOOD_BY_ID[b].symbol}\u00a0{probability(p, lang)}"]
+            for i, b, p in zip(results["id"], bands, results["probability"], strict=True)]
+    st.html(html_table([tr("Chỉ tiêu", "Target"), column], rows, {1: [compact_css(b) for b in bands]},
+                       caption=tr("Xác suất đạt từng chỉ tiêu", "Probability of meeting each target")))
