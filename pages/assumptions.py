@@ -72,7 +72,8 @@ def results_section() -> None:
 @st.fragment(key=levers.TABLE_FRAGMENT)
 def lever_table(group: str) -> None:
     """The chosen group's preset values, current values and ranges, under its sliders."""
-    levers.group_table(group)
+    with st.container(key="live_lever_table"):  # a stable hook for the browser tests
+        levers.group_table(group)
 
 
 # Static CSS (no user text): keeps the results column in view beside a long group of sliders; on a
