@@ -78,9 +78,11 @@ def lever_table(group: str) -> None:
 
 # Static CSS (no user text): keeps the results column in view beside a long group of sliders; on a
 # short screen (a 720p projector) the column scrolls on its own rather than hang below the window.
+# The sticky box is the results fragment's own wrapper, the column's direct child.
 st.html(TABLE_CSS)
 st.html("""<style>
-[data-testid="stLayoutWrapper"]:has(> .st-key-live_results) { position: sticky; top: 4rem; z-index: 1;
+[data-testid="stColumn"] > [data-testid="stVerticalBlock"] > [data-testid="stLayoutWrapper"]:has(.st-key-live_results) {
+  position: sticky; top: 4rem; z-index: 1;
   max-height: calc(100vh - 5rem); overflow-y: auto; }
 </style>""")
 levers.show_error_slot()
