@@ -40,6 +40,7 @@ st.caption(tr("Xu hướng: tiếp nối diễn biến đã qua. Nhịp kế ho�
 
 
 @st.fragment(key=levers.RESULTS_FRAGMENT)
+@state.guarded(levers.RESULTS_FRAGMENT)  # a fragment's rerun does not pass app.py's boundary
 def results_section() -> None:
     """The headline and the live scorecard.  A slider's callback reruns only this and the lever table
     (``levers._on_lever``): the sliders themselves are not sent again, the browser already shows them."""
@@ -70,6 +71,7 @@ def results_section() -> None:
 
 
 @st.fragment(key=levers.TABLE_FRAGMENT)
+@state.guarded(levers.TABLE_FRAGMENT)
 def lever_table(group: str) -> None:
     """The chosen group's preset values, current values and ranges, under its sliders."""
     with st.container(key="live_lever_table"):  # a stable hook for the browser tests

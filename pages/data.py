@@ -12,9 +12,10 @@ from planner.calibrate import DISSOLUTION_BOUNDS, GROWTH_BOUNDS, MIN_POINTS
 from planner.errors import PlannerError
 from planner.fmt import indicator_value, number, percent
 from planner.registry import INDICATOR_BY_ID, INDICATORS
-from planner.report import source_text
-from ui import state
+from planner.text import source_text
+from ui import state, uploads
 from ui.levers import escape_markdown, show_error
+from ui.method import show_method
 from ui.state import tr
 
 UPLOAD_KEY = "actuals_upload"
@@ -104,7 +105,9 @@ def _read(data: bytes, name: str, percent_fix: bool) -> None:
 
 def on_upload() -> None:
     upload = st.session_state.get(UPLOAD_KEY)
-    if upload is None:  # the file was removed from the box: the figures stay until cleared
+    if upload is None:  # the file left the box (removed, or refused for its size): its message goes with
+        st.session_state.pop(STATUS, None)  # it; the figures stay until cleared
+        st.session_state.pop(PENDING, None)
         return
     data, name = upload.getvalue(), upload.name
     st.session_state.pop(PENDING, None)
@@ -307,12 +310,12 @@ with tab_upload:
         "projections; they are kept for this session only."))
     col1, col2 = st.columns([3, 2])
     with col1:
-        st.file_uploader(tr("Chọn tệp số liệu", "Choose a data file"), type=["csv", "xlsx", "txt"], key=UPLOAD_KEY,
-                         on_change=on_upload, max_upload_size=max(1, MAX_BYTES // (1024 * 1024)),
-                         help=tr(f"Tối đa {MAX_BYTES // (1024 * 1024)} MB. Mã hóa UTF-8 (có hoặc không BOM), "
-                                 "UTF-16 hoặc Windows-1258; phân cách bằng dấu phẩy, chấm phẩy hoặc tab.",
-                                 f"At most {MAX_BYTES // (1024 * 1024)} MB. UTF-8 (with or without BOM), UTF-16 or "
-                                 "Windows-1258; separated by commas, semicolons or tabs."))
+        uploads.uploader(tr("Chọn tệp số liệu", "Choose a data file"), UPLOAD_KEY, ["csv", "xlsx", "txt"],
+                         MAX_BYTES, on_upload,
+                         help=tr("Mã hóa UTF-8 (có hoặc không BOM), UTF-16 hoặc Windows-1258; phân cách bằng dấu "
+                                 "phẩy, chấm phẩy hoặc tab.",
+                                 "UTF-8 (with or without BOM), UTF-16 or Windows-1258; separated by commas, "
+                                 "semicolons or tabs."))
     with col2:
         st.download_button(tr("Tải tệp mẫu (CSV)", "Download the template (CSV)"), data=TEMPLATE,
                            file_name="mau-so-lieu-thuc-te.csv", mime="text/csv", icon=":material/download:",
@@ -413,79 +416,7 @@ with tab_upload:
 
 with tab_method:
     st.subheader(tr("Phương pháp", "Method"))
-    st.markdown(tr(
-        """
-**1. Số HTX, THT, liên hiệp HTX: mô hình thành lập – giải thể.** Mỗi năm *t*, số đơn vị thành lập mới
-$N_t$ có trung bình $\\lambda_t = \\lambda_0 (1+g)^{t-B-1}$ (B là năm gốc); số giải thể $D_t$ có
-trung bình $\\delta S_{t-1}$; số đang hoạt động $S_t = S_{t-1} + N_t - D_t$.
-Đường trung tâm dùng các giá trị trung bình. Trong mô phỏng, số thành lập lấy ngẫu nhiên theo phân phối
-Poisson, số giải thể theo phân phối nhị thức. Chỉ tiêu “thành lập mới” cộng số thành lập trong kỳ kế hoạch;
-chỉ tiêu tổng số đọc số đang hoạt động.
-
-**2. Chất lượng hoạt động: hai nhóm HTX.** Nhóm G (tốt, khá) và nhóm W (trung bình, yếu, chưa xếp loại).
-Mỗi năm một tỷ lệ u của nhóm W được nâng hạng, một tỷ lệ v của nhóm G bị xuống hạng; trong số HTX giải thể,
-phần f thuộc nhóm W (không quá số HTX của nhóm W); trong số HTX mới, phần e xếp loại tốt, khá ngay.
-Tỷ lệ tốt, khá = G / (G + W). Vì vậy cả hỗ trợ nâng hạng lẫn giải thể HTX yếu kém đều là giả định điều chỉnh được.
-
-**3. Công nghệ cao, chuyển đổi số, liên kết, hộ tham gia: mô hình lan tỏa Bass.** Tỷ lệ tham gia
-$a_t$ tiến dần tới mức trần $K$: $a_t = a_{t-1} + (p + q\\,a_{t-1}/K)(K - a_{t-1})$.
-p là lực đẩy từ chương trình hỗ trợ, q là sức lan tỏa giữa các đơn vị. Với q = 0, tỷ lệ tiến đều tới mức trần;
-với p gần 0, đường cong có dạng chữ S. Số HTX ứng dụng công nghệ cao = tỷ lệ × số HTX của cùng lượt mô phỏng.
-
-**4. HTX xuất khẩu trực tiếp: tăng trưởng kép.** $X_t = X_B (1+g)^{t-B}$, có nhiễu
-Poisson trong mô phỏng.
-
-**Bất định.** Mỗi giả định có giá trị thấp – giữa – cao; khoảng tính theo giá trị hiện tại, nên dịch chuyển khi
-giá trị thay đổi. Mức bất định chung nhân độ rộng mọi khoảng (0: giả định cố định; 1: mặc định; 2: rộng gấp
-đôi). Mỗi lượt mô phỏng lấy giá trị giả định theo phân phối tam giác. Mặc định 5.000 lượt với hạt giống cố
-định, nên kết quả lặp lại được; mọi kịch bản dùng chung một dãy số ngẫu nhiên, nên khác biệt giữa hai kịch
-bản đến từ giả định chứ không từ may rủi.
-
-**Xác suất đạt và cách đọc (thang IPCC).** Xác suất đạt là tỷ lệ lượt mô phỏng thỏa chỉ tiêu.
-≥ 90 %: rất có khả năng; ≥ 66 %: có khả năng; 33–66 %: khả năng ngang nhau; < 33 %: ít khả năng;
-< 10 %: rất ít khả năng. Với chỉ tiêu “thành lập mới” (và số HTX xuất khẩu), xác suất được tính chính xác
-theo phân phối Poisson cho từng lượt giả định rồi lấy trung bình, nên không có sai số do rút thăm số thành lập.
-
-**Tiến độ (cách đọc của các cơ quan thống kê Liên Hợp Quốc, ESCAP).** R = mức thay đổi theo đường trung tâm
-÷ mức thay đổi cần thiết, từ năm gốc đến năm chỉ tiêu. R ≥ 0,95: đúng tiến độ; 0,60–0,95: cần tăng tốc;
-0–0,60: tiến triển hạn chế; R < 0: đi ngược mục tiêu.
-""",
-        """
-**1. Cooperatives (HTX), cooperative groups (THT), unions: a birth–death count.** In year *t*, new foundings
-$N_t$ have mean $\\lambda_t = \\lambda_0 (1+g)^{t-B-1}$ (B is the base year); dissolutions $D_t$
-have mean $\\delta S_{t-1}$; the stock $S_t = S_{t-1} + N_t - D_t$.
-The central path uses the means. In the simulation, foundings are drawn from a Poisson distribution and
-dissolutions from a binomial one. “Newly founded” targets add up the foundings in the plan window; stock
-targets read the stock.
-
-**2. Quality of operation: two classes of HTX.** G (good/fair) and W (average, weak, unrated). Each year a
-share u of W is upgraded and a share v of G downgraded; of the dissolved HTX a share f comes from W (at most
-all of W); of the new HTX a share e starts as good/fair. Good/fair share = G / (G + W). Upgrading support and
-dissolving weak HTX are thus both assumptions you can move.
-
-**3. High technology, digital transformation, linkage, households: Bass diffusion.** The adopting share
-$a_t$ moves toward a ceiling $K$: $a_t = a_{t-1} + (p + q\\,a_{t-1}/K)(K - a_{t-1})$.
-p is the push from support programmes, q the peer effect. With q = 0 the share approaches the ceiling
-steadily; with p near 0 it follows an S-curve. HTX with high technology = share × the HTX stock of the same draw.
-
-**4. Directly exporting HTX: compound growth.** $X_t = X_B (1+g)^{t-B}$, with Poisson
-noise in the simulation.
-
-**Uncertainty.** Each assumption has a low, mode and high value; the range is relative to the current value,
-so it moves when the value changes. The overall uncertainty multiplies every range (0: assumptions fixed;
-1: default; 2: twice as wide). Each draw takes the assumptions from triangular distributions. By default
-5,000 draws with a fixed seed, so results reproduce; every scenario uses the same random numbers, so a
-difference between two scenarios comes from the assumptions, not from chance.
-
-**Probability and its reading (IPCC scale).** The probability is the share of draws that meet the target.
-≥ 90 %: very likely; ≥ 66 %: likely; 33–66 %: about as likely as not; < 33 %: unlikely; < 10 %: very unlikely.
-For “newly founded” targets (and directly exporting HTX) the probability is computed exactly from the
-Poisson distribution for each draw of the assumptions and averaged, so the drawing of foundings adds no noise.
-
-**Pace (the reading of the UN statistics offices, ESCAP).** R = the change on the central path ÷ the change
-required, from the base year to the target year. R ≥ 0.95: on track; 0.60–0.95: acceleration needed;
-0–0.60: limited progress; R < 0: moving away.
-"""))
+    show_method(lang)
 
     st.subheader(tr("Những điểm kế hoạch chưa nói rõ và cách công cụ xử lý", "Open questions and the tool's defaults"))
     st.markdown(tr(

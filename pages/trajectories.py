@@ -5,11 +5,12 @@ import json
 import pandas as pd
 import streamlit as st
 
-from planner import charts, report
+from planner import charts
 from planner.errors import PlannerError
 from planner.fmt import indicator_value, number, probability
 from planner.packs import load_pack
 from planner.registry import INDICATOR_BY_ID, INDICATORS
+from planner.results import observations_frame
 from ui import state
 from ui.state import tr
 
@@ -70,7 +71,7 @@ plan_path = col_plan.toggle(tr("Lộ trình kế hoạch", "Plan path"), value=T
 if not chosen:
     st.info(tr("Chưa chọn chỉ số nào.", "No indicator chosen."), icon=":material/info:")
 
-observations = report.observations_frame(pack, state.uploaded_actuals(), lang)  # notes in the page's language
+observations = observations_frame(pack, state.uploaded_actuals(), lang)  # notes in the page's language
 by_id = {row["id"]: row for row in results.to_dict("records")}
 ordered = [i for i in options if i in chosen]
 

@@ -61,12 +61,13 @@ def stock_path(start: float, years: np.ndarray, lam0: float, growth: float, delt
     return stock, new
 
 
-def fit_counts(kind: str, series: Sequence[Point], base_year: int) -> Fit | None:
+def fit_counts(kind: str, series: Sequence[Point], base_year: int, hold_growth: bool = False) -> Fit | None:
     """Fit λ0, g and δ of one count to its stock series (and yearly foundings where known).
 
     Returns None with fewer than ``MIN_POINTS`` stock points.  Residuals are relative, so a fit over
     tens of thousands of HTX and a handful of foundings weigh alike; with only three points growth
     is held at zero (three unknowns from three points would be an exact, meaningless fit).
+    ``hold_growth`` holds it at zero anyway (a refit on more points keeps the form of the pack's fit).
     """
     stock_obs = sorted((o for o in series if o.indicator == kind), key=lambda o: o.year)
     if len(stock_obs) < MIN_POINTS:
@@ -80,7 +81,7 @@ def fit_counts(kind: str, series: Sequence[Point], base_year: int) -> Fit | None
     s_val = np.array([o.value for o in stock_obs])
     n_idx = np.array([o.year - first for o in new_obs], dtype=int)
     n_val = np.array([o.value for o in new_obs])
-    free_growth = len(stock_obs) + len(new_obs) > MIN_POINTS
+    free_growth = len(stock_obs) + len(new_obs) > MIN_POINTS and not hold_growth
 
     def unpack(x: np.ndarray) -> tuple[float, float, float]:
         return (x[0], x[1], x[2]) if free_growth else (x[0], 0.0, x[1])

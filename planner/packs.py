@@ -73,6 +73,14 @@ class Observation:
     note: str = ""
     unit: str = ""
     note_vi: str = ""  # the note in Vietnamese, where the pack gives one
+    # Whether the projection starts from this figure by default (an actuals.csv column ``use``, yes/no):
+    # a figure of another definition is kept and shown, but not used unless a user switches it on.
+    use: bool = True
+    why_not: str = ""  # why it is not used by default, in English (``why_not``) and Vietnamese
+    why_not_vi: str = ""
+
+    def why_not_in(self, lang: str) -> str:
+        return (self.why_not_vi or self.why_not) if lang == "vi" else self.why_not
 
     def note_in(self, lang: str) -> str:
         return (self.note_vi or self.note) if lang == "vi" else self.note
@@ -90,6 +98,8 @@ class Pack:
     preset_notes: dict[str, str] = field(default_factory=dict)
     fits: dict = field(default_factory=dict)  # kind -> calibrate.Fit, where the trend preset is fitted
     preset_notes_vi: dict[str, str] = field(default_factory=dict)  # lever id -> the note in Vietnamese
+    # (preset, lever) cells of presets.csv that say ``fit``: refitted when actual figures extend the series
+    fit_cells: frozenset[tuple[str, str]] = frozenset()
 
     @property
     def base_year(self) -> int:
@@ -197,6 +207,20 @@ def _flag(text: str) -> bool:
     return text.strip().lower() in ("true", "1", "yes", "có", "x")
 
 
+_NO = ("false", "0", "no", "không", "khong")
+
+
+def _use(text: str, where: str) -> bool:
+    """The ``use`` cell of an actuals row: empty or yes means used by default, no means kept but not used."""
+    cell = text.strip().lower()
+    if not cell or _flag(cell):
+        return True
+    if cell in _NO:
+        return False
+    raise PlannerError(f"cột use phải là yes hoặc no, không phải '{text}'",
+                       f"column use must be yes or no, not '{text}'", where)
+
+
 def _observations(rows: list[dict[str, str]], path: Path) -> tuple[Observation, ...]:
     out = []
     for i, row in enumerate(rows, start=2):
@@ -207,7 +231,8 @@ def _observations(rows: list[dict[str, str]], path: Path) -> tuple[Observation, 
         out.append(Observation(
             ind, int(_number(row.get("year", ""), where)), _number(row.get("value", ""), where),
             row.get("source", ""), row.get("date", ""), _flag(row.get("estimate", "")),
-            row.get("note", ""), row.get("unit", ""), row.get("note_vi", "")))
+            row.get("note", ""), row.get("unit", ""), row.get("note_vi", ""),
+            _use(row.get("use", ""), where), row.get("why_not", ""), row.get("why_not_vi", "")))
     return tuple(out)
 
 
@@ -261,6 +286,7 @@ def load_pack_dir(folder: Path) -> Pack:
     presets: dict[str, dict[str, float]] = {}
     notes: dict[str, str] = {}
     notes_vi: dict[str, str] = {}
+    fit_cells: set[tuple[str, str]] = set()
     preset_rows = _read_csv(folder / "presets.csv", ("lever", *PRESETS))
     needed = {lv.id for lv in levers_for_indicators(
         set(baseline) | {f"new_{k}" for k in ("htx", "tht", "lhhtx") if k in baseline})}
@@ -273,6 +299,7 @@ def load_pack_dir(folder: Path) -> Pack:
         for name in PRESETS:
             cell = row.get(name, "")
             if cell.lower() == "fit":
+                fit_cells.add((name, lever_id))
                 fit = fits.get(lever_id.split("_")[0])
                 if fit is None or lever_id not in fit.lever_values():
                     raise PlannerError(f"'{lever_id}' không thể ước lượng từ chuỗi số liệu (cần ít nhất 3 năm)",
@@ -291,7 +318,8 @@ def load_pack_dir(folder: Path) -> Pack:
                            f"presets missing for {sorted(missing)}", str(folder / "presets.csv"))
     # Levers the pack does not model are dropped so they never show up.
     presets = {name: {k: v for k, v in vals.items() if k in needed} for name, vals in presets.items()}
-    return Pack(pack_id, meta, tuple(targets), baseline, series, actuals, presets, notes, fits, notes_vi)
+    return Pack(pack_id, meta, tuple(targets), baseline, series, actuals, presets, notes, fits, notes_vi,
+                frozenset(fit_cells))
 
 
 def _fits(folder: Path, series: tuple[Observation, ...], base_year: int) -> dict:

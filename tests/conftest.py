@@ -5,9 +5,17 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from planner.model import Settings
 from planner.packs import load_pack
+
+# In CI the property tests run derandomised: the examples come from a seed fixed by each test's own name,
+# so a run cannot fail by chance and the same run fails the same way again (no example database, no
+# deadline, which would depend on the machine's load).  Outside CI hypothesis explores at random.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
+if os.environ.get("CI") == "true":
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")
@@ -50,3 +58,30 @@ def browser():
         chromium = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A real PostgreSQL server for the session (see tests/postgres.py).  In CI a missing PostgreSQL
+    fails, never skips."""
+    from tests.postgres import PgCluster, pg_bin
+
+    bindir = pg_bin()
+    if bindir is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("PostgreSQL is missing (initdb not found): install Debian's postgresql package")
+        pytest.skip("PostgreSQL not installed (outside CI)")
+    cluster = PgCluster(bindir)
+    cluster.start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_target(request, tmp_path):
+    """A factory of fresh, empty store targets on one back-end: a SQLite file or a new PostgreSQL database."""
+    counter = iter(range(1000))
+    if request.param == "sqlite":
+        return lambda: str(tmp_path / f"store-{next(counter)}.sqlite")
+    cluster = request.getfixturevalue("pg_cluster")
+    return cluster.new_database

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from planner.packs import DATA_DIR, load_pack, load_pack_dir
-from planner.report import observations_frame
+from planner.results import observations_frame
 
 PACKS = ("hai-duong-2023", "vietnam-nq20")
 # Letters that only Vietnamese writing has (lower and upper case): a note without any is not Vietnamese.

@@ -6,8 +6,13 @@ to it through callbacks, and the URL is rewritten from it at the end of each run
 
 from __future__ import annotations
 
+import functools
 import json
+import logging
+import os
 from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -17,7 +22,7 @@ from planner.assess import assess, goal_seek, tornado
 from planner.errors import PlannerError
 from planner.model import project
 from planner.packs import Pack, load_pack
-from planner.report import tidy_trajectories
+from planner.results import tidy_trajectories
 from planner.scenario import (
     check_lever,
     dumps,
@@ -28,7 +33,7 @@ from planner.scenario import (
     to_query,
     validate,
 )
-from planner.store import ScenarioStore, default_store_path
+from planner.store import ENV_VAR, ScenarioStore, default_store_target
 from ui import precompute
 
 SCENARIO = "scenario"
@@ -186,10 +191,34 @@ def tornado_rows(target_id: str) -> pd.DataFrame:
     return pd.DataFrame(_tornado(key_of(scenario()), target_id))
 
 
+def _secret_store_target() -> str | None:
+    """``[connections.planner] url = "postgresql://…"`` in the Streamlit secrets, if present."""
+    try:
+        return str(st.secrets["connections"]["planner"]["url"])
+    except (KeyError, FileNotFoundError, AttributeError, TypeError):
+        return None
+    except Exception:  # noqa: BLE001 - a malformed secrets file: the environment or the default file
+        return None
+
+
 @st.cache_resource
+def _base_store() -> ScenarioStore:
+    """One store (one connection pool) per server process, shared by every session and thread.
+    ``$PLANNER_DB`` wins over the secrets' connection, which wins over the default SQLite file."""
+    from ui import auth  # imports this module: imported here, not at the top
+
+    target: str | Path = default_store_target()
+    if not os.environ.get(ENV_VAR, "").strip():
+        target = _secret_store_target() or target
+    return ScenarioStore(target, admins=auth.configured_admin_list())
+
+
 def store() -> ScenarioStore:
-    """One store per server process; it opens a connection per operation, so threads are safe."""
-    return ScenarioStore(default_store_path())
+    """The store acting for this session: for the signed-in person when sign-in is configured (their
+    role checked by the store on every write), else as today, with the typed author."""
+    from ui import auth
+
+    return _base_store().as_actor(auth.actor())
 
 
 def escape_markdown(text: str) -> str:
@@ -212,6 +241,36 @@ def escape_markdown(text: str) -> str:
 def show_error(exc: PlannerError) -> None:
     """A rejected input's message, escaped (it may quote a file name or a key a user typed)."""
     st.error(escape_markdown(exc.message(lang())), icon=":material/error:")
+
+
+LOG = logging.getLogger("planner.app")
+
+
+def show_failure(where: str) -> None:
+    """An unexpected error (a bug, not bad input): logged in full for the administrator, and said to the
+    user without a traceback or a link, with what to do and a time that finds the entry in the log."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    LOG.exception("unexpected error in %s [%s]", where, stamp)
+    st.error(tr(f"Phần này của trang không hiển thị được do một lỗi của ứng dụng. Kịch bản của bạn vẫn được giữ "
+                f"(trong đường liên kết và các kịch bản đã lưu). Hãy tải lại trang (phím F5); nếu lỗi lặp lại, "
+                f"báo cho người quản trị kèm mã {stamp}.",
+                f"This part of the page cannot be shown because of an error in the application. Your scenario "
+                f"is kept (in the link and in the saved scenarios). Reload the page (F5); if the error comes "
+                f"back, tell the administrator, quoting {stamp}."), icon=":material/error:")
+
+
+def guarded(where: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """A page part (a fragment, which reruns without app.py's boundary) that shows ``show_failure``
+    instead of a traceback.  ``st.stop`` and ``st.rerun`` are not ``Exception``s and pass through."""
+    def wrap(fn: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(fn)
+        def run(*args: Any, **kwargs: Any) -> None:
+            try:
+                fn(*args, **kwargs)
+            except Exception:  # noqa: BLE001 - the boundary: whatever failed, the user gets a plain message
+                show_failure(where)
+        return run
+    return wrap
 
 
 # --- Actual figures (the pack's own, plus what the user uploaded this session) --------------------
