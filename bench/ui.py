@@ -21,13 +21,17 @@ websocket messages and bytes (and how many element messages repeat the previous 
 unchanged), and the browser main thread's busy time (Chrome's own counters).  Times in the page are
 taken with the page's clock (``performance.now``), so the browser driver's round trips do not count.
 
-    python bench/ui.py [--presses 12] [--levers 3] [--traj 4] [--loads 6] [--app-dir DIR]
+    python bench/ui.py [--presses 12] [--levers 3] [--traj 3] [--loads 6] [--cold 1] [--compare DIR]
+
+``--compare DIR`` measures another checkout of the planner (e.g. the one before a change) in the same
+run, interleaved with this one, against the same floors.
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import os
 import statistics
 import sys
@@ -405,14 +409,165 @@ def verdict(value: float, bar: float) -> str:
     return f"{value:.2f}  bar ≤ {bar:.2f} -> {'ok' if value <= bar else 'OVER'}"
 
 
+@dataclass
+class Planner:
+    """One planner under test (this checkout, or another given with --compare), with its own server."""
+
+    name: str
+    folder: Path
+    url: str = ""
+    page: object = None
+    cdp: object = None
+    slider: dict = field(default_factory=dict)  # pack → Side
+    trajectories: Side = field(default_factory=lambda: Side("trajectories"))
+    loads: list = field(default_factory=list)
+    firsts: list = field(default_factory=list)
+    laters: list = field(default_factory=list)
+
+
+def slider_part(planners: list[Planner], floor: tuple, floor_url: str, walks: list[Walk]) -> bool:
+    """1. Slider → scorecard, press by press: each planner, then the floor (the order turns each press)."""
+    floor_page, floor_cdp = floor
+    floor_sides: dict[str, Side] = {}
+    for walk in walks:
+        for planner in planners:
+            open_walk(planner.page, planner.url, floor_url, walk, floor_page)
+            planner.slider.setdefault(walk.pack, Side(planner.name)).last_elements = {}
+        floor_sides.setdefault(walk.pack, Side("floor")).last_elements = {}
+        for i in range(walk.steps):
+            turn = [(p.page, p.cdp, p.slider[walk.pack], f".st-key-lever_{walk.lever} input[type=range]", SCORECARD)
+                    for p in planners]
+            turn.append((floor_page, floor_cdp, floor_sides[walk.pack], "input[type=range]", FLOOR_NUMBER))
+            for page, cdp, side, slider, watch in (turn if i % 2 == 0 else turn[::-1]):
+                press(page, cdp, side, slider, watch)
+    print("\n1. slider → scorecard (ms, medians; each press to a position not visited before)")
+    ok = True
+    for pack_id, floor_side in floor_sides.items():
+        levers = ", ".join(f"{w.lever} ({w.preset})" for w in walks if w.pack == pack_id)
+        f = [s.total for s in floor_side.samples]
+        print(f"{pack_id}: {len(f)} presses of {levers}")
+        for planner in planners:
+            side = planner.slider[pack_id]
+            a = [s.total for s in side.samples]
+            print(breakdown(planner.name, side.samples))
+            print(f"  {'':18} median {med(a):.1f}, p90 {p90(a):.1f} → median ratio {med(a) / med(f):.2f}, "
+                  f"p90 / floor median {p90(a) / med(f):.2f}")
+        print(breakdown("floor", floor_side.samples))
+        print(f"  {'':18} median {med(f):.1f}, p90 {p90(f):.1f}")
+    all_floor = [s.total for side in floor_sides.values() for s in side.samples]
+    for planner in planners:
+        all_app = [s.total for side in planner.slider.values() for s in side.samples]
+        ratio, tail = med(all_app) / med(all_floor), p90(all_app) / med(all_floor)
+        ok &= ratio <= 1.3 and tail <= 1.6 if planner is planners[0] else True
+        print(f"{planner.name}, both packs, {len(all_app)} presses: median ratio {verdict(ratio, 1.3)};  "
+              f"p90 / floor median {verdict(tail, 1.6)}")
+    return ok
+
+
+def trajectories_part(planners: list[Planner], walks: list[Walk], rounds: int) -> bool:
+    """2. Trajectories right after a lever move, against its charts' work outside Streamlit."""
+    from planner.packs import load_pack
+    from ui.levers import from_display, slider_grid
+
+    print("\n2. Trajectories page right after a lever move (click → every chart drawn), ms")
+    work: list[dict] = []
+    charts = 0
+    for pack_id in PACKS:
+        walk = next((w for w in walks if w.pack == pack_id), None) or Walk(
+            pack_id, "plan-pace", "htx_new_per_year", "Thành lập và giải thể", 0.0, 0)
+        pack = load_pack(pack_id)
+        lever = pack.lever(walk.lever)
+        grid = slider_grid(pack, lever)
+        position = len(grid) // 3  # far from the walks: positions no earlier press computed
+        for _ in range(rounds):
+            position += 2
+            levers = {walk.lever: from_display(lever, grid[position])}
+            moved = {walk.lever: from_display(lever, grid[position + 1])}
+            query = f"pack={pack_id}&preset={walk.preset}&{walk.lever}={levers[walk.lever]:.10g}"
+            for planner in planners:
+                page = planner.page
+                page.goto(f"{planner.url}/gia-dinh?{query}")
+                page.wait_for_selector(SCORECARD, timeout=60_000)
+                page.locator(".st-key-lever_group_choice button", has_text=walk.group_label).click()
+                page.wait_for_selector(f".st-key-lever_{walk.lever} input[type=range]", timeout=60_000)
+                wait_quiet(page, 400)
+                press(page, planner.cdp, Side("move"), f".st-key-lever_{walk.lever} input[type=range]", SCORECARD)
+                _, charts = trajectories_after_move(page, planner.cdp, planner.trajectories)
+            # The same scenario in this process: the memo holds the scenario before the move, as the
+            # server's does; then the page's own work for the moved one, timed.
+            chart_work(pack_id, walk.preset, levers)
+            work.append(chart_work(pack_id, walk.preset, moved))
+    parts = {k: med(w[k] for w in work) for k in ("projection", "assessment", "specs", "total")}
+    engine = parts["projection"] + parts["assessment"]
+    print(f"  charts' work alone: projection {parts['projection']:.1f} + assessment {parts['assessment']:.1f}"
+          f" + chart specs (Altair) {parts['specs']:.1f} = {parts['total']:.1f}   ({charts} charts)")
+    ok = True
+    for planner in planners:
+        samples = planner.trajectories.samples
+        total = med(s.total for s in samples)
+        print(breakdown(planner.name, samples))
+        print(f"  {'':18} ratio to the charts' work {verdict(total / parts['total'], 2.0)};  "
+              f"to the engine alone (projection + assessment) {total / engine:.1f}")
+        ok &= total / parts["total"] <= 2 if planner is planners[0] else True
+    return ok
+
+
+def load_part(planners: list[Planner], browser, bare_url: str, rounds: int) -> bool:
+    """3. First load on a warm server (a new browser each time), interleaved with the floor's parts."""
+    print("\n3. first load of the Overview's scorecard from a new browser, warm server (ms)")
+    bare_loads: list[Sample] = []
+    assessments: list[float] = []
+    for i in range(rounds):
+        jobs = [lambda p=p: p.loads.append(first_load(browser, p.url, '[data-testid="stTable"] td'))
+                for p in planners]
+        jobs += [lambda: bare_loads.append(first_load(browser, bare_url, FLOOR_NUMBER)),
+                 lambda: assessments.append(first_assessment())]
+        for job in (jobs if i % 2 == 0 else jobs[::-1]):
+            job()
+    floor = med(s.total for s in bare_loads) + med(assessments)
+    print(breakdown("bare page", bare_loads))
+    print(f"  floor: bare first load {med(s.total for s in bare_loads):.1f} + first assessment "
+          f"{med(assessments):.1f} = {floor:.1f}")
+    ok = True
+    for planner in planners:
+        print(breakdown(planner.name, planner.loads))
+        ratio = med(s.total for s in planner.loads) / floor
+        print(f"  {'':18} ratio {verdict(ratio, 1.5)}")
+        ok &= ratio <= 1.5 if planner is planners[0] else True
+    return ok
+
+
+def cold_part(planners: list[Planner], env: dict, rounds: int) -> None:
+    """4. Cold start: a fresh server per round; its first session, then two more."""
+    from playwright.sync_api import sync_playwright
+
+    print("\n4. cold start: a fresh server, its first three sessions (ms)")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        for _ in range(rounds):
+            for planner in planners:
+                with streamlit_server("app.py", env=env, cwd=planner.folder) as url:
+                    planner.firsts.append(first_load(browser, url, '[data-testid="stTable"] td'))
+                    planner.laters += [first_load(browser, url, '[data-testid="stTable"] td') for _ in range(2)]
+        browser.close()
+    for planner in planners:
+        print(breakdown(f"{planner.name}: 1st", planner.firsts))
+        print(breakdown(f"{planner.name}: later", planner.laters))
+        once = med(s.server for s in planner.firsts) - med(s.server for s in planner.laters)
+        ratio = med(s.server for s in planner.laters) / med(s.server for s in planner.firsts)
+        print(f"  {'':18} one-off work in the first session's server run: {once:.0f} ms; a later session's run "
+              f"takes {ratio:.2f} of it (the one-off work is paid once per process)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--presses", type=int, default=12, help="presses per lever (several levers per pack)")
     parser.add_argument("--levers", type=int, default=3, help="levers per pack")
-    parser.add_argument("--traj", type=int, default=4, help="Trajectories page visits per pack")
+    parser.add_argument("--traj", type=int, default=3, help="Trajectories page visits per pack")
     parser.add_argument("--loads", type=int, default=6, help="first loads on a warm server")
     parser.add_argument("--cold", type=int, default=1, help="cold servers started")
-    parser.add_argument("--app-dir", type=Path, default=ROOT, help="the planner to measure (e.g. an older checkout)")
+    parser.add_argument("--compare", type=Path, action="append", default=[],
+                        help="another checkout of the planner measured in the same run (e.g. before a change)")
     parser.add_argument("--skip", default="", help="comma-separated parts to skip: slider,traj,load,cold")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
@@ -421,128 +576,29 @@ def main() -> int:
         return 2
     from playwright.sync_api import sync_playwright
 
-    app_dir = args.app_dir.resolve()
+    planners = [Planner("planner", ROOT)] + [Planner(d.resolve().name[-18:], d.resolve()) for d in args.compare]
     env = {"PLANNER_DB": str(Path(tempfile.mkdtemp()) / "bench.sqlite")}
-    floor_script = str(ROOT / "bench" / "floor_app.py")
-    bare_script = str(ROOT / "bench" / "bare_app.py")
     walks = find_walks(args.presses, args.levers) if "slider" not in skip else []
-    print(f"planner: {app_dir}   load average {os.getloadavg()[0]:.1f}")
+    print(f"load average {os.getloadavg()[0]:.1f};  " + ";  ".join(f"{p.name}: {p.folder}" for p in planners))
     ok = True
-    with streamlit_server("app.py", env=env, cwd=app_dir) as app_url, \
-            streamlit_server(floor_script, env={"PYTHONPATH": str(ROOT)}) as floor_url, \
-            streamlit_server(bare_script) as bare_url, sync_playwright() as pw:
+    with contextlib.ExitStack() as stack, sync_playwright() as pw:
+        for planner in planners:
+            planner.url = stack.enter_context(streamlit_server("app.py", env=env, cwd=planner.folder))
+        floor_url = stack.enter_context(streamlit_server(str(ROOT / "bench" / "floor_app.py")))
+        bare_url = stack.enter_context(streamlit_server(str(ROOT / "bench" / "bare_app.py")))
         browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        app_page, app_cdp = new_page(browser, app_url)  # the main page first (see streamlit/streamlit#9992)
-        floor_page, floor_cdp = new_page(browser, f"{floor_url}/?pack={PACKS[0]}&lever={LEVERS[0]}")
-
-        # 1. Slider → scorecard, interleaved press by press (who goes first alternates).
-        by_pack: dict[str, tuple[Side, Side]] = {}
-        for walk in walks:
-            app_side, floor_side = by_pack.setdefault(walk.pack, (Side("planner"), Side("floor")))
-            open_walk(app_page, app_url, floor_url, walk, floor_page)
-            app_side.last_elements, floor_side.last_elements = {}, {}
-            for i in range(walk.steps):
-                order = [(app_page, app_cdp, app_side, f".st-key-lever_{walk.lever} input[type=range]", SCORECARD),
-                         (floor_page, floor_cdp, floor_side, "input[type=range]", FLOOR_NUMBER)]
-                for page, cdp, side, slider, watch in (order if i % 2 == 0 else order[::-1]):
-                    press(page, cdp, side, slider, watch)
+        for planner in planners:  # the main page first (see streamlit/streamlit#9992)
+            planner.page, planner.cdp = new_page(browser, planner.url)
+        floor = new_page(browser, f"{floor_url}/?pack={PACKS[0]}&lever={LEVERS[0]}")
         if walks:
-            print("\n1. slider → scorecard (ms, medians; each press to a position not visited before)")
-            all_app, all_floor = [], []
-            for pack_id, (app_side, floor_side) in by_pack.items():
-                levers = ", ".join(f"{w.lever} ({w.preset})" for w in walks if w.pack == pack_id)
-                a = [s.total for s in app_side.samples]
-                f = [s.total for s in floor_side.samples]
-                all_app += a
-                all_floor += f
-                print(f"{pack_id}: {len(a)} presses of {levers}")
-                print(breakdown("planner", app_side.samples))
-                print(breakdown("floor", floor_side.samples))
-                print(f"  planner median {med(a):.1f}, p90 {p90(a):.1f}; floor median {med(f):.1f}, p90 {p90(f):.1f}"
-                      f"  → median ratio {med(a) / med(f):.2f}, p90 / floor median {p90(a) / med(f):.2f}")
-            ratio, tail = med(all_app) / med(all_floor), p90(all_app) / med(all_floor)
-            ok &= ratio <= 1.3 and tail <= 1.6
-            print(f"both packs, {len(all_app)} presses: median ratio {verdict(ratio, 1.3)};  "
-                  f"p90 / floor median {verdict(tail, 1.6)}")
-
-        # 2. Trajectories right after a lever move, against its charts' work outside Streamlit.
+            ok &= slider_part(planners, floor, floor_url, walks)
         if "traj" not in skip:
-            print("\n2. Trajectories page right after a lever move (click → every chart drawn), ms")
-            traj_side = Side("trajectories")
-            work = []
-            for pack_id in PACKS:
-                walk = next((w for w in walks if w.pack == pack_id), None) or Walk(
-                    pack_id, "plan-pace", "htx_new_per_year", "Thành lập và giải thể", 0.0, 0)
-                from planner.packs import load_pack
-                from ui.levers import from_display, slider_grid
-
-                lever = load_pack(pack_id).lever(walk.lever)
-                grid = slider_grid(load_pack(pack_id), lever)
-                # Far from the walks: positions no earlier press computed.
-                position = len(grid) // 3
-                for _ in range(args.traj):
-                    position += 1
-                    levers = {walk.lever: from_display(lever, grid[position])}
-                    query = "&".join([f"pack={pack_id}", f"preset={walk.preset}"]
-                                     + [f"{k}={v:.10g}" for k, v in levers.items()])
-                    app_page.goto(f"{app_url}/gia-dinh?{query}")
-                    app_page.wait_for_selector(SCORECARD, timeout=60_000)
-                    app_page.locator(".st-key-lever_group_choice button", has_text=walk.group_label).click()
-                    app_page.wait_for_selector(f".st-key-lever_{walk.lever} input[type=range]", timeout=60_000)
-                    wait_quiet(app_page, 400)
-                    press(app_page, app_cdp, Side("move"), f".st-key-lever_{walk.lever} input[type=range]", SCORECARD)
-                    moved = {walk.lever: from_display(lever, grid[position + 1])}
-                    sample, charts = trajectories_after_move(app_page, app_cdp, traj_side)
-                    # The same scenario in this process: the memo holds the scenario before the move, as
-                    # the server's does; then the page's own work for the moved one, timed.
-                    chart_work(pack_id, walk.preset, levers)
-                    work.append(chart_work(pack_id, walk.preset, moved))
-                    position += 1
-            print(breakdown("planner", traj_side.samples) + f"  | {charts} charts")
-            parts = {k: med(w[k] for w in work) for k in ("projection", "assessment", "specs", "total")}
-            print(f"  charts' work alone: projection {parts['projection']:.1f} + assessment {parts['assessment']:.1f}"
-                  f" + chart specs {parts['specs']:.1f} = {parts['total']:.1f}")
-            ratio = med(s.total for s in traj_side.samples) / parts["total"]
-            ok &= ratio <= 2
-            print(f"  ratio {verdict(ratio, 2.0)}")
-
-        # 3. First load on a warm server (a new browser each time), interleaved with the floor's parts.
+            ok &= trajectories_part(planners, walks, args.traj)
         if "load" not in skip:
-            print("\n3. first load from a new browser, warm server (ms)")
-            app_loads, bare_loads, assessments = [], [], []
-            for i in range(args.loads):
-                jobs = [lambda: app_loads.append(first_load(browser, app_url, '[data-testid="stTable"] td')),
-                        lambda: bare_loads.append(first_load(browser, bare_url, FLOOR_NUMBER)),
-                        lambda: assessments.append(first_assessment())]
-                for job in (jobs if i % 2 == 0 else jobs[::-1]):
-                    job()
-            print(breakdown("Overview scorecard", app_loads))
-            print(breakdown("bare page", bare_loads))
-            floor = med(s.total for s in bare_loads) + med(assessments)
-            print(f"  floor: bare first load {med(s.total for s in bare_loads):.1f} + first assessment "
-                  f"{med(assessments):.1f} = {floor:.1f}")
-            ratio = med(s.total for s in app_loads) / floor
-            ok &= ratio <= 1.5
-            print(f"  ratio {verdict(ratio, 1.5)}")
+            ok &= load_part(planners, browser, bare_url, args.loads)
         browser.close()
-
-    # 4. Cold start: a fresh server per round; its first session, then two more.
     if "cold" not in skip:
-        print("\n4. cold start: a fresh server, its first three sessions (ms)")
-        firsts, laters = [], []
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-            for _ in range(args.cold):
-                with streamlit_server("app.py", env=env, cwd=app_dir) as url:
-                    firsts.append(first_load(browser, url, '[data-testid="stTable"] td'))
-                    laters += [first_load(browser, url, '[data-testid="stTable"] td') for _ in range(2)]
-            browser.close()
-        print(breakdown("first session", firsts))
-        print(breakdown("later sessions", laters))
-        once = med(s.server for s in firsts) - med(s.server for s in laters)
-        ratio = med(s.server for s in laters) / med(s.server for s in firsts)
-        print(f"  one-off work in the first session's server run: {once:.0f} ms; a later session's run is "
-              f"{ratio:.2f} of the first (paid once per process when well below 1)")
+        cold_part(planners, env, args.cold)
     print("\nall bars met" if ok else "\nsome bars not met")
     return 0
 
