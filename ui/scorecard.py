@@ -32,22 +32,46 @@ def scorecard_frame(results: pd.DataFrame) -> pd.DataFrame:
             tr("Xác suất đạt", "Probability"): cells["probability"],
             tr("Khả năng", "Likelihood"): cells["likelihood"],
             tr("Tiến độ", "Pace"): cells["pace"],
+            **_so_far(pack, row),
         })
     return pd.DataFrame(rows)
 
 
-def band_ids(results: pd.DataFrame) -> list[str]:
-    """The likelihood band of each row, from its probability (the one place a band is decided)."""
-    return [likelihood(p).id for p in results["probability"]]
+def _so_far(pack, row: dict) -> dict[str, str]:
+    """The progress-so-far cell (monitoring): what the actual figures record, beside the probability."""
+    from planner.progress import progress_text
+
+    def cell(key: str):  # a table column of numbers holds NaN where a row has none
+        value = row.get(key)
+        return None if value is None or value != value else value
+
+    year = cell("recorded_year")
+    text = progress_text(pack.target(row["id"]), cell("recorded"), None if year is None else int(year),
+                         cell("progress"), cell("elapsed"), state.lang())
+    return {tr("Đến nay (số liệu thực tế)", "So far (actual figures)"): text or "–"}
 
 
-def full_css(band_id: str) -> str:
+def band_ids(results: pd.DataFrame) -> list[str | None]:
+    """The likelihood band of each row, from its probability (the one place a band is decided); None
+    for a target without a probability (one the engine does not project)."""
+    return [None if p is None or p != p else likelihood(p).id for p in results["probability"]]
+
+
+def full_css(band_id: str | None) -> str:
+    if band_id is None:
+        return ""
     band = LIKELIHOOD_BY_ID[band_id]
     return f"background-color: {band.colour}22; color: {band.colour}; font-weight: 600"
 
 
-def compact_css(band_id: str) -> str:
+def compact_css(band_id: str | None) -> str:
+    if band_id is None:
+        return ""
     return f"color: {LIKELIHOOD_BY_ID[band_id].colour}; font-weight: 600; white-space: nowrap"
+
+
+def _compact_cell(band_id: str | None, p: float | None, lang: str) -> str:
+    return "–" if band_id is None else f"{LIKELIHOOD_BY_ID[band_id].symbol}\u00a0{probability(p, lang)}"
 
 
 TABLE_CLASS = "planner-table"  # styled once by TABLE_CSS
@@ -96,7 +120,15 @@ def show_scorecard(results: pd.DataFrame) -> None:
 
 
 def headline(results: pd.DataFrame) -> tuple[int, int]:
-    return int((results["probability"] >= 0.66).sum()), len(results)
+    """Targets likely met (not counting borderline ones, which could flip with the seed), and all."""
+    likely = results["probability"] >= 0.66
+    if "borderline" in results:
+        likely &= ~results["borderline"].astype(bool)
+    return int(likely.sum()), len(results)
+
+
+def borderline_count(results: pd.DataFrame) -> int:
+    return int(results["borderline"].astype(bool).sum()) if "borderline" in results else 0
 
 
 def likelihood_legend() -> str:
@@ -126,7 +158,7 @@ def show_compact_scorecard(results: pd.DataFrame) -> None:
     # One HTML element, not an st.table: Streamlit's browser side redraws the whole page about ten
     # times per slider move, and a table cell costs it a Markdown component each; here a cell is a
     # plain <td>.  Every text is escaped; the colour is the band's own.
-    rows = [[pack.target(i).label(lang), f"{LIKELIHOOD_BY_ID[b].symbol}\u00a0{probability(p, lang)}"]
+    rows = [[pack.target(i).label(lang), _compact_cell(b, p, lang)]
             for i, b, p in zip(results["id"], bands, results["probability"], strict=True)]
     st.html(html_table([tr("Chỉ tiêu", "Target"), column], rows, {1: [compact_css(b) for b in bands]},
                        caption=tr("Xác suất đạt từng chỉ tiêu", "Probability of meeting each target")))
