@@ -23,17 +23,17 @@ except PlannerError as exc:
 st.subheader(tr("Kịch bản mẫu", "Presets"))
 with st.container(horizontal=True):
     for name in pack.presets:
+        # No tooltips on these buttons: the caption below says what they do once, and every tooltip is
+        # more for the browser to redraw on each slider move.
         st.button(levers.preset_label(name), key=f"preset_{name}", on_click=levers.choose_preset, args=(name,),
-                  type="primary" if name == data["preset"] else "secondary",
-                  help=tr("Đặt mọi giả định về giá trị của kịch bản mẫu này.",
-                          "Set every assumption to this preset's values."))
+                  type="primary" if name == data["preset"] else "secondary")
     st.button(tr("Về kịch bản mẫu", "Reset to the preset"), key="preset_reset", icon=":material/undo:",
-              on_click=levers.reset_to_preset, disabled=not data["levers"],
-              help=tr("Bỏ mọi thay đổi, trở về giá trị của kịch bản mẫu đang chọn.",
-                      "Drop every change and go back to the chosen preset's values."))
-st.caption(tr("Xu hướng: tiếp nối diễn biến đã qua. Nhịp kế hoạch: vừa đủ đạt chỉ tiêu trên đường trung tâm. "
+              on_click=levers.reset_to_preset, disabled=not data["levers"])
+st.caption(tr("Một kịch bản mẫu đặt mọi giả định về giá trị của nó; “Về kịch bản mẫu” bỏ mọi thay đổi. "
+              "Xu hướng: tiếp nối diễn biến đã qua. Nhịp kế hoạch: vừa đủ đạt chỉ tiêu trên đường trung tâm. "
               "Lạc quan, Thận trọng: hai phía của khoảng hợp lý. Di chuột vào dấu ? cạnh mỗi giả định để xem "
               "nguồn của giá trị mẫu.",
+              "A preset sets every assumption to its values; “Reset to the preset” drops every change. "
               "Trend: the past continued. Plan pace: just enough to meet the targets on the central path. "
               "Optimistic, Cautious: the two sides of the plausible range. Hover the ? beside each assumption "
               "for where the preset values come from."))
