@@ -13,7 +13,8 @@ from planner.errors import PlannerError
 from planner.fmt import indicator_value, number, percent
 from planner.registry import INDICATOR_BY_ID, INDICATORS
 from planner.text import source_text
-from ui import state, uploads
+from ui import evidence, state, uploads
+from ui.figures_view import figures_section
 from ui.levers import escape_markdown, show_error
 from ui.method import show_method
 from ui.state import tr
@@ -51,7 +52,7 @@ def observations_table(observations, with_date: bool = True, kind: str | None = 
     for o in observations:
         ind = INDICATOR_BY_ID[o.indicator]
         row = {
-            tr("Chỉ tiêu", "Indicator"): ind.label(lang),
+            tr("Chỉ số", "Indicator"): ind.label(lang),
             tr("Năm", "Year"): str(o.year),
             tr("Giá trị", "Value"): indicator_value(o.indicator, o.value, lang),
             tr("Đơn vị", "Unit"): ind.unit(lang),
@@ -200,11 +201,15 @@ st.markdown("\n".join(escape_markdown(line) for line in (
 if meta.get(f"area_note_{lang}"):
     st.info(escape_markdown(meta[f"area_note_{lang}"]), icon=":material/map:")
 
-tab_data, tab_upload, tab_method = st.tabs([
+tab_data, tab_figures, tab_upload, tab_method = st.tabs([
     tr("Số liệu gốc và lịch sử", "Baseline and history"),
+    tr("Số liệu dùng cho dự báo", "Figures in use"),
     tr("Số liệu thực tế (tải lên, nhập)", "Actual figures (upload, type in)"),
     tr("Phương pháp", "Method"),
 ])
+
+with tab_figures:
+    figures_section()
 
 with tab_data:
     st.subheader(tr(f"Số liệu năm gốc {pack.base_year}", f"Baseline {pack.base_year}"))
@@ -252,7 +257,7 @@ with tab_data:
                     if fit.points > MIN_POINTS or name != "g"
                     if min(abs(value - low), abs(value - high)) < 1e-6]
                 if at_bound:
-                    notes.append(tr(f"{', '.join(at_bound)} chạm giới hạn cho phép của phép khớp: ước lượng kém tin "
+                    notes.append(tr(f"{', '.join(at_bound)} chạm giới hạn cho phép của phép khớp: ước tính kém tin "
                                     "cậy, nên xem lại giả định ở trang Giả định.",
                                     f"{', '.join(at_bound)} reached the bound of the fit: the estimate is weak; "
                                     "review the assumption on the Assumptions page."))
@@ -295,6 +300,7 @@ with tab_data:
                     fitted = base.transform_filter(alt.datum.series == fitted_label).mark_line(
                         point=alt.OverlayMarkDef(shape="diamond", size=40), strokeDash=[4, 3])
                     col.altair_chart((fitted + observed).properties(height=220), width="stretch")
+    evidence.show(pack)
 
 with tab_upload:
     st.subheader(tr("Tải lên hoặc nhập số liệu thực tế", "Upload or type in actual figures"))
@@ -327,7 +333,7 @@ with tab_upload:
                    "**Or type figures in one by one**: the same indicator and year again corrects a figure."))
     with st.form(ENTRY + "form"):
         col1, col2, col3 = st.columns([3, 1, 1])
-        col1.selectbox(tr("Chỉ tiêu", "Indicator"), [ind.id for ind in modelled], key=ENTRY + "indicator",
+        col1.selectbox(tr("Chỉ số", "Indicator"), [ind.id for ind in modelled], key=ENTRY + "indicator",
                        format_func=lambda i: INDICATOR_BY_ID[i].label(lang))
         col2.number_input(tr("Năm", "Year"), min_value=pack.base_year, max_value=pack.horizon, step=1,
                           value=min(max(date.today().year - 1, pack.base_year), pack.horizon), key=ENTRY + "year")

@@ -20,7 +20,8 @@ from .packs import DEFAULT_PACK, PRESETS, Observation, Pack, load_pack
 from .registry import INDICATOR_BY_ID, Lever
 
 SCENARIO_KEYS = {"pack", "preset", "levers", "name", "note", "uncertainty", "draws", "seed",
-                 "window_start", "as_of", "actuals", "fingerprint"}
+                 "window_start", "as_of", "actuals", "fingerprint", "tolerance"}
+MAX_TOLERANCE = 0.1  # a full-coverage target met at 90 % would no longer be "full"
 # Monitoring keys (optional): ``as_of`` (figures after that year ignored), ``actuals`` (the figures the
 # scenario was made with, as [{"indicator", "year", "value"}]: when given, exactly these are used) and
 # ``fingerprint`` (of the figures used when it was saved or shared, to tell later that they changed).
@@ -31,7 +32,8 @@ DEFAULT_PRESET = "trend"
 
 def new_scenario(pack_id: str = DEFAULT_PACK, preset: str = DEFAULT_PRESET) -> dict[str, Any]:
     return {"pack": pack_id, "preset": preset, "levers": {}, "name": "", "note": "",
-            "uncertainty": 1.0, "draws": DEFAULT_DRAWS, "seed": DEFAULT_SEED, "window_start": None}
+            "uncertainty": 1.0, "draws": DEFAULT_DRAWS, "seed": DEFAULT_SEED, "window_start": None,
+            "tolerance": {}}
 
 
 def parse_number(text: Any, where: str) -> float:
@@ -69,6 +71,32 @@ def check_lever(pack: Pack, lever_id: str, value: Any, where: str = "") -> float
                            f"{lever_id} = {number:g} outside the allowed range [{lever.lo:g}, {lever.hi:g}]",
                            where)
     return number
+
+
+def check_tolerance(pack: Pack, target_id: str, value: Any, where: str = "") -> float:
+    """A full-coverage target's tolerance: the target is met from 100 % − tolerance."""
+    where = where or target_id
+    try:
+        target = pack.target(target_id)
+    except PlannerError as exc:
+        raise PlannerError(exc.vi, exc.en, where) from None
+    if target.rule != "full":
+        raise PlannerError(f"chỉ tiêu '{target_id}' không phải chỉ tiêu bao phủ toàn bộ (100 %), không có dung sai",
+                           f"target '{target_id}' is not a full-coverage (100 %) target: it has no tolerance", where)
+    number = parse_number(value, where)
+    if not 0 <= number <= MAX_TOLERANCE:
+        raise PlannerError(f"dung sai phải từ 0 đến {MAX_TOLERANCE:g} (tức 0–{MAX_TOLERANCE * 100:g} điểm %)",
+                           f"the tolerance must be from 0 to {MAX_TOLERANCE:g} (0–{MAX_TOLERANCE * 100:g} "
+                           "percentage points)", where)
+    return number
+
+
+def with_tolerances(pack: Pack, tolerances: dict[str, float]) -> Pack:
+    """The pack with some full-coverage targets' tolerances set by the scenario."""
+    if not tolerances:
+        return pack
+    targets = tuple(replace(t, tolerance=tolerances[t.id]) if t.id in tolerances else t for t in pack.targets)
+    return replace(pack, targets=targets)
 
 
 @dataclass(frozen=True)
@@ -128,6 +156,12 @@ def validate(data: Any, where: str = "scenario") -> dict[str, Any]:
             out[key] = int(number)
     if data.get("window_start") is not None:
         out["window_start"] = check_window_start(pack, data["window_start"], f"{where}: window_start")
+    tolerance = data.get("tolerance") or {}
+    if not isinstance(tolerance, dict):
+        raise PlannerError("'tolerance' phải là một đối tượng {chỉ tiêu: dung sai}",
+                           "'tolerance' must be an object {target: tolerance}", f"{where}: tolerance")
+    out["tolerance"] = {str(k): check_tolerance(pack, str(k), v, f"{where}: tolerance.{k}")
+                        for k, v in tolerance.items()}
     if data.get("as_of") is not None:
         out["as_of"] = check_as_of(pack, data["as_of"], f"{where}: as_of")
     if data.get("actuals") is not None:
@@ -164,7 +198,11 @@ def check_actuals(pack: Pack, items: Any, where: str = "actuals") -> list[dict[s
         ind = item["indicator"]
         if ind not in INDICATOR_BY_ID or ind not in pack.indicators:
             raise PlannerError(f"chỉ tiêu '{str(ind)[:40]}' không có trong gói", f"indicator '{str(ind)[:40]}' not in the pack", at)
-        year = check_as_of(pack, item["year"], f"{at}.year")
+        year = parse_number(item["year"], f"{at}.year")
+        if year != int(year) or not pack.base_year <= year <= pack.horizon:
+            raise PlannerError(f"năm phải từ {pack.base_year} đến {pack.horizon}",
+                               f"the year must be from {pack.base_year} to {pack.horizon}", f"{at}.year")
+        year = int(year)
         value = parse_number(item["value"], f"{at}.value")
         if value < 0 or (INDICATOR_BY_ID[ind].is_share and value > 1):
             raise PlannerError("giá trị ngoài khoảng cho phép", "value outside the allowed range", f"{at}.value")
@@ -204,6 +242,7 @@ def resolve(data: dict[str, Any], extra: tuple[Observation, ...] = (),
     else:
         evidence = evidence_for(pack, extra, clean.get("as_of"), switches)
     pack = refit(pack, evidence)
+    pack = with_tolerances(pack, clean["tolerance"])
     values = pack.preset(clean["preset"])
     values.update(clean["levers"])
     settings = Settings(clean["draws"], clean["seed"], clean["uncertainty"], clean["window_start"])
@@ -228,6 +267,10 @@ def minimal(data: dict[str, Any]) -> dict[str, Any]:
                          ("window_start", None), ("as_of", None), ("actuals", None), ("fingerprint", None)):
         if data.get(key, default) != default:
             out[key] = data[key]
+    defaults = {t.id: t.tolerance for t in load_pack(res.pack.id).targets}
+    tolerance = {k: v for k, v in (data.get("tolerance") or {}).items() if abs(v - defaults.get(k, -1)) > 1e-12}
+    if tolerance:
+        out["tolerance"] = tolerance
     return out
 
 
@@ -285,8 +328,26 @@ def lever_display(lever: Lever, value: float) -> float:
 # --- URLs -------------------------------------------------------------------------------------
 # The URL carries pack, preset, language and the levers that differ from the preset, so a link
 # reproduces a scenario.  Anything unusable is dropped with a notice; it never stops the app.
-URL_SETTINGS = ("uncertainty", "window_start")
+URL_SETTINGS = ("uncertainty", "window_start", "as_of")
 MAX_URL_VALUE = 64
+# The figures a link was made with ("figs": indicator:year:value, comma separated) and their
+# fingerprint ("fp"): opening the link after the figures changed can say so and show either.
+MAX_URL_FIGURES = 3000
+
+
+def figures_to_text(items: list[dict[str, Any]]) -> str:
+    return ",".join(f"{i['indicator']}:{int(i['year'])}:{float(i['value']):.10g}" for i in items)
+
+
+def figures_from_text(pack: Pack, text: str, where: str = "URL: figs") -> list[dict[str, Any]]:
+    items = []
+    for part in filter(None, text.split(",")):
+        indicator, sep, rest = part.partition(":")
+        year, sep2, value = rest.partition(":")
+        if not (sep and sep2):
+            raise PlannerError("số liệu phải có dạng chỉ_tiêu:năm:giá_trị", "figures must read indicator:year:value", where)
+        items.append({"indicator": indicator, "year": year, "value": value})
+    return check_actuals(pack, items, where)
 
 
 def to_query(data: dict[str, Any], lang: str) -> dict[str, str]:
@@ -297,6 +358,12 @@ def to_query(data: dict[str, Any], lang: str) -> dict[str, str]:
     for key in URL_SETTINGS:
         if key in small:
             out[key] = f"{small[key]:.10g}"
+    if "fingerprint" in small:
+        out["fp"] = small["fingerprint"]
+    if "actuals" in small:
+        out["figs"] = figures_to_text(small["actuals"])
+    if small.get("tolerance"):  # one parameter: tolerance=digital_2030:0.01,households_2045:0.02
+        out["tolerance"] = ",".join(f"{k}:{v:.6g}" for k, v in sorted(small["tolerance"].items()))
     return out
 
 
@@ -326,7 +393,7 @@ def from_query(params: dict[str, str]) -> tuple[dict[str, Any], str, list[Planne
     else:
         notice("preset", f"kịch bản mẫu không có, dùng {DEFAULT_PRESET}", f"unknown preset, {DEFAULT_PRESET} used")
     for key, raw in params.items():
-        if len(raw) > MAX_URL_VALUE:
+        if len(raw) > (MAX_URL_FIGURES if key == "figs" else MAX_URL_VALUE):
             notice(key, "giá trị quá dài, bỏ qua", "value too long, ignored")
             continue
         try:
@@ -334,8 +401,22 @@ def from_query(params: dict[str, str]) -> tuple[dict[str, Any], str, list[Planne
                 value = parse_number(raw, key)
                 Settings(uncertainty=value)
                 data["uncertainty"] = value
+            elif key == "tolerance":
+                for part in filter(None, raw.split(",")):
+                    target_id, _, text = part.partition(":")
+                    try:
+                        data["tolerance"][target_id] = check_tolerance(pack, target_id, text, key)
+                    except PlannerError as exc:
+                        notices.append(PlannerError(f"{exc.vi}; bỏ qua", f"{exc.en}; ignored",
+                                                    f"URL: tolerance {target_id[:MAX_URL_VALUE]}"))
             elif key == "window_start":
                 data["window_start"] = check_window_start(pack, raw, key)
+            elif key == "as_of":
+                data["as_of"] = check_as_of(pack, raw, key)
+            elif key == "fp":
+                data["fingerprint"] = validate({"pack": pack.id, "fingerprint": raw}, "URL")["fingerprint"]
+            elif key == "figs":
+                data["actuals"] = figures_from_text(pack, raw)
             elif key not in {lv.id for lv in pack.levers}:
                 notice(key, "tham số không dùng được, bỏ qua", "unknown parameter, ignored")
             else:

@@ -93,7 +93,9 @@ def comparison_docx_file(named: tuple[tuple[str, str, str], ...], lang: str) -> 
 # --- The section ----------------------------------------------------------------------------------
 
 def _uploaded() -> tuple:
-    return tuple(astuple(o) for o in state.uploaded_actuals())
+    from ui import figures
+
+    return tuple(astuple(o) for o in figures.chart_figures())
 
 
 def _candidates(current: dict) -> dict[str, tuple[str, dict]]:
@@ -103,7 +105,7 @@ def _candidates(current: dict) -> dict[str, tuple[str, dict]]:
     out: dict[str, tuple[str, dict]] = {
         "current": (current.get("name") or tr("Kịch bản đang dùng", "Current scenario"), current)}
     for name in pack.presets:
-        out[f"preset:{name}"] = (tr("Mẫu: ", "Preset: ") + registry.preset_label(name, lang),
+        out[f"preset:{name}"] = (tr("Kịch bản mẫu: ", "Preset: ") + registry.preset_label(name, lang),
                                  {**current, "preset": name, "levers": {}, "name": "", "note": ""})
     try:
         saved = state.store().list(pack=pack.id)
@@ -117,7 +119,9 @@ def _candidates(current: dict) -> dict[str, tuple[str, dict]]:
 
 def _load(choice: dict) -> dict:
     if "saved" in choice:
-        return state.store().load(choice["saved"])
+        from ui import figures
+
+        return figures.with_current_figures(state.store().load(choice["saved"]))
     return choice
 
 

@@ -28,8 +28,23 @@ def scorecard_frame(results: pd.DataFrame) -> pd.DataFrame:
             tr("Xác suất đạt", "Probability"): cells["probability"],
             tr("Khả năng", "Likelihood"): cells["likelihood"],
             tr("Tiến độ", "Pace"): cells["pace"],
+            **_so_far(pack, row),
         })
     return pd.DataFrame(rows)
+
+
+def _so_far(pack, row: dict) -> dict[str, str]:
+    """The progress-so-far cell (monitoring): what the actual figures record, beside the probability."""
+    from planner.progress import progress_text
+
+    def cell(key: str):  # a table column of numbers holds NaN where a row has none
+        value = row.get(key)
+        return None if value is None or value != value else value
+
+    year = cell("recorded_year")
+    text = progress_text(pack.target(row["id"]), cell("recorded"), None if year is None else int(year),
+                         cell("progress"), cell("elapsed"), state.lang())
+    return {tr("Đến nay (số liệu thực tế)", "So far (actual figures)"): text or "–"}
 
 
 def _colour_for(text: str) -> str:
@@ -48,7 +63,15 @@ def show_scorecard(results: pd.DataFrame) -> None:
 
 
 def headline(results: pd.DataFrame) -> tuple[int, int]:
-    return int((results["probability"] >= 0.66).sum()), len(results)
+    """Targets likely met (not counting borderline ones, which could flip with the seed), and all."""
+    likely = results["probability"] >= 0.66
+    if "borderline" in results:
+        likely &= ~results["borderline"].astype(bool)
+    return int(likely.sum()), len(results)
+
+
+def borderline_count(results: pd.DataFrame) -> int:
+    return int(results["borderline"].astype(bool).sum()) if "borderline" in results else 0
 
 
 def likelihood_legend() -> str:
