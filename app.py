@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from planner.errors import PlannerError
-from planner.packs import load_pack, pack_ids
 from planner.registry import preset_label
 from planner.text import assumptions
 from ui import state
@@ -88,7 +87,7 @@ def sidebar_headline() -> None:
 with st.sidebar:
     st.segmented_control("Ngôn ngữ / Language", ["vi", "en"], format_func={"vi": "Tiếng Việt", "en": "English"}.get,
                          key="language_choice", on_change=_on_language)
-    pack_names = {i: load_pack(i).name(state.lang()) for i in pack_ids()}
+    pack_names = state.available_packs()
     st.selectbox(tr("Gói kế hoạch", "Plan pack"), list(pack_names), key="pack_choice", on_change=_on_pack,
                  format_func=pack_names.get)
     preset_names = {p: preset_label(p, state.lang()) for p in state.pack().presets}

@@ -8,26 +8,37 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy import optimize, stats
 
+from .errors import PlannerError
 from .model import Projection, Settings, draw_levers, founding_means, lever_range, levers_affecting, project
 from .packs import Pack, Target
-from .registry import LIKELY_THRESHOLD, likelihood, pace
+from .registry import LIKELY_THRESHOLD, LOWER_RULES, likelihood, pace
+from .tracking import NO_DATA, NOT_MODELLED, track
 
 
 @dataclass(frozen=True)
 class TargetResult:
+    """One scorecard row.  For a target the engine cannot project (``modelled`` False) the projected
+    numbers and the probability are None, ``likelihood`` is ``not_modelled`` and the pace reading comes
+    from the actual figures (``status`` ``no_data`` when there are none)."""
+
     id: str
     year: int
     rule: str
     threshold: float
     tolerance: float
-    deterministic: float
-    p10: float
-    p50: float
-    p90: float
-    probability: float
+    deterministic: float | None
+    p10: float | None
+    p50: float | None
+    p90: float | None
+    probability: float | None
     likelihood: str
     pace_ratio: float | None
     status: str
+    modelled: bool = True
+    recorded: float | None = None  # the latest actual figure of the target's quantity
+    recorded_year: int | None = None
+    progress: float | None = None  # fraction of the way from the base to the target, on actual figures
+    elapsed: float | None = None  # fraction of the time from the base year to the target year
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -43,11 +54,20 @@ def target_values(target: Target, proj: Projection, pack: Pack, settings: Settin
     source = proj.deterministic if deterministic else proj.draws
     series = source[target.indicator]
     series = series[None, :] if deterministic else series
+    col = proj.column(target.year)
     if target.kind == "new":
         first = proj.column(window_first(pack, settings))
-        values = series[:, first:proj.column(target.year) + 1].sum(axis=1)
+        values = series[:, first:col + 1].sum(axis=1)
+    elif target.kind == "ratio":
+        of = source[target.of]
+        of = of[None, :] if deterministic else of
+        values = series[:, col] / np.maximum(of[:, col], 1e-12)
+    elif target.kind == "growth":
+        # Average yearly growth from the base year: (X_T / X_B)^(1 / (T − B)) − 1.
+        start = np.maximum(series[:, proj.column(pack.base_year)], 1e-12)
+        values = (np.maximum(series[:, col], 0.0) / start) ** (1.0 / (target.year - pack.base_year)) - 1.0
     else:
-        values = series[:, proj.column(target.year)]
+        values = series[:, col]
     return values[0] if deterministic else values
 
 
@@ -55,6 +75,10 @@ def meets(target: Target, values: np.ndarray | float) -> np.ndarray | bool:
     """Whether values satisfy the target's rule (strict ">" honoured; full coverage with tolerance)."""
     if target.rule == "gt":
         return values > target.threshold + 1e-12
+    if target.rule == "lt":
+        return values < target.threshold - 1e-12
+    if target.rule == "le":
+        return values <= target.threshold + 1e-9
     if target.rule == "increase":
         return values > target.threshold
     # "ge" and "full": values within rounding noise of the threshold count as met
@@ -75,7 +99,7 @@ def probability(target: Target, proj: Projection, pack: Pack, settings: Settings
         means = founding_means(lv[f"{kind}_new_per_year"], growth, pack.base_year,
                                window_first(pack, settings), target.year)
         return float(_poisson_meets(target, means).mean())
-    if target.indicator == "export":
+    if target.indicator == "export" and target.kind in ("count", "stock"):
         means = pack.baseline["export"].value * (1 + lv["export_growth"]) ** (target.year - pack.base_year)
         return float(_poisson_meets(target, means).mean())
     return float(np.mean(meets(target, target_values(target, proj, pack, settings))))
@@ -83,6 +107,10 @@ def probability(target: Target, proj: Projection, pack: Pack, settings: Settings
 
 def _poisson_meets(target: Target, means: np.ndarray) -> np.ndarray:
     """P(Poisson(mean) satisfies the rule) for integer counts."""
+    if target.rule == "le":
+        return stats.poisson.cdf(math.floor(target.threshold + 1e-9), means)
+    if target.rule == "lt":
+        return stats.poisson.cdf(math.ceil(target.threshold - 1e-9) - 1, means)
     if target.rule in ("gt", "increase"):
         need = math.floor(target.threshold) + 1
     else:
@@ -91,7 +119,11 @@ def _poisson_meets(target: Target, means: np.ndarray) -> np.ndarray:
 
 
 def base_value(target: Target, pack: Pack) -> float:
-    return 0.0 if target.kind == "new" else pack.baseline[target.indicator].value
+    if target.kind in ("new", "growth"):
+        return 0.0  # foundings start from none; a growth rate is measured against zero growth
+    if target.kind == "ratio":
+        return pack.baseline[target.indicator].value / max(pack.baseline[target.of].value, 1e-12)
+    return pack.baseline[target.indicator].value
 
 
 def pace_ratio(target: Target, projected: float, pack: Pack) -> float | None:
@@ -104,20 +136,25 @@ def pace_ratio(target: Target, projected: float, pack: Pack) -> float | None:
     if target.rule == "increase":
         goal = target.threshold + 1  # the smallest increase of a count
     required = goal - start
-    if required <= 0:
+    # A target met by staying under its threshold needs a fall; one already there needs no change.
+    if (required >= 0 if target.rule in LOWER_RULES else required <= 0):
         return None
     return (projected - start) / required
 
 
 def assess(pack: Pack, values: dict[str, float], settings: Settings | None = None,
            proj: Projection | None = None, targets: tuple[Target, ...] | None = None) -> list[TargetResult]:
-    """One row per target of the pack."""
+    """One row per target of the pack; a target the engine cannot project is read on actual figures."""
     settings = settings or Settings()
     targets = targets if targets is not None else pack.targets
-    if proj is None:
-        proj = project(pack, values, settings, wanted={t.indicator for t in targets})
+    modelled = [t for t in targets if t.modelled]
+    if proj is None and modelled:
+        proj = project(pack, values, settings, wanted=set().union(*(t.indicators for t in modelled)))
     rows = []
     for target in targets:
+        if not target.modelled:
+            rows.append(tracked_result(target, pack))
+            continue
         draws = target_values(target, proj, pack, settings)
         det = float(target_values(target, proj, pack, settings, deterministic=True))
         p10, p50, p90 = (float(x) for x in np.percentile(draws, [10, 50, 90]))
@@ -129,8 +166,24 @@ def assess(pack: Pack, values: dict[str, float], settings: Settings | None = Non
     return rows
 
 
+def tracked_result(target: Target, pack: Pack) -> TargetResult:
+    """The row of a target with no projection: the progress its actual figures show, nothing more."""
+    t = track(target, pack)
+    status = pace(t.pace_ratio).id if t.pace_ratio is not None else NO_DATA
+    return TargetResult(target.id, target.year, target.rule, target.threshold, target.tolerance,
+                        None, None, None, None, None, NOT_MODELLED, t.pace_ratio, status, False,
+                        t.recorded, t.recorded_year, t.progress, t.elapsed)
+
+
 def count_likely(results: list[TargetResult]) -> int:
-    return sum(r.probability >= LIKELY_THRESHOLD for r in results)
+    return sum(r.probability is not None and r.probability >= LIKELY_THRESHOLD for r in results)
+
+
+def require_modelled(target: Target) -> None:
+    """Goal-seeking and sensitivity need a projection: refuse a target that has none, in words."""
+    if not target.modelled:
+        raise PlannerError(f"chỉ tiêu '{target.id}' không được dự báo: {target.reason('vi')}",
+                           f"target '{target.id}' is not projected: {target.reason('en')}", "--target")
 
 
 # --- What would it take --------------------------------------------------------------------------
@@ -164,6 +217,7 @@ def goal_seek(pack: Pack, values: dict[str, float], target_id: str, lever_id: st
 
     settings = settings or Settings()
     target = pack.target(target_id)
+    require_modelled(target)
     try:
         lever = pack.lever(lever_id)
     except PlannerError as exc:
@@ -172,9 +226,9 @@ def goal_seek(pack: Pack, values: dict[str, float], target_id: str, lever_id: st
         raise PlannerError("mức khả năng phải trong (0, 1)", "likelihood must be in (0, 1)", "--likelihood")
 
     def run(x: float, mc: bool = True) -> Projection:
-        return project(pack, {**values, lever_id: x}, settings, wanted={target.indicator}, monte_carlo=mc)
+        return project(pack, {**values, lever_id: x}, settings, wanted=set(target.indicators), monte_carlo=mc)
 
-    levers_only = target.kind == "new" or target.indicator == "export"
+    levers_only = target.kind == "new" or (target.indicator == "export" and target.kind in ("count", "stock"))
 
     def prob(x: float) -> float:
         if levers_only:  # the exact Poisson probability needs only the lever draws, no simulation
@@ -184,16 +238,17 @@ def goal_seek(pack: Pack, values: dict[str, float], target_id: str, lever_id: st
         return probability(target, run(x), pack, settings)
 
     # The same slack as ``meets``: a path that reaches the threshold to within rounding meets it.
-    slack = 0.0 if target.rule in ("gt", "increase") else 1e-9
+    slack = 0.0 if target.rule in ("gt", "lt", "increase") else 1e-9
+    below = target.rule in LOWER_RULES  # met under the threshold: the gap is measured the other way
 
     def det_gap(x: float) -> float:
         value = float(target_values(target, run(x, mc=False), pack, settings, deterministic=True))
-        return value - target.met_at + slack
+        return (target.met_at - value if below else value - target.met_at) + slack
 
     current = values[lever_id]
     p_now = prob(current)
     lo_p, hi_p = prob(lever.lo), prob(lever.hi)
-    if lever not in levers_affecting(target.indicator, pack) or math.isclose(lo_p, hi_p, abs_tol=1e-9) \
+    if all(lever not in levers_affecting(i, pack) for i in target.indicators) or math.isclose(lo_p, hi_p, abs_tol=1e-9) \
             and math.isclose(det_gap(lever.lo), det_gap(lever.hi), abs_tol=1e-9):
         return GoalSeek(target_id, lever_id, "min", current, p_now, None, None, "no_effect",
                         wanted_likelihood, lever.hi, hi_p)
@@ -277,17 +332,19 @@ def tornado(pack: Pack, values: dict[str, float], target_id: str,
     """
     settings = settings or Settings()
     target = pack.target(target_id)
+    require_modelled(target)
     scale = settings.uncertainty or 1.0
     fixed = Settings(settings.draws, settings.seed, 0.0, settings.window_start)
 
     def evaluate(vals: dict[str, float]) -> tuple[float, float]:
-        proj = project(pack, vals, fixed, wanted={target.indicator})
+        proj = project(pack, vals, fixed, wanted=set(target.indicators))
         det = float(target_values(target, proj, pack, fixed, deterministic=True))
         return det, probability(target, proj, pack, fixed)
 
     base_det, base_p = evaluate(values)
     swings = []
-    for lever in levers_affecting(target.indicator, pack):
+    for lever in sorted(set().union(*(levers_affecting(i, pack) for i in target.indicators)),
+                        key=lambda lv: [x.id for x in pack.levers].index(lv.id)):
         low, high = lever_range(lever, values[lever.id], scale)
         if high - low <= 1e-12:
             continue

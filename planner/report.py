@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from . import __version__, charts
-from .assess import TargetResult, assess
+from .assess import TargetResult, assess, count_likely
 from .charts import FONT_STACK
 from .errors import PlannerError
 from .fmt import indicator_value, lever_value, number, probability
@@ -41,13 +41,12 @@ from .registry import (
     INDICATOR_BY_ID,
     INDICATORS,
     LIKELIHOOD,
-    LIKELY_THRESHOLD,
     PACE,
     likelihood,
     preset_label,
 )
 from .scenario import Resolved, resolve
-from .text import headline, likely_words, pace_words
+from .text import headline, likely_words, pace_words, result_summary
 
 FORMATS = ("html", "xlsx")
 MAX_COMPARED = 4
@@ -156,7 +155,7 @@ class Computed:
 
     @property
     def likely(self) -> int:
-        return sum(r.probability >= LIKELY_THRESHOLD for r in self.results)
+        return count_likely(self.results)
 
 
 def tidy_trajectories(proj: Projection) -> pd.DataFrame:
@@ -193,8 +192,9 @@ def observations_frame(pack: Pack, uploaded: Iterable[Observation] = (), lang: s
 
 
 def target_indicators(pack: Pack) -> list[str]:
-    """Indicators with at least one target, in the order of the plan's targets."""
-    return list(dict.fromkeys(t.indicator for t in pack.targets))
+    """Projected indicators with at least one target, in the order of the plan's targets (a target with no
+    projection has no chart)."""
+    return list(dict.fromkeys(t.indicator for t in pack.targets if t.modelled))
 
 
 # --- Charts as files (vl_convert: Vega bundled, offline) ---------------------------------------
@@ -496,8 +496,8 @@ def _table(headers: Sequence[tuple[str, str]], rows: Iterable[Sequence[tuple[str
     return f"<table{_cls(cls)}{style}>{cols}<thead><tr>{head}</tr></thead><tbody>{body}</tbody>{tfoot}</table>"
 
 
-def _likely_cell(p: float, lang: str) -> tuple[str, str]:
-    return _e(likely_words(p, lang)), f"lk lk-{likelihood(p).id}"
+def _likely_cell(p: float | None, lang: str) -> tuple[str, str]:
+    return _e(likely_words(p, lang)), f"lk lk-{'not_modelled' if p is None else likelihood(p).id}"
 
 
 def _meta_list(items: Iterable[tuple[str, str]]) -> str:
@@ -506,7 +506,7 @@ def _meta_list(items: Iterable[tuple[str, str]]) -> str:
 
 
 def _bands_line(probs: Iterable[float], lang: str) -> str:
-    probs = list(probs)
+    probs = [p for p in probs if p is not None]  # a target with no projection has no likelihood
     parts = [f'<span class="lk-{b.id}">{_e(b.symbol)} {sum(likelihood(p).id == b.id for p in probs)} '
              f"{_e(b.label(lang))}</span>" for b in LIKELIHOOD]
     return '<p class="bands">' + " ".join(parts) + "</p>"
@@ -520,17 +520,23 @@ def _scorecard_table(computed: Computed, lang: str) -> str:
                (_e(_t(lang, "Xác suất đạt", "Probability")), "num"), (_e(_t(lang, "Khả năng", "Likelihood")), ""),
                (_e(_t(lang, "Tiến độ", "Pace")), "")]
     rows = []
+    notes = []
     for r in computed.results:
         t = pack.target(r.id)
-        ind = t.indicator
+        cells = result_summary(pack, r, lang)
         rows.append([
             (_e(t.label(lang)), ""), (str(r.year), "num"), (_e(target_rule(t, pack, settings, lang)), ""),
-            (_e(indicator_value(ind, r.p50, lang)), "num"),
-            (_e(f"{indicator_value(ind, r.p10, lang)} – {indicator_value(ind, r.p90, lang)}"), "num"),
-            (_e(probability(r.probability, lang)), "num"), _likely_cell(r.probability, lang),
+            (_e(cells["projected"]), "num"), (_e(cells["range"]), "num"),
+            (_e(cells["probability"]), "num"), _likely_cell(r.probability, lang),
             (_e(pace_words(r.status, lang)), f"pc pc-{r.status}"),
         ])
-    return _table(headers, rows, "scorecard")  # automatic layout: no word is broken, long labels wrap
+        if cells["note"]:
+            notes.append(f"<li>{_e(t.label(lang))}: {_e(cells['note'])}</li>")
+    table = _table(headers, rows, "scorecard")  # automatic layout: no word is broken, long labels wrap
+    if notes:
+        table += ('<p class="small">' + _e(_t(lang, "Chỉ tiêu không dự báo:", "Targets not projected:")) + "</p>"
+                  + '<ul class="small">' + "".join(notes) + "</ul>")
+    return table  # automatic layout: no word is broken, long labels wrap
 
 
 def _chart_caption(computed: Computed, indicator: str, lang: str) -> str:
@@ -765,6 +771,9 @@ def comparison_html(scenarios: Sequence[dict[str, Any]], lang: str = "vi", label
         row = [(_e(t.label(lang)), ""), (str(t.year), "num")]
         for results in by_run:
             p = results[t.id].probability
+            if p is None:
+                row.append((_e(likely_words(None, lang)), "lk"))
+                continue
             band = likelihood(p)
             row.append((f"{_e(band.symbol)} {_e(probability(p, lang))}<br><span class=\"small\">"
                         f"{_e(band.label(lang))}</span>", f"lk lk-{band.id}"))
@@ -823,6 +832,9 @@ DECIMAL = "#,##0.0"
 
 def _exact(cell, value: float) -> None:
     """Store a float with every digit (openpyxl writes 16 significant digits; Python's repr round-trips)."""
+    if value is None:  # a target with no projection: an empty cell, not a zero
+        cell.value = None
+        return
     cell.value = float(value)
     if math.isfinite(value):
         cell._value = repr(float(value))  # written verbatim into <v>; still a number cell (t="n")
@@ -880,13 +892,15 @@ def xlsx_report(data: dict[str, Any], lang: str = "vi", today: date | None = Non
                 [18, 48, 7, 18, 24, 12, 15, 11, 11, 11, 12, 24, 14, 22])
     for i, r in enumerate(computed.results, start=2):
         t = pack.target(r.id)
-        fmt = PERCENT if INDICATOR_BY_ID[t.indicator].is_share else COUNT  # totals of foundings are whole
+        fmt = PERCENT if t.kind in ("share", "ratio", "growth") else COUNT  # totals of foundings are whole
         _text(ws.cell(i, 1), r.id)
         _text(ws.cell(i, 2), t.label(lang))
         ws.cell(i, 3, int(r.year))
         _text(ws.cell(i, 4), t.indicator)
         _text(ws.cell(i, 5), target_rule(t, pack, settings, lang))
-        for j, (value, f) in enumerate(((r.threshold, fmt), (r.deterministic, _value_format(t.indicator, True)),
+        central = _value_format(t.indicator, True) if t.indicator in INDICATOR_BY_ID and t.kind not in (
+            "ratio", "growth") else fmt
+        for j, (value, f) in enumerate(((r.threshold, fmt), (r.deterministic, central),
                                         (r.p10, fmt), (r.p50, fmt), (r.p90, fmt), (r.probability, PERCENT)), start=6):
             _exact(ws.cell(i, j), value)
             ws.cell(i, j).number_format = f

@@ -16,7 +16,7 @@ import streamlit as st
 from planner.assess import assess, goal_seek, tornado
 from planner.errors import PlannerError
 from planner.model import project
-from planner.packs import Pack, load_pack
+from planner.packs import Pack, is_registered, load_pack, pack_ids
 from planner.report import tidy_trajectories
 from planner.scenario import (
     check_lever,
@@ -217,3 +217,32 @@ def uploaded_actuals() -> tuple:
 def set_uploaded_actuals(observations: tuple) -> None:
     """Replace the uploaded actuals of the current pack (called only with validated data)."""
     st.session_state.setdefault(ACTUALS, {})[scenario()["pack"]] = tuple(observations)
+
+
+# --- Plan packs: those on disk, plus the ones this session uploaded ---------------------------------
+SESSION_PACKS = "session_packs"  # ids of packs uploaded in this session, in upload order
+
+
+def session_packs() -> list[str]:
+    return [i for i in st.session_state.get(SESSION_PACKS, []) if is_registered(i)]
+
+
+def add_session_pack(pack_id: str) -> None:
+    ids = st.session_state.setdefault(SESSION_PACKS, [])
+    if pack_id not in ids:
+        ids.append(pack_id)
+
+
+def available_packs() -> dict[str, str]:
+    """Pack id -> name in the current language: the packs that load, then this session's uploads.
+
+    A broken folder in data/ or PLANNER_PACKS is left out of the choice (``pack validate`` says why)
+    rather than stopping the app for everyone.
+    """
+    names = {}
+    for pack_id in (*pack_ids(), *session_packs()):
+        try:
+            names[pack_id] = load_pack(pack_id).name(lang())
+        except PlannerError:
+            continue
+    return names

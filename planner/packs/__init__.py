@@ -284,11 +284,17 @@ def load_pack(pack_id: str = DEFAULT_PACK) -> Pack:
 @lru_cache(maxsize=32)
 def _load_folder(pack_id: str, _env: str) -> Pack:
     # Keyed on PLANNER_PACKS too, so changing it (tests, a second deployment) never serves a stale pack.
-    return load_pack_dir(pack_folder(pack_id))
+    folder = pack_folder(pack_id)
+    pack = load_pack_dir(folder)
+    if pack.id != pack_id:
+        raise PlannerError(f"mã '{pack.id}' trong pack.toml phải trùng tên thư mục '{pack_id}'",
+                           f"id '{pack.id}' in pack.toml must equal the folder's name '{pack_id}'",
+                           str(folder / "pack.toml"))
+    return pack
 
 
 from .read import PackError, load_pack_dir  # noqa: E402  (read needs the dataclasses above)
 
 __all__ = ["DATA_DIR", "DEFAULT_PACK", "HORIZON", "PRESETS", "Observation", "Pack", "PackError", "Target",
-           "load_pack", "load_pack_dir", "modelled_indicators", "pack_dirs", "pack_folder", "pack_ids",
+           "is_registered", "load_pack", "load_pack_dir", "modelled_indicators", "pack_dirs", "pack_folder", "pack_ids",
            "register"]
