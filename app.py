@@ -8,6 +8,7 @@ from planner.errors import PlannerError
 from planner.registry import preset_label
 from planner.text import assumptions
 from ui import state
+from ui.scorecard import headline
 from ui.state import tr
 
 # The Present page collapses the sidebar; every other page opens it again.
@@ -71,9 +72,8 @@ def _on_preset() -> None:
 def sidebar_headline() -> None:
     """k/n targets likely met (the Assumptions page shows it beside its sliders instead)."""
     try:
-        results = state.assessment()
-        st.metric(tr("Chỉ tiêu có khả năng đạt", "Targets likely met"),
-                  f"{int((results['probability'] >= 0.66).sum())}/{len(results)}",
+        likely, projected = headline(state.assessment())
+        st.metric(tr("Chỉ tiêu có khả năng đạt", "Targets likely met"), f"{likely}/{projected}",
                   help=tr("Xác suất đạt ít nhất 66 % (thang IPCC: “có khả năng”).",
                           "Probability of at least 66 % (IPCC scale: “likely”)."))
         changed = len(state.scenario()["levers"])

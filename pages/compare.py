@@ -107,7 +107,7 @@ first = names[0]
 # --- Probabilities side by side -------------------------------------------------------------------------
 st.subheader(tr("Xác suất đạt từng chỉ tiêu", "Probability of meeting each target"))
 probs = pd.DataFrame({name: results[name].set_index("id")["probability"] for name in names})
-probs = probs.reindex([t.id for t in pack.targets])
+probs = probs.reindex([t.id for t in pack.modelled_targets])  # a target with no projection has nothing to compare
 target_col, year_col = tr("Chỉ tiêu", "Target"), tr("Năm", "Year")
 table = pd.DataFrame({target_col: [pack.target(i).label(lang) for i in probs.index],
                       year_col: [str(pack.target(i).year) for i in probs.index]})

@@ -12,14 +12,15 @@ import pandas as pd
 import streamlit as st
 
 from planner import charts, registry, report
-from planner.assess import GoalSeek
+from planner.assess import GoalSeek, TargetResult
 from planner.errors import PlannerError
 from planner.fmt import indicator_value, probability
 from planner.packs import load_pack
 from planner.registry import LIKELIHOOD, LIKELY_THRESHOLD, likelihood
-from planner.text import assumptions, goal_seek_sentence
+from planner.text import assumptions, goal_seek_sentence, result_summary
 from ui import state
 from ui.downloads import downloads_section
+from ui.scorecard import clean_row
 from ui.state import escape_markdown, tr
 
 SCREEN = "present_screen"
@@ -98,8 +99,9 @@ deck = st.container(key="present_deck")
 # --- Screen 1: the title --------------------------------------------------------------------------------
 if screen == 0:
     with deck:
-        k = int((results["probability"] >= LIKELY_THRESHOLD).sum())
-        n = len(results)
+        projected = results[results["modelled"]]
+        k = int((projected["probability"] >= LIKELY_THRESHOLD).sum())
+        n = len(projected)
         with st.container(key="present_kicker"):
             st.markdown(tr("Kinh tế tập thể · Kịch bản đến 2030 và 2045",
                            "Collective economy · Scenario to 2030 and 2045"))
@@ -122,7 +124,7 @@ if screen == 0:
             st.markdown(tr("chỉ tiêu có khả năng đạt", "targets likely met"))
         with st.container(key="present_bands"):
             st.markdown(" · ".join(
-                f':color[{b.symbol} {int(sum(likelihood(p).id == b.id for p in results["probability"]))} '
+                f':color[{b.symbol} {int(sum(likelihood(p).id == b.id for p in projected["probability"]))} '
                 f'{b.label(lang)}]{{foreground="{b.colour}"}}' for b in LIKELIHOOD))
         st.markdown(tr(f"Ngày {report.day_text(date.today(), lang)} · gói {pack.id} · "
                        f"{data['draws']:,} lượt mô phỏng".replace(",", "."),
@@ -131,7 +133,8 @@ if screen == 0:
 # --- One screen per target group -------------------------------------------------------------------------
 else:
     group, targets = groups[screen - 1]
-    indicator = report.main_indicator(group, targets)
+    projected_here = [t for t in targets if t.modelled]
+    indicator = report.main_indicator(group, projected_here) if projected_here else None
     with deck:
         st.header(escape_markdown(group.label(lang)), anchor=False)
         left, right = st.columns([5, 6], gap="large")
@@ -141,6 +144,9 @@ else:
                 ind = t.indicator
                 with st.container(border=True, key=f"present_target_{t.id}"):
                     st.markdown(f"**{escape_markdown(t.label(lang))}** ({t.year})")
+                    if not t.modelled:
+                        st.markdown(escape_markdown(result_summary(pack, TargetResult(**clean_row(row)), lang)["note"]))
+                        continue
                     st.markdown(tr("Dự báo: ", "Projected: ") + f"**{escape_markdown(indicator_value(ind, row['p50'], lang))}** "
                                 + escape_markdown(tr("(khoảng 80 %: ", "(80 % range: ")
                                                   + f"{indicator_value(ind, row['p10'], lang)} – "
@@ -148,21 +154,25 @@ else:
                     st.markdown(colour_words(row["probability"]))
         with right:
             try:
-                spec = fan_spec(scenario_key, indicator, lang,
-                                report.observations_frame(pack, state.uploaded_actuals(), lang))
+                spec = None if indicator is None else fan_spec(
+                    scenario_key, indicator, lang, report.observations_frame(pack, state.uploaded_actuals(), lang))
             except PlannerError as exc:
                 state.show_error(exc)
             else:
-                st.vega_lite_chart(spec, width="stretch", theme=None,
-                                   alt=tr(f"{group.label(lang)}: dự báo đến 2045 so với chỉ tiêu",
-                                          f"{group.label(lang)}: projection to 2045 against the targets"))
+                if spec is None:
+                    st.markdown(tr("Các chỉ tiêu này không được dự báo, nên không có biểu đồ.",
+                                   "These targets are not projected, so there is no chart."))
+                else:
+                    st.vega_lite_chart(spec, width="stretch", theme=None,
+                                       alt=tr(f"{group.label(lang)}: dự báo đến 2045 so với chỉ tiêu",
+                                              f"{group.label(lang)}: projection to 2045 against the targets"))
 
         # What it would take: the least likely target that one lever can still make likely (else the least
         # likely one), goal-seeked on the lever that drives it most directly (the next one if that cannot).
         seeks: list[GoalSeek] = []
         try:
             with st.spinner(tr("Đang tính điều kiện để đạt…", "Working out what it would take…")):
-                for t in sorted(targets, key=lambda t: by_id[t.id]["probability"]):
+                for t in sorted((t for t in targets if t.modelled), key=lambda t: by_id[t.id]["probability"]):
                     tried = [GoalSeek(**state.goal_seek_result(t.id, lever_id))
                              for lever_id in report.driving_levers(pack, t)]
                     if tried:

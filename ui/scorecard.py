@@ -18,7 +18,9 @@ def scorecard_frame(results: pd.DataFrame) -> pd.DataFrame:
 
     pack = state.pack()
     rows = []
-    for row in results.to_dict("records"):
+    records = [clean_row(row) for row in results.to_dict("records")]
+    with_notes = any(not row.get("modelled", True) for row in records)
+    for row in records:
         cells = result_summary(pack, TargetResult(**row), state.lang())
         rows.append({
             tr("Chỉ tiêu", "Target"): cells["target"],
@@ -28,8 +30,14 @@ def scorecard_frame(results: pd.DataFrame) -> pd.DataFrame:
             tr("Xác suất đạt", "Probability"): cells["probability"],
             tr("Khả năng", "Likelihood"): cells["likelihood"],
             tr("Tiến độ", "Pace"): cells["pace"],
+            **({tr("Ghi chú", "Note"): cells["note"]} if with_notes else {}),
         })
     return pd.DataFrame(rows)
+
+
+def clean_row(row: dict) -> dict:
+    """A scorecard row from a DataFrame: the NaN pandas puts for a missing number back to None."""
+    return {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
 
 
 def _colour_for(text: str) -> str:
@@ -48,7 +56,9 @@ def show_scorecard(results: pd.DataFrame) -> None:
 
 
 def headline(results: pd.DataFrame) -> tuple[int, int]:
-    return int((results["probability"] >= 0.66).sum()), len(results)
+    """Targets likely met, of the targets projected (one with no projection has no probability)."""
+    projected = results[results["modelled"]] if "modelled" in results else results
+    return int((projected["probability"] >= 0.66).sum()), len(projected)
 
 
 def likelihood_legend() -> str:
@@ -77,6 +87,11 @@ def show_compact_scorecard(results: pd.DataFrame) -> None:
     pack = state.pack()
     rows = []
     for row in results.to_dict("records"):
+        if not row.get("modelled", True):
+            from planner.text import likely_words
+            rows.append({tr("Chỉ tiêu", "Target"): pack.target(row["id"]).label(state.lang()),
+                         tr("Xác suất", "Probability"): likely_words(None, state.lang())})
+            continue
         band = likelihood(row["probability"])
         rows.append({tr("Chỉ tiêu", "Target"): pack.target(row["id"]).label(state.lang()),
                      tr("Xác suất", "Probability"): f"{band.symbol} {probability(row['probability'], state.lang())}"})
