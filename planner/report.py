@@ -184,7 +184,7 @@ def observations_frame(pack: Pack, uploaded: Iterable[Observation] = (), lang: s
     rows = [{"indicator": o.indicator, "year": o.year, "value": o.value, "kind": kind, "source": o.source,
              "note": o.note_in(lang), "estimate": o.estimate}
             for kind, obs in (("history", pack.series), ("actual", pack.actuals), ("uploaded", tuple(uploaded)))
-            for o in obs]
+            for o in obs if getattr(o, "from_year", None) is None]  # a total over years is no yearly point
     rows += [{"indicator": o.indicator, "year": o.year, "value": o.value, "kind": "history", "source": o.source,
               "note": o.note_in(lang), "estimate": o.estimate} for o in pack.baseline.values()
              if not any(r["indicator"] == o.indicator and r["year"] == o.year for r in rows)]
