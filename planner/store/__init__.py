@@ -29,12 +29,27 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import PlannerError
-from .scenario import minimal, validate
+from ..actuals import actuals_csv
+from ..errors import PlannerError
+from ..packs import Observation
+from ..registry import INDICATORS
+from ..scenario import minimal, validate
+from .figures import (
+    MAX_FIGURE_NOTE,
+    MAX_SOURCE,
+    FigureImport,
+    StoredFigure,
+    check_figure_text,
+    check_key,
+    check_pack,
+    check_value,
+    no_figure,
+    observations,
+)
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 ENV_VAR = "PLANNER_DB"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: actual figures
 BUSY_TIMEOUT_S = 10.0
 MAX_NAME = 200
 MAX_AUTHOR = 200
@@ -42,7 +57,7 @@ MAX_NOTE = 2000
 MAX_SCENARIO_JSON = 100_000
 MAX_BACKUP_CHARS = 50_000_000
 BACKUP_FORMAT = "planner-scenario-store"
-BACKUP_FORMAT_VERSION = 1
+BACKUP_FORMAT_VERSION = 2  # 2: with the actual figures; 1 (scenarios only) is still read
 _ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 _SCHEMA = """
@@ -63,7 +78,23 @@ CREATE TABLE IF NOT EXISTS versions (
     search        TEXT NOT NULL,
     PRIMARY KEY (scenario_id, version)
 );
+CREATE TABLE IF NOT EXISTS figures (
+    pack       TEXT NOT NULL,
+    indicator  TEXT NOT NULL,
+    year       INTEGER NOT NULL,
+    version    INTEGER NOT NULL CHECK (version >= 1),
+    value      REAL NOT NULL,
+    source     TEXT NOT NULL DEFAULT '',
+    note       TEXT NOT NULL DEFAULT '',
+    author     TEXT NOT NULL DEFAULT '',
+    saved_at   TEXT NOT NULL,
+    removed    INTEGER NOT NULL DEFAULT 0 CHECK (removed IN (0, 1)),
+    PRIMARY KEY (pack, indicator, year, version)
+);
 """
+
+_FIGURE_COLUMNS = "pack, indicator, year, version, value, source, note, author, saved_at, removed"
+_INDICATOR_ORDER = {ind.id: i for i, ind in enumerate(INDICATORS)}
 
 # The latest version of every scenario, joined with its scenario row.
 _LATEST = """
@@ -112,7 +143,9 @@ class RestoreReport:
     scenarios_added: int
     versions_added: int
     versions_skipped: int
-    conflicts: int  # skipped versions whose stored content differs from the backup's
+    conflicts: int  # skipped versions (of scenarios or figures) whose stored content differs from the backup's
+    figures_added: int = 0
+    figures_skipped: int = 0
 
 
 def default_store_path() -> Path:
@@ -259,6 +292,8 @@ class ScenarioStore:
             if "versions" in tables:
                 con.execute("SELECT scenario_id, version, name, author, note, scenario_json, saved_at, search "
                             "FROM versions LIMIT 0")
+            if "figures" in tables:
+                con.execute(f"SELECT {_FIGURE_COLUMNS} FROM figures LIMIT 0")
         finally:
             con.close()
 
@@ -480,6 +515,139 @@ class ScenarioStore:
             self._scenario_row(con, scenario_id)
             con.execute("UPDATE scenarios SET deleted_at = NULL WHERE id = ?", (scenario_id,))
 
+    # -- actual figures ------------------------------------------------------------------------
+
+    @staticmethod
+    def _figure(row: tuple) -> StoredFigure:
+        pack, indicator, year, version, value, source, note, author, saved_at, removed = row
+        return StoredFigure(pack, indicator, int(year), int(version), float(value), source, note, author,
+                            saved_at, bool(removed))
+
+    @staticmethod
+    def _figure_order(figure: StoredFigure) -> tuple[int, int]:
+        return _INDICATOR_ORDER.get(figure.indicator, len(_INDICATOR_ORDER)), figure.year
+
+    def _latest_figure(self, con: sqlite3.Connection, pack: str, indicator: str, year: int) -> StoredFigure | None:
+        row = con.execute(f"SELECT {_FIGURE_COLUMNS} FROM figures WHERE pack = ? AND indicator = ? AND year = ? "
+                          "ORDER BY version DESC LIMIT 1", (pack, indicator, year)).fetchone()
+        return None if row is None else self._figure(row)
+
+    def _add_figure(self, con: sqlite3.Connection, figure: StoredFigure) -> StoredFigure:
+        """Write ``figure`` as the next version of its (pack, indicator, year); the number is taken
+        inside the write transaction, so two departments saving at once both get a version."""
+        latest = self._latest_figure(con, figure.pack, figure.indicator, figure.year)
+        stored = StoredFigure(figure.pack, figure.indicator, figure.year, 1 if latest is None else latest.version + 1,
+                              figure.value, figure.source, figure.note, figure.author, _now(), figure.removed)
+        con.execute(f"INSERT INTO figures ({_FIGURE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (stored.pack, stored.indicator, stored.year, stored.version, stored.value, stored.source,
+                     stored.note, stored.author, stored.saved_at, int(stored.removed)))
+        return stored
+
+    @staticmethod
+    def _checked_figure(pack: str, indicator: str, year: int, value: float, source: str, note: str,
+                        author: str) -> StoredFigure:
+        indicator, year = check_key(pack, indicator, year)
+        return StoredFigure(pack, indicator, year, 0, check_value(indicator, value),
+                            check_figure_text(source, MAX_SOURCE, "source"),
+                            check_figure_text(note, MAX_FIGURE_NOTE, "note"),
+                            _check_text(author, "author", MAX_AUTHOR), "")
+
+    def save_figure(self, pack: str, indicator: str, year: int, value: float, source: str = "",
+                    note: str = "", author: str = "") -> StoredFigure:
+        """Store an actual figure: the first version, or a correction (a new version; the old one stays)."""
+        figure = self._checked_figure(pack, indicator, year, value, source, note, author)
+        with self._transaction(write=True) as con:
+            return self._add_figure(con, figure)
+
+    def figures(self, pack: str, include_removed: bool = False) -> list[StoredFigure]:
+        """The figure in force for every (indicator, year) of ``pack``, in registry then year order;
+        with ``include_removed`` also the removal marks of figures taken away (to restore them)."""
+        check_pack(pack)
+        with self._transaction(write=False) as con:
+            rows = con.execute(
+                f"SELECT {_FIGURE_COLUMNS} FROM figures AS f WHERE pack = ? AND version = "
+                "(SELECT MAX(version) FROM figures WHERE pack = f.pack AND indicator = f.indicator "
+                "AND year = f.year)", (pack,)).fetchall()
+        found = [self._figure(row) for row in rows]
+        return sorted((f for f in found if include_removed or not f.removed), key=self._figure_order)
+
+    def figure_observations(self, pack: str) -> tuple[Observation, ...]:
+        """The stored figures in force as engine input (``planner.packs.Observation``)."""
+        return observations(self.figures(pack))
+
+    def figure_history(self, pack: str, indicator: str, year: int) -> list[StoredFigure]:
+        """Every version of one figure, oldest first (corrections, removals, restores); [] if none."""
+        check_pack(pack)
+        indicator, year = check_key(pack, indicator, year, known_pack=False)
+        with self._transaction(write=False) as con:
+            rows = con.execute(f"SELECT {_FIGURE_COLUMNS} FROM figures WHERE pack = ? AND indicator = ? "
+                               "AND year = ? ORDER BY version", (pack, indicator, year)).fetchall()
+        return [self._figure(row) for row in rows]
+
+    def remove_figure(self, pack: str, indicator: str, year: int, author: str = "") -> StoredFigure:
+        """Take a figure out of force with a removal mark (a new version keeping the value it removes)."""
+        check_pack(pack)
+        indicator, year = check_key(pack, indicator, year, known_pack=False)
+        _check_text(author, "author", MAX_AUTHOR)
+        with self._transaction(write=True) as con:
+            latest = self._latest_figure(con, pack, indicator, year)
+            if latest is None or latest.removed:
+                raise no_figure(pack, indicator, year)
+            return self._add_figure(con, StoredFigure(pack, indicator, year, 0, latest.value, latest.source,
+                                                      latest.note, author, "", removed=True))
+
+    def restore_figure(self, pack: str, indicator: str, year: int, version: int | None = None,
+                       author: str = "") -> StoredFigure:
+        """Put an earlier version back in force as a new version: ``version``, or by default the last
+        version that was not a removal mark (undoing a removal)."""
+        check_pack(pack)
+        indicator, year = check_key(pack, indicator, year, known_pack=False)
+        if version is not None:
+            _check_version(version)
+        _check_text(author, "author", MAX_AUTHOR)
+        with self._transaction(write=True) as con:
+            if version is None:
+                row = con.execute(f"SELECT {_FIGURE_COLUMNS} FROM figures WHERE pack = ? AND indicator = ? "
+                                  "AND year = ? AND removed = 0 ORDER BY version DESC LIMIT 1",
+                                  (pack, indicator, year)).fetchone()
+            else:
+                row = con.execute(f"SELECT {_FIGURE_COLUMNS} FROM figures WHERE pack = ? AND indicator = ? "
+                                  "AND year = ? AND version = ?", (pack, indicator, year, version)).fetchone()
+            if row is None:
+                if version is None:
+                    raise no_figure(pack, indicator, year)
+                raise PlannerError(f"số liệu {indicator} năm {year} không có phiên bản {version}",
+                                   f"figure {indicator} {year} has no version {version}", "version")
+            old = self._figure(row)
+            return self._add_figure(con, StoredFigure(pack, indicator, year, 0, old.value, old.source, old.note,
+                                                      author, ""))
+
+    def import_figures(self, pack: str, figures: list[Observation] | tuple[Observation, ...],
+                       author: str = "") -> FigureImport:
+        """Store figures read from an actuals CSV/XLSX (``planner.actuals.read_actuals``) in one
+        transaction: a new figure or a changed one gets a version; one identical in value, source and
+        note to the figure in force is left as it is, so importing the same file twice adds nothing."""
+        checked = [self._checked_figure(pack, o.indicator, int(o.year), o.value, o.source, o.note, author)
+                   for o in figures]
+        added = corrected = unchanged = 0
+        with self._transaction(write=True) as con:
+            for figure in checked:
+                latest = self._latest_figure(con, pack, figure.indicator, figure.year)
+                if latest is not None and not latest.removed and (latest.value, latest.source, latest.note) == (
+                        figure.value, figure.source, figure.note):
+                    unchanged += 1
+                    continue
+                self._add_figure(con, figure)
+                if latest is None:
+                    added += 1
+                else:
+                    corrected += 1
+        return FigureImport(added, corrected, unchanged)
+
+    def figures_csv(self, pack: str) -> bytes:
+        """The figures in force as the actuals CSV of the contract (``read_actuals`` reads it back)."""
+        return actuals_csv(self.figure_observations(pack))
+
     # -- backup --------------------------------------------------------------------------------
 
     def backup_json(self) -> str:
@@ -489,6 +657,8 @@ class ScenarioStore:
                 "SELECT id, pack, created_at, deleted_at FROM scenarios ORDER BY created_at, id").fetchall()
             rows = con.execute("SELECT scenario_id, version, name, author, note, saved_at, scenario_json "
                                "FROM versions ORDER BY scenario_id, version").fetchall()
+            figure_rows = con.execute(f"SELECT {_FIGURE_COLUMNS} FROM figures "
+                                      "ORDER BY pack, indicator, year, version").fetchall()
         by_id: dict[str, list[dict[str, Any]]] = {}
         for sid, version, name, author, note, saved_at, text in rows:
             by_id.setdefault(sid, []).append({"version": version, "name": name, "author": author,
@@ -496,7 +666,8 @@ class ScenarioStore:
         doc = {"format": BACKUP_FORMAT, "format_version": BACKUP_FORMAT_VERSION,
                "scenarios": [{"id": sid, "pack": pack, "created_at": created, "deleted_at": deleted,
                               "versions": by_id.get(sid, [])}
-                             for sid, pack, created, deleted in scenarios]}
+                             for sid, pack, created, deleted in scenarios],
+               "figures": [_figure_doc(self._figure(row)) for row in figure_rows]}
         return json.dumps(doc, ensure_ascii=False, indent=1)
 
     def restore_json(self, text: str) -> RestoreReport:
@@ -504,9 +675,21 @@ class ScenarioStore:
 
         The whole backup is checked before anything is written, and written in one transaction.
         """
-        scenarios = _parse_backup(text)
-        added_s = added_v = skipped = conflicts = 0
+        scenarios, figures = _parse_backup(text)
+        added_s = added_v = skipped = conflicts = added_f = skipped_f = 0
         with self._transaction(write=True) as con:
+            for f in figures:
+                old = con.execute(f"SELECT {_FIGURE_COLUMNS} FROM figures WHERE pack = ? AND indicator = ? "
+                                  "AND year = ? AND version = ?",
+                                  (f.pack, f.indicator, f.year, f.version)).fetchone()
+                if old is not None:
+                    skipped_f += 1
+                    conflicts += self._figure(old) != f
+                    continue
+                con.execute(f"INSERT INTO figures ({_FIGURE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            (f.pack, f.indicator, f.year, f.version, f.value, f.source, f.note, f.author,
+                             f.saved_at, int(f.removed)))
+                added_f += 1
             for sc in scenarios:
                 row = con.execute("SELECT pack FROM scenarios WHERE id = ?", (sc["id"],)).fetchone()
                 if row is None:
@@ -529,10 +712,45 @@ class ScenarioStore:
                                 (sc["id"], v["version"], v["name"], v["author"], v["note"], v["scenario"],
                                  v["saved_at"], fold(f"{v['name']} {v['author']} {v['note']}")))
                     added_v += 1
-        return RestoreReport(added_s, added_v, skipped, conflicts)
+        return RestoreReport(added_s, added_v, skipped, conflicts, added_f, skipped_f)
 
 
-def _parse_backup(text: Any) -> list[dict[str, Any]]:
+def _figure_doc(f: StoredFigure) -> dict[str, Any]:
+    return {"pack": f.pack, "indicator": f.indicator, "year": f.year, "version": f.version, "value": f.value,
+            "source": f.source, "note": f.note, "author": f.author, "saved_at": f.saved_at, "removed": f.removed}
+
+
+_FIGURE_FIELDS = {"pack", "indicator", "year", "version", "value", "source", "note", "author", "saved_at", "removed"}
+
+
+def _parse_figures(items: Any, where: str) -> list[StoredFigure]:
+    if not isinstance(items, list):
+        raise PlannerError("'figures' phải là một danh sách", "'figures' must be a list", where)
+    seen: set[tuple[str, str, int, int]] = set()
+    out = []
+    for i, f in enumerate(items):
+        at = f"{where}: figures[{i}]"
+        if not isinstance(f, dict) or set(f) != _FIGURE_FIELDS:
+            raise PlannerError("mục số liệu thiếu hoặc thừa trường", "a figure entry has missing or extra fields", at)
+        pack = check_pack(f["pack"], f"{at}.pack")
+        indicator, year = check_key(pack, f["indicator"], f["year"], at, known_pack=False)
+        version = _check_version(f["version"], f"{at}.version")
+        if (pack, indicator, year, version) in seen:
+            raise PlannerError(f"phiên bản số liệu lặp lại: {indicator} {year} v{version}",
+                               f"duplicate figure version: {indicator} {year} v{version}", at)
+        seen.add((pack, indicator, year, version))
+        if not isinstance(f["removed"], bool):
+            raise PlannerError("'removed' phải là true hoặc false", "'removed' must be true or false", at)
+        out.append(StoredFigure(
+            pack, indicator, year, version, check_value(indicator, f["value"], f"{at}.value"),
+            check_figure_text(f["source"], MAX_SOURCE, f"{at}.source"),
+            check_figure_text(f["note"], MAX_FIGURE_NOTE, f"{at}.note"),
+            _check_text(f["author"], "author", MAX_AUTHOR, where=f"{at}.author"),
+            _check_time(f["saved_at"], f"{at}.saved_at"), f["removed"]))
+    return out
+
+
+def _parse_backup(text: Any) -> tuple[list[dict[str, Any]], list[StoredFigure]]:
     """Check a backup document completely (structure, types, limits) before anything is imported."""
     where = "backup"
     if not isinstance(text, str):
@@ -548,7 +766,7 @@ def _parse_backup(text: Any) -> list[dict[str, Any]]:
         raise PlannerError("JSON lồng nhau quá sâu", "JSON nested too deeply", where) from None
     if not isinstance(doc, dict) or doc.get("format") != BACKUP_FORMAT:
         raise PlannerError("không phải bản sao lưu kho kịch bản", "not a scenario store backup", where)
-    if doc.get("format_version") != BACKUP_FORMAT_VERSION:
+    if doc.get("format_version") not in (1, BACKUP_FORMAT_VERSION):
         raise PlannerError(f"phiên bản định dạng sao lưu không hỗ trợ: {str(doc.get('format_version'))[:20]}",
                            f"unsupported backup format version: {str(doc.get('format_version'))[:20]}", where)
     scenarios = doc.get("scenarios")
@@ -596,4 +814,5 @@ def _parse_backup(text: Any) -> list[dict[str, Any]]:
                 raise PlannerError("dữ liệu kịch bản không khớp với gói của kịch bản",
                                    "the scenario data does not match the scenario's pack", f"{vat}.scenario")
         out.append(sc)
-    return out
+    figures = _parse_figures(doc.get("figures", []), where) if doc["format_version"] >= 2 else []
+    return out, figures
