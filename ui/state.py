@@ -240,9 +240,12 @@ def available_packs() -> dict[str, str]:
     rather than stopping the app for everyone.
     """
     names = {}
+    uploaded = set(session_packs())
     for pack_id in (*pack_ids(), *session_packs()):
         try:
             names[pack_id] = load_pack(pack_id).name(lang())
         except PlannerError:
             continue
+        if pack_id in uploaded:  # it may carry the name of a shipped pack it was copied from
+            names[pack_id] += tr(" · tải lên", " · uploaded")
     return names
