@@ -157,7 +157,7 @@ st.dataframe(diff.style.format(signed, subset=names[1:]).map(diff_colour, subset
 
 # --- Trajectories overlaid ------------------------------------------------------------------------------
 st.subheader(tr("Quỹ đạo chồng lên nhau", "Trajectories overlaid"))
-with_target = list(dict.fromkeys(t.indicator for t in pack.targets))
+with_target = list(dict.fromkeys(t.indicator for t in pack.modelled_targets))
 options = with_target + [i.id for i in INDICATORS if i.id in pack.indicators and i.id not in with_target]
 indicator = st.selectbox(tr("Chỉ số", "Indicator"), options, format_func=lambda i: INDICATOR_BY_ID[i].label(lang),
                          key=f"cmp_indicator_{pack.id}")

@@ -459,6 +459,15 @@ theo phân phối Poisson cho từng lượt giả định rồi lấy trung bì
 **Tiến độ (cách đọc của các cơ quan thống kê Liên Hợp Quốc, ESCAP).** R = mức thay đổi theo đường trung tâm
 ÷ mức thay đổi cần thiết, từ năm gốc đến năm chỉ tiêu. R ≥ 0,95: đúng tiến độ; 0,60–0,95: cần tăng tốc;
 0–0,60: tiến triển hạn chế; R < 0: đi ngược mục tiêu.
+
+**Các loại chỉ tiêu.** Ngoài chỉ tiêu thành lập mới, tổng số và tỷ lệ, một gói có thể có chỉ tiêu *tỷ lệ trên
+một số đếm* (vd. trên 40 % HTX ứng dụng công nghệ cao = số HTX công nghệ cao ÷ số HTX của cùng lượt mô phỏng)
+và chỉ tiêu *tăng trưởng bình quân năm* ((giá trị năm chỉ tiêu ÷ giá trị năm gốc)^(1/số năm) − 1).
+
+**Chỉ tiêu không dự báo.** Khi mô hình không có chỉ số của chỉ tiêu (thành viên, doanh thu, tỷ lệ xã …) hoặc
+gói thiếu số liệu năm gốc, chỉ tiêu vẫn có trong bảng điểm nhưng không có dự báo và xác suất. Tiến độ của nó
+được đọc từ số liệu thực tế (cách đọc hiện trạng của ESCAP): phần chặng đường đã đi (từ số liệu xuất phát đến
+chỉ tiêu) ÷ phần thời gian đã qua, trên cùng các mức như trên.
 """,
         """
 **1. Cooperatives (HTX), cooperative groups (THT), unions: a birth–death count.** In year *t*, new foundings
@@ -495,6 +504,16 @@ Poisson distribution for each draw of the assumptions and averaged, so the drawi
 **Pace (the reading of the UN statistics offices, ESCAP).** R = the change on the central path ÷ the change
 required, from the base year to the target year. R ≥ 0.95: on track; 0.60–0.95: acceleration needed;
 0–0.60: limited progress; R < 0: moving away.
+
+**Kinds of target.** Besides foundings, totals and shares, a pack may set a *share of a count* (e.g. over
+40 % of HTX applying high technology = high-tech HTX ÷ all HTX of the same draw) and an *average yearly
+growth* ((value in the target year ÷ value in the base year)^(1/years) − 1).
+
+**Targets with no projection.** Where the engine has no model of a target's indicator (members, revenue,
+a share of communes …) or the pack has no base-year figure, the target stays on the scorecard with no
+projection and no probability. Its pace is read on actual figures (the ESCAP current-status reading): the
+share of the way covered (from the starting figure to the target) over the share of the time passed, on
+the same bands as above.
 """))
 
     st.subheader(tr("Ghi chú của gói kế hoạch", "Notes of the plan pack"))

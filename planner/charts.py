@@ -219,7 +219,9 @@ def _line_texts(data: pd.DataFrame, indicator: str, lang: str) -> list[str]:
 
 
 def _indicator_targets(targets: Iterable[Target], indicator: str) -> list[Target]:
-    return sorted((t for t in targets if t.indicator == indicator), key=lambda t: t.year)
+    # A share of a count or a growth rate is not a point on the count's own chart; nor is an unprojected target.
+    return sorted((t for t in targets if t.indicator == indicator and t.modelled and t.kind not in ("ratio", "growth")),
+                  key=lambda t: t.year)
 
 
 def fan_chart(traj: pd.DataFrame, indicator: str, observations: pd.DataFrame | None,
