@@ -469,3 +469,21 @@ def test_validate_reads_a_zip(tmp_path, capsys):
     path.write_bytes(zip_of({"../x/targets.csv": b""}))
     code, _, err = run(capsys, "pack", "validate", str(path), "--lang", "en")
     assert code == 2 and "unsafe path" in err
+
+
+@pytest.mark.parametrize("pack_id", ALL_PACKS)
+def test_cli_lists_and_projects_every_pack(capsys, pack_id):
+    pack = load_pack(pack_id)
+    code, out, _ = run(capsys, "targets", "--pack", pack_id, "--format", "json")
+    assert code == 0 and [t["id"] for t in json.loads(out)] == list(pack.target_ids)
+    assert [t["modelled"] for t in json.loads(out)] == [t.modelled for t in pack.targets]
+    code, out, _ = run(capsys, "levers", "--pack", pack_id, "--format", "json")
+    levers = json.loads(out)
+    assert code == 0 and [lv["id"] for lv in levers] == [lv.id for lv in pack.levers]
+    for row in levers:  # the pack's own help, where it gives one
+        if row["id"] in pack.lever_help:
+            assert row["help"] == pack.lever_help[row["id"]][0]  # Vietnamese by default
+    code, out, _ = run(capsys, "project", "--pack", pack_id, "--format", "json", "--draws", "200")
+    rows = json.loads(out)
+    assert code == 0 and {r["indicator"] for r in rows} == set(pack.indicators)
+    assert {r["year"] for r in rows} == set(range(pack.base_year, 2046))

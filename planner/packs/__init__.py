@@ -37,7 +37,6 @@ from ..registry import (
 DATA_DIR = Path(__file__).resolve().parent.parent.parent / "data"
 PRESETS: tuple[str, ...] = tuple(PRESET_LABELS)
 HORIZON = 2045
-DEFAULT_PACK = "hai-duong-2023"
 PACKS_ENV = "PLANNER_PACKS"
 
 
@@ -262,6 +261,10 @@ def _is_default(folder: Path) -> bool:
         return bool(tomllib.loads((folder / "pack.toml").read_text(encoding="utf-8")).get("default"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return False
+
+
+# The pack the app and the CLI open with: the one whose pack.toml says ``default = true`` (else the first).
+DEFAULT_PACK: str = (pack_ids(DATA_DIR) or ("",))[0]
 
 
 def register(pack: Pack) -> str:
