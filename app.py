@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from planner.errors import PlannerError
@@ -11,12 +13,13 @@ from ui import state
 from ui.scorecard import headline
 from ui.state import tr
 
-# The Present page collapses the sidebar; every other page opens it again.
-st.set_page_config(page_title="Kế hoạch KTTT · Collective economy planner", page_icon=":material/groups:",
-                   layout="wide", initial_sidebar_state="expanded")
+ICON = Path(__file__).parent / "assets" / "icon.png"  # served by the app itself: nothing fetched from outside
+st.set_page_config(page_title="Kế hoạch KTTT · Collective economy planner", page_icon=str(ICON),
+                   layout="wide")
 state.init()
 
 ASSUMPTIONS_URL = "gia-dinh"  # the page whose sliders rerun only its own live section
+PRESENT_URL = "trinh-chieu"
 
 # (file, Vietnamese title, English title, icon, URL path, help in Vietnamese, help in English)
 PAGES = (
@@ -38,15 +41,32 @@ PAGES = (
     ("pages/data.py", "Dữ liệu", "Data and method", ":material/table_chart:", "du-lieu",
      "Số liệu gốc có nguồn, tải số liệu thực tế, phương pháp.",
      "Baseline with sources, upload actual figures, the method."),
-    ("pages/present.py", "Trình chiếu", "Present", ":material/slideshow:", "trinh-chieu",
+    ("pages/present.py", "Trình chiếu", "Present", ":material/slideshow:", PRESENT_URL,
      "Màn hình cho cuộc họp lãnh đạo; tải báo cáo.",
      "A clean view for the leadership meeting; download reports."),
 )
 
-pages = [st.Page(path, title=tr(vi, en), icon=icon, url_path=url, help=tr(hvi, hen),
-                 default=(url == "tong-quan"))
+OVERVIEW_URL = "tong-quan"
+# The default page's own url_path is never shown (its address is the root) but names it internally; it
+# must differ from "tong-quan", which the alias below answers, and from the file's name (AppTest).
+pages = [st.Page(path, title=tr(vi, en), icon=icon, url_path=url if url != OVERVIEW_URL else "trang-chu",
+                 help=tr(hvi, hen), default=(url == OVERVIEW_URL))
          for path, vi, en, icon, url, hvi, hen in PAGES]
-page = st.navigation(pages, position="top")
+
+
+def _overview_alias() -> None:
+    """Never drawn: the run switches to the Overview first (see below)."""
+
+
+# The Overview lives at the app's root; "/tong-quan", its name in the menu's language, is an address
+# people type or keep from old links: it opens the Overview, not Streamlit's "Page not found".
+alias = st.Page(_overview_alias, title=tr("Tổng quan", "Overview"), url_path=OVERVIEW_URL, visibility="hidden")
+page = st.navigation([*pages, alias], position="top")
+if page is alias:
+    st.switch_page(pages[0], query_params=st.query_params.to_dict())
+# The Present page keeps the sidebar shut (and hidden, see pages/present.py); every other page opens it.
+# Said once per run, after the page is known, so a rerun never opens it and shuts it again.
+st.set_page_config(initial_sidebar_state="collapsed" if page.url_path == PRESENT_URL else "expanded")
 
 # The scenario is the source of truth: the sidebar's widgets are set from it before they are drawn,
 # and their callbacks write the user's choice back to it (so a page that loads a scenario or picks a
@@ -102,10 +122,18 @@ with st.sidebar:
     if state.pack().meta.get("area_note_vi"):
         st.caption(state.pack().meta.get(f"area_note_{state.lang()}", ""))
 
-for message in st.session_state.pop(state.NOTICES, []):
-    st.warning(tr("Liên kết có giá trị không dùng được: ", "The link has a value that cannot be used: ")
-               + state.escape_markdown(message),
-               icon=":material/link_off:")
+notices = st.session_state.pop(state.NOTICES, [])
+if notices:  # one box, however many parts of the link were unusable
+    SHOWN = 8
+    lines = [state.escape_markdown(m) for m in notices[:SHOWN]]
+    if len(notices) > SHOWN:
+        lines.append(tr(f"… và {len(notices) - SHOWN} giá trị khác", f"… and {len(notices) - SHOWN} more"))
+    st.warning(tr("Liên kết có giá trị không dùng được; phần còn lại của liên kết đã được áp dụng:",
+                  "The link has values that cannot be used; the rest of the link was applied:")
+               + "".join(f"\n- {line}" for line in lines), icon=":material/link_off:")
 
-page.run()
+try:
+    page.run()
+except Exception:  # noqa: BLE001 - the page boundary: a bug shows a plain message, never a traceback
+    state.show_failure(page.url_path or "tong-quan")
 state.sync_url()

@@ -40,6 +40,7 @@ st.caption(tr("Xu hướng: tiếp nối diễn biến đã qua. Nhịp kế ho�
 
 
 @st.fragment(key=levers.LIVE_FRAGMENT)
+@state.guarded(levers.LIVE_FRAGMENT)  # a fragment's rerun does not pass app.py's boundary
 def live_section() -> None:
     """The chosen group's sliders and, beside them, what they do: a slider reruns only this."""
     data = state.scenario()

@@ -13,7 +13,7 @@ from planner.errors import PlannerError
 from planner.fmt import indicator_value, number, percent
 from planner.registry import HISTORY_BY_ID, INDICATOR_BY_ID, INDICATORS
 from planner.report import source_text
-from ui import pack_upload, state
+from ui import pack_upload, state, uploads
 from ui.levers import escape_markdown, show_error
 from ui.state import tr
 
@@ -105,7 +105,9 @@ def _read(data: bytes, name: str, percent_fix: bool) -> None:
 
 def on_upload() -> None:
     upload = st.session_state.get(UPLOAD_KEY)
-    if upload is None:  # the file was removed from the box: the figures stay until cleared
+    if upload is None:  # the file left the box (removed, or refused for its size): its message goes with
+        st.session_state.pop(STATUS, None)  # it; the figures stay until cleared
+        st.session_state.pop(PENDING, None)
         return
     data, name = upload.getvalue(), upload.name
     st.session_state.pop(PENDING, None)
@@ -317,12 +319,12 @@ with tab_upload:
         "projections; they are kept for this session only."))
     col1, col2 = st.columns([3, 2])
     with col1:
-        st.file_uploader(tr("Chọn tệp số liệu", "Choose a data file"), type=["csv", "xlsx", "txt"], key=UPLOAD_KEY,
-                         on_change=on_upload, max_upload_size=max(1, MAX_BYTES // (1024 * 1024)),
-                         help=tr(f"Tối đa {MAX_BYTES // (1024 * 1024)} MB. Mã hóa UTF-8 (có hoặc không BOM), "
-                                 "UTF-16 hoặc Windows-1258; phân cách bằng dấu phẩy, chấm phẩy hoặc tab.",
-                                 f"At most {MAX_BYTES // (1024 * 1024)} MB. UTF-8 (with or without BOM), UTF-16 or "
-                                 "Windows-1258; separated by commas, semicolons or tabs."))
+        uploads.uploader(tr("Chọn tệp số liệu", "Choose a data file"), UPLOAD_KEY, ["csv", "xlsx", "txt"],
+                         MAX_BYTES, on_upload,
+                         help=tr("Mã hóa UTF-8 (có hoặc không BOM), UTF-16 hoặc Windows-1258; phân cách bằng dấu "
+                                 "phẩy, chấm phẩy hoặc tab.",
+                                 "UTF-8 (with or without BOM), UTF-16 or Windows-1258; separated by commas, "
+                                 "semicolons or tabs."))
     with col2:
         st.download_button(tr("Tải tệp mẫu (CSV)", "Download the template (CSV)"), data=TEMPLATE,
                            file_name="mau-so-lieu-thuc-te.csv", mime="text/csv", icon=":material/download:",

@@ -25,11 +25,13 @@ from ui.state import escape_markdown, tr
 
 SCREEN = "present_screen"
 
-# On the projector the sidebar's settings stay out of sight (the "›" at the top left brings them back).
-st.set_page_config(initial_sidebar_state="collapsed")
-
 # Font sizes for a projector, scoped to this page's keyed containers. Static text: no user input here.
+# The sidebar never shows during a presentation (app.py also opens the page with it collapsed): a
+# presenter's PageDown/PageUp reruns the page, and the sidebar must not slide in over a slide.  The
+# settings stay on the other pages.
 st.html("""<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"]
+  { display: none !important; }
 .st-key-present_deck [data-testid="stMarkdownContainer"] p { font-size: 1.55rem; line-height: 1.35; }
 .st-key-present_deck h1 { font-size: 3.1rem; line-height: 1.15; }
 .st-key-present_deck h2 { font-size: 2.5rem; line-height: 1.2; }

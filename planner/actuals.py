@@ -44,7 +44,7 @@ from .errors import PlannerError
 from .packs import Observation, Pack
 from .registry import INDICATOR_BY_ID, INDICATORS
 
-MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES = 5_000_000  # 5 MB as the upload widget counts it (ui/uploads.py)
 MAX_ROWS = 10_000
 MAX_COLUMNS = 50  # columns read from a workbook; keeps a sheet claiming 16,384 columns cheap
 _MAX_UNZIPPED = 100 * 1024 * 1024  # bytes a workbook may unpack to (ZipExtFile never reads past this)
@@ -52,23 +52,32 @@ _MAX_CSV_CELLS = 1000  # cells in one text row; a longer row is not a table a pe
 _HEADER_SCAN = 20  # non-blank rows searched for the header, so a title row above it does no harm
 _SCAN_LIMIT = 10 * MAX_ROWS  # rows read at most, blank ones included: bounds the work on hostile files
 
-FIELDS: tuple[str, ...] = ("indicator", "year", "value", "source", "note")
+FIELDS: tuple[str, ...] = ("indicator", "year", "value", "source", "note", "note_vi", "use", "why_not",
+                           "why_not_vi")
 REQUIRED: tuple[str, ...] = ("indicator", "year", "value")
 _FIELD_VI = {"indicator": "chỉ tiêu", "year": "năm", "value": "giá trị", "source": "nguồn",
-             "note": "ghi chú"}
+             "note": "ghi chú", "note_vi": "ghi chú tiếng Việt", "use": "dùng",
+             "why_not": "lý do không dùng", "why_not_vi": "lý do không dùng tiếng Việt"}
 _ALIASES: dict[str, tuple[str, ...]] = {
     "indicator": ("indicator", "chi tieu", "ma chi tieu"),
     "year": ("year", "nam"),
     "value": ("value", "gia tri"),
     "source": ("source", "nguon"),
     "note": ("note", "ghi chu"),
+    # A pack's actuals.csv says which figures the projection uses by default (see packs.Observation).
+    "note_vi": ("note vi", "ghi chu tieng viet"),
+    "use": ("use", "dung", "su dung"),
+    "why_not": ("why not", "ly do khong dung"),
+    "why_not_vi": ("why not vi", "ly do khong dung tieng viet"),
 }
 
 _NOT_A_FILE_VI = "tệp không phải là tệp CSV hoặc Excel"
 _NOT_A_FILE_EN = "the file is not a CSV or Excel file"
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 .xls
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x19\x1b-\x1f\x7f]")  # not \t \n \v \f \r or DOS end-of-file
+# Control characters that mark a file as binary (\t \n \v \f \r pass).  A Ctrl-Z (DOS end of file) that
+# old Windows tools write at the very end of a CSV is taken off first, in ``_decode``.
+_BINARY = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _PLAIN = re.compile(r"[\d.,]*\d[\d.,]*")
 _SCIENTIFIC = re.compile(r"\d+(?:[.,]\d+)?[eE][+-]?\d{1,3}")
@@ -91,6 +100,10 @@ class _Row:
     value: float
     source: str
     note: str
+    note_vi: str = ""
+    use: bool = True
+    why_not: str = ""
+    why_not_vi: str = ""
 
 
 @dataclass(frozen=True)
@@ -119,9 +132,7 @@ def read_actuals(data: bytes, filename: str, pack: Pack, lang_hint: str | None =
         raise PlannerError("dữ liệu tải lên không phải là tệp", "the upload is not file data", name)
     data = bytes(data)
     if len(data) > MAX_BYTES:
-        raise PlannerError(
-            f"tệp quá lớn ({_mb(len(data))} MB); tối đa {_mb(MAX_BYTES)} MB",
-            f"file too large ({_mb(len(data))} MB); the limit is {_mb(MAX_BYTES)} MB", name)
+        raise too_large(len(data), MAX_BYTES, name)
     warnings: list[PlannerError] = []
     suffix = Path(name).suffix.lower()
     if data.startswith(_ZIP_MAGIC):
@@ -169,12 +180,14 @@ def read_actuals(data: bytes, filename: str, pack: Pack, lang_hint: str | None =
     rows = _drop_duplicates(rows, name, warnings)
     outside = sorted({r.indicator for r in rows} - set(pack.indicators), key=_registry_order)
     if outside:
-        ids = ", ".join(outside)
         warnings.append(PlannerError(
-            f"gói {pack.id} không mô phỏng các chỉ tiêu {ids}; số liệu vẫn được giữ lại",
-            f"pack {pack.id} does not model {ids}; the figures are kept", name))
+            f"gói “{pack.name('vi')}” không mô phỏng các chỉ tiêu "
+            + ", ".join(_label(i, "vi") for i in outside) + "; số liệu vẫn được giữ lại",
+            f"pack “{pack.name('en')}” does not model " + ", ".join(_label(i, "en") for i in outside)
+            + "; the figures are kept", name))
     observations = tuple(Observation(r.indicator, r.year, r.value, source=r.source, estimate=False,
-                                     note=r.note) for r in rows)
+                                     note=r.note, note_vi=r.note_vi, use=r.use, why_not=r.why_not,
+                                     why_not_vi=r.why_not_vi) for r in rows)
     return ActualsResult(observations, tuple(warnings))
 
 
@@ -209,14 +222,15 @@ def _plain(value: float) -> str:
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters a written cell drops: they would make the file look binary (line breaks and tabs stay).
+_WRITE_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _inert(text: str) -> str:
     """Text that a spreadsheet will not run as a formula: a leading '=', '+', '-' or '@' gets an
     apostrophe (the reader takes it off again, see ``_text``).  Control characters, which would make
     the file look binary, are dropped; line breaks and tabs stay."""
-    text = _CONTROL.sub("", text)
+    text = _WRITE_CONTROL.sub("", unicodedata.normalize("NFC", text))
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
@@ -278,9 +292,7 @@ def read_actuals_path(path: str | Path, pack: Pack, lang_hint: str | None = None
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise PlannerError(
-                f"tệp quá lớn ({_mb(size)} MB); tối đa {_mb(MAX_BYTES)} MB",
-                f"file too large ({_mb(size)} MB); the limit is {_mb(MAX_BYTES)} MB", str(path))
+            raise too_large(size, MAX_BYTES, str(path))
         data = path.read_bytes()
     except FileNotFoundError:
         raise PlannerError("không tìm thấy tệp", "file not found", str(path)) from None
@@ -312,7 +324,10 @@ def _decode(data: bytes, name: str) -> str:
         except UnicodeDecodeError:
             continue
         text = unicodedata.normalize("NFC", text).lstrip("\ufeff")
-        if _CONTROL.search(text):
+        end = text.find("\x1a")  # Ctrl-Z: the end of a file written by old DOS/Windows tools
+        if end >= 0 and not text[end:].strip("\x1a\r\n"):
+            text = text[:end]
+        if _BINARY.search(text):
             break  # binary content that happens to decode (a PNG in Windows-1258, say)
         return text
     raise PlannerError(
@@ -375,8 +390,21 @@ def _csv_rows(text: str, delim: str, name: str) -> Iterator[tuple[int, list[obje
                                    _where(name, rownum))
             yield rownum, record
     except csv.Error as exc:
-        raise PlannerError(f"lỗi định dạng CSV: {exc}", f"malformed CSV: {exc}",
-                           _where(name, rownum + 1)) from None
+        raise _csv_error(exc, _where(name, rownum + 1)) from None
+
+
+def _csv_error(exc: csv.Error, where: str) -> PlannerError:
+    """Python's CSV error in the user's language (its own text is English only)."""
+    text = str(exc)
+    if "field larger than field limit" in text:
+        limit = csv.field_size_limit()
+        return PlannerError(f"có một ô dài hơn {limit:,} ký tự".replace(",", "."),
+                            f"a cell is longer than {limit:,} characters", where)
+    if "new-line character" in text:
+        return PlannerError("có dấu xuống dòng trong một ô không đặt trong ngoặc kép",
+                            "a line break inside a cell that is not in quotes", where)
+    return PlannerError("lỗi định dạng CSV (dấu ngoặc kép hoặc dấu phân cách đặt sai chỗ)",
+                        f"malformed CSV ({text})", where)
 
 
 def _xlsx_rows(data: bytes, name: str) -> Iterator[tuple[int, list[object]]]:
@@ -392,9 +420,9 @@ def _xlsx_rows(data: bytes, name: str) -> Iterator[tuple[int, list[object]]]:
         unpacked = -1  # reported below, by the workbook check
     if unpacked > _MAX_UNZIPPED:  # a "zip bomb" would exhaust memory inside openpyxl
         raise PlannerError(
-            f"bảng tính quá lớn khi giải nén ({_mb(unpacked)} MB); tối đa {_mb(_MAX_UNZIPPED)} MB",
-            f"the workbook is too large once unpacked ({_mb(unpacked)} MB); the limit is "
-            f"{_mb(_MAX_UNZIPPED)} MB", name)
+            f"bảng tính quá lớn khi giải nén ({_mb(unpacked, 'vi')}); tối đa {_mb(_MAX_UNZIPPED, 'vi')}",
+            f"the workbook is too large once unpacked ({_mb(unpacked, 'en')}); the limit is "
+            f"{_mb(_MAX_UNZIPPED, 'en')}", name)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001
@@ -541,8 +569,8 @@ def _parse_row(table: _Table, rownum: int, cells: list[object], names: dict[str,
     year = int(year_num[0])
     if not pack.base_year <= year <= pack.horizon:
         raise PlannerError(
-            f"năm {year} nằm ngoài khoảng {pack.base_year}–{pack.horizon} của gói {pack.id}",
-            f"year {year} is outside {pack.base_year}–{pack.horizon} of pack {pack.id}", at("year"))
+            f"năm {year} nằm ngoài khoảng {pack.base_year}–{pack.horizon} của gói “{pack.name('vi')}”",
+            f"year {year} is outside {pack.base_year}–{pack.horizon} of pack “{pack.name('en')}”", at("year"))
 
     raw_value = cell("value")
     if _blank([raw_value]):
@@ -554,12 +582,12 @@ def _parse_row(table: _Table, rownum: int, cells: list[object], names: dict[str,
     value, percent, thousands = parsed
     if percent and not share:
         raise PlannerError(
-            f"'{_text(raw_value)}' là phần trăm nhưng '{indicator}' là số đếm",
-            f"'{_text(raw_value)}' is a percentage but '{indicator}' is a count", at("value"))
+            f"'{_text(raw_value)}' là phần trăm nhưng '{_label(indicator, 'vi')}' là số đếm",
+            f"'{_text(raw_value)}' is a percentage but '{_label(indicator, 'en')}' is a count", at("value"))
     if value < 0:
         kind_vi, kind_en = ("tỷ lệ", "a share") if share else ("số đếm", "a count")
-        raise PlannerError(f"giá trị âm {value:g}: '{indicator}' là {kind_vi}, không thể âm",
-                           f"negative value {value:g}: '{indicator}' is {kind_en} and cannot be negative",
+        raise PlannerError(f"giá trị âm {_g(value, 'vi')}: '{_label(indicator, 'vi')}' là {kind_vi}, không thể âm",
+                           f"negative value {value:g}: '{_label(indicator, 'en')}' is {kind_en} and cannot be negative",
                            at("value"))
     # The separator check: "htx,2023,1,5" in a comma file puts the "5" of "1,5" under source.
     nxt = table.columns["value"] + 1
@@ -571,7 +599,13 @@ def _parse_row(table: _Table, rownum: int, cells: list[object], names: dict[str,
             f"the cell right of the value holds only digits ('{_text(cells[nxt])}'): a decimal comma "
             "seems to have split the number in two; quote it (\"1,5\") or use semicolons",
             at("value"))
-    row = _Row(rownum, indicator, year, value, _text(cell("source")), _text(cell("note")))
+    use_text = _fold(_text(cell("use")))
+    if use_text not in ("", "yes", "true", "1", "co", "x", "no", "false", "0", "khong"):
+        raise PlannerError(f"cột 'dùng' phải là yes/có hoặc no/không, không phải '{_text(cell('use'))}'",
+                           f"column 'use' must be yes or no, not '{_text(cell('use'))}'", at("use"))
+    row = _Row(rownum, indicator, year, value, _text(cell("source")), _text(cell("note")),
+               _text(cell("note_vi")), use_text not in ("no", "false", "0", "khong"),
+               _text(cell("why_not")), _text(cell("why_not_vi")))
     return row, (_text(raw_value) if thousands else "")
 
 
@@ -595,22 +629,23 @@ def _check_shares(rows: list[_Row], table: _Table, name: str, percent_fix: bool,
         if not all(1 < r.value <= 100 for r in mine):
             r = over[0]
             raise PlannerError(
-                f"tỷ lệ '{ind}' = {r.value:g} lớn hơn 1; tỷ lệ ghi dưới dạng phân số (0,45 là 45 %)",
-                f"share '{ind}' = {r.value:g} is over 1; shares are fractions (0.45 means 45 %)",
+                f"tỷ lệ '{_label(ind, 'vi')}' = {_g(r.value, 'vi')} lớn hơn 1; tỷ lệ ghi dưới dạng phân số "
+                "(0,45 là 45 %)",
+                f"share '{_label(ind, 'en')}' = {r.value:g} is over 1; shares are fractions (0.45 means 45 %)",
                 _where(name, r.row, col))
         lines = _short([str(r.row) for r in mine])
         if not percent_fix:
             raise PlannerError(
-                f"mọi giá trị của tỷ lệ '{ind}' (dòng {lines}) đều trong khoảng (1, 100] nên có vẻ là phần "
-                "trăm; tỷ lệ phải là phân số (0,45 chứ không phải 45). Hãy đánh dấu ô 'chia cho 100' "
-                "(percent_fix=True) để đọc chúng là phần trăm, hoặc sửa tệp",
-                f"every value of share '{ind}' (rows {lines}) lies in (1, 100], so they look like "
-                "percentages; shares are fractions (0.45, not 45). Tick the 'divide by 100' option "
-                "(pass percent_fix=True) to read them as percentages, or fix the file",
+                f"mọi giá trị của tỷ lệ '{_label(ind, 'vi')}' (dòng {lines}) đều trong khoảng (1; 100] nên "
+                "có vẻ là phần trăm; tỷ lệ phải là phân số (0,45 chứ không phải 45). Hãy đánh dấu ô "
+                "“chia cho 100” để đọc chúng là phần trăm, hoặc sửa tệp",
+                f"every value of share '{_label(ind, 'en')}' (rows {lines}) lies in (1, 100], so they look "
+                "like percentages; shares are fractions (0.45, not 45). Tick “divide by 100” to read them "
+                "as percentages, or fix the file",
                 _where(name, mine[0].row, col))
         warnings.append(PlannerError(
-            f"đã chia các giá trị của '{ind}' (dòng {lines}) cho 100 vì chúng là phần trăm",
-            f"divided the values of '{ind}' (rows {lines}) by 100 as they are percentages",
+            f"đã chia các giá trị của '{_label(ind, 'vi')}' (dòng {lines}) cho 100 vì chúng là phần trăm",
+            f"divided the values of '{_label(ind, 'en')}' (rows {lines}) by 100 as they are percentages",
             _where(name, None, col)))
         rows = [replace(r, value=r.value / 100) if r.indicator == ind else r for r in rows]
     return rows
@@ -630,9 +665,10 @@ def _drop_duplicates(rows: list[_Row], name: str, warnings: list[PlannerError]) 
             dropped.append(f"{r.row} (= {first.row})")
         else:
             raise PlannerError(
-                f"'{r.indicator}' năm {r.year} có hai giá trị khác nhau: dòng {first.row} ({first.value:g}) "
-                f"và dòng {r.row} ({r.value:g}); hãy giữ một",
-                f"'{r.indicator}' {r.year} has two different values: row {first.row} ({first.value:g}) "
+                f"'{_label(r.indicator, 'vi')}' năm {r.year} có hai giá trị khác nhau: dòng {first.row} "
+                f"({_g(first.value, 'vi')}) "
+                f"và dòng {r.row} ({_g(r.value, 'vi')}); hãy giữ một",
+                f"'{_label(r.indicator, 'en')}' {r.year} has two different values: row {first.row} ({first.value:g}) "
                 f"and row {r.row} ({r.value:g}); keep one",
                 f"{name + ', ' if name else ''}dòng/rows {first.row}, {r.row}")
     if dropped:
@@ -759,6 +795,18 @@ def _where(name: str, row: int | None, col: str | None = None) -> str:
     return ", ".join(parts)
 
 
+def _label(indicator: str, lang: str) -> str:
+    """An indicator as a reader names it: its label, not its id."""
+    ind = INDICATOR_BY_ID.get(indicator)
+    return ind.label(lang) if ind else indicator
+
+
+def _g(value: float, lang: str) -> str:
+    """A number as ``:g`` writes it, with a decimal comma in Vietnamese."""
+    text = f"{value:g}"
+    return text.replace(".", ",") if lang == "vi" else text
+
+
 def _short(items: list[str], limit: int = 10) -> str:
     more = len(items) - limit
     return ", ".join(items[:limit]) + (f", … (+{more})" if more > 0 else "")
@@ -787,5 +835,21 @@ def _too_many(name: str) -> PlannerError:
                         f"the file has more than {MAX_ROWS:,} data rows", name)
 
 
-def _mb(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f}"
+def megabytes(size: int, lang: str, decimals: int = 1) -> str:
+    """A size in the upload widget's units (10^6 bytes), as it writes sizes: '5 MB', '5,1 MB' / '5.1 MB';
+    under 1 MB in kilobytes ('250 KB')."""
+    if size < 1_000_000:
+        return f"{math.ceil(size / 1000)} KB"
+    text = f"{size / 1_000_000:.{decimals}f}".rstrip("0").rstrip(".")
+    return (text.replace(".", ",") if lang == "vi" else text) + " MB"
+
+
+_mb = megabytes
+
+
+def too_large(size: int, limit: int, where: str) -> PlannerError:
+    """The refusal of a file over ``limit`` bytes, in the words the uploader's caption uses (a file just over
+    the limit gets the decimals that tell the two apart)."""
+    decimals = next((d for d in (1, 2, 3, 4, 5, 6) if _mb(size, "en", d) != _mb(limit, "en", d)), 6)
+    return PlannerError(f"tệp quá lớn ({_mb(size, 'vi', decimals)}); tối đa {_mb(limit, 'vi')}",
+                        f"file too large ({_mb(size, 'en', decimals)}); the limit is {_mb(limit, 'en')}", where)

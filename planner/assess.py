@@ -10,6 +10,7 @@ from scipy import optimize, stats
 
 from .errors import PlannerError
 from .model import Projection, Settings, draw_levers, founding_means, lever_range, levers_affecting, project
+from .monitoring import Evidence, default_evidence, start_points
 from .packs import Pack, Target
 from .registry import LIKELY_THRESHOLD, LOWER_RULES, likelihood, pace
 from .tracking import NO_DATA, NOT_MODELLED, track
@@ -34,11 +35,16 @@ class TargetResult:
     likelihood: str
     pace_ratio: float | None
     status: str
-    modelled: bool = True
-    recorded: float | None = None  # the latest actual figure of the target's quantity
+    # Progress so far (monitoring): for a "new" target the recorded foundings of the window, else the
+    # latest actual value; None without an actual figure.  ``progress``: the UN ESCAP current-status
+    # reading, the progress made since the base year against the progress required (a fraction, 1 =
+    # all the way); ``elapsed``: the share of the period from the base year (or the window's start)
+    # to the target year that has passed at the year of the figure.
+    recorded: float | None = None
     recorded_year: int | None = None
-    progress: float | None = None  # fraction of the way from the base to the target, on actual figures
-    elapsed: float | None = None  # fraction of the time from the base year to the target year
+    progress: float | None = None
+    elapsed: float | None = None
+    modelled: bool = True  # False: no projection; the numbers are None and the reading is on figures
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -90,51 +96,81 @@ def probability(target: Target, proj: Projection, pack: Pack, settings: Settings
 
     For foundings and exporters, whose noise is Poisson given the draw's levers, the probability is
     computed exactly per draw and averaged (a Rao–Blackwell estimate): no sampling noise from the
-    counts, and it moves monotonically with the levers.
+    counts, and it moves monotonically with the levers.  Recorded foundings count as done: the
+    years not recorded must bring the rest (threshold − recorded).
     """
     lv = proj.lever_draws
+    evidence = _evidence(proj, pack)
     if target.kind == "new":
         kind = target.indicator.removeprefix("new_")
         growth = lv.get(f"{kind}_new_growth", np.zeros_like(lv[f"{kind}_new_per_year"]))
-        means = founding_means(lv[f"{kind}_new_per_year"], growth, pack.base_year,
-                               window_first(pack, settings), target.year)
-        return float(_poisson_meets(target, means).mean())
+        first = window_first(pack, settings)
+        recorded = dict(evidence.recorded(kind, first, target.year))
+        means = founding_means_years(lv[f"{kind}_new_per_year"], growth, pack.base_year,
+                                     [y for y in range(first, target.year + 1) if y not in recorded])
+        return float(_poisson_meets(target, means, sum(recorded.values())).mean())
     if target.indicator == "export" and target.kind in ("count", "stock"):
-        means = pack.baseline["export"].value * (1 + lv["export_growth"]) ** (target.year - pack.base_year)
-        return float(_poisson_meets(target, means).mean())
+        known = start_points(pack, evidence, "export")
+        year, value = known[-1]
+        if target.year > year:
+            means = value * (1 + lv["export_growth"]) ** (target.year - year)
+            return float(_poisson_meets(target, means).mean())
     return float(np.mean(meets(target, target_values(target, proj, pack, settings))))
 
 
-def _poisson_meets(target: Target, means: np.ndarray) -> np.ndarray:
-    """P(Poisson(mean) satisfies the rule) for integer counts."""
+def founding_means_years(lam0: np.ndarray, growth: np.ndarray, base_year: int, years: list[int]) -> np.ndarray:
+    """Expected foundings summed over the given years, per draw: Σ λ0·(1+g)^(t−B−1)."""
+    if not years:
+        return np.zeros_like(lam0)
+    first, last = min(years), max(years)
+    if years == list(range(first, last + 1)):  # the common case, the same sum as before monitoring
+        return founding_means(lam0, growth, base_year, first, last)
+    exponents = np.array(years) - base_year - 1
+    return (lam0[:, None] * (1 + growth[:, None]) ** exponents[None, :]).sum(axis=1)
+
+
+def _poisson_meets(target: Target, means: np.ndarray, done: float = 0.0) -> np.ndarray:
+    """P(done + Poisson(mean) satisfies the rule) for integer counts."""
     if target.rule == "le":
-        return stats.poisson.cdf(math.floor(target.threshold + 1e-9), means)
+        return stats.poisson.cdf(math.floor(target.threshold + 1e-9 - done), means)
     if target.rule == "lt":
-        return stats.poisson.cdf(math.ceil(target.threshold - 1e-9) - 1, means)
+        return stats.poisson.cdf(math.ceil(target.threshold - 1e-9 - done) - 1, means)
     if target.rule in ("gt", "increase"):
         need = math.floor(target.threshold) + 1
     else:
         need = math.ceil(target.met_at - 1e-9)
-    return stats.poisson.sf(need - 1, means)
+    rest = need - done
+    if rest <= 0:
+        return np.ones_like(means)
+    return stats.poisson.sf(math.ceil(rest - 1e-9) - 1, means)
 
 
-def base_value(target: Target, pack: Pack) -> float:
+def _evidence(proj: Projection | None, pack: Pack) -> Evidence:
+    return proj.evidence if proj is not None and proj.evidence is not None else default_evidence(pack)
+
+
+def base_value(target: Target, pack: Pack, evidence: Evidence | None = None) -> float:
+    """The target's quantity at the base year: a base-year actual figure replaces the pack's estimate."""
     if target.kind in ("new", "growth"):
-        return 0.0  # foundings start from none; a growth rate is measured against zero growth
+        return 0.0  # foundings start from none; a growth rate is measured against no growth
+
+    def at_base(indicator: str) -> float:
+        if evidence is None:
+            return pack.baseline[indicator].value
+        return start_points(pack, evidence, indicator)[0][1]
+
     if target.kind == "ratio":
-        return pack.baseline[target.indicator].value / max(pack.baseline[target.of].value, 1e-12)
-    return pack.baseline[target.indicator].value
+        return at_base(target.indicator) / max(at_base(target.of), 1e-12)
+    return at_base(target.indicator)
 
 
-def pace_ratio(target: Target, projected: float, pack: Pack) -> float | None:
+def pace_ratio(target: Target, projected: float, pack: Pack, evidence: Evidence | None = None) -> float | None:
     """R = projected change / required change, from the base year to the target year.
 
     None when the target was already met at the base year (no change is required).
     """
-    start = base_value(target, pack)
-    goal = target.met_at
-    if target.rule == "increase":
-        goal = target.threshold + 1  # the smallest increase of a count
+    start = base_value(target, pack, evidence)
+    goal = _goal(target)
     required = goal - start
     # A target met by staying under its threshold needs a fall; one already there needs no change.
     if (required >= 0 if target.rule in LOWER_RULES else required <= 0):
@@ -142,37 +178,86 @@ def pace_ratio(target: Target, projected: float, pack: Pack) -> float | None:
     return (projected - start) / required
 
 
+def _goal(target: Target) -> float:
+    return target.threshold + 1 if target.rule == "increase" else target.met_at  # the smallest increase
+
+
+def progress_so_far(target: Target, pack: Pack, evidence: Evidence, settings: Settings
+                    ) -> tuple[float | None, int | None, float | None, float | None]:
+    """(recorded, recorded_year, progress, elapsed) of a target from the actual figures.
+
+    Recorded: the foundings recorded in the window (a "new" target) or the latest actual value.
+    Progress (UN ESCAP current status): (recorded − base) / (target − base); elapsed: the share of
+    the period passed at the recorded year.  All None without an actual figure.
+    """
+    if target.kind in ("ratio", "growth"):  # read on the figures of both indicators (or the growth so far)
+        t = track(target, pack, evidence.used, evidence.as_of)
+        return t.recorded, t.recorded_year, t.progress, t.elapsed
+    if target.kind == "new":
+        first = window_first(pack, settings)
+        rec = evidence.recorded(target.indicator.removeprefix("new_"), first, target.year)
+        if not rec:
+            return None, None, None, None
+        done, year = float(sum(v for _, v in rec)), max(y for y, _ in rec)
+        start, period = 0.0, target.year - first + 1
+        elapsed = (year - first + 1) / period
+    else:
+        pts = [p for p in evidence.points(target.indicator) if p[0] <= target.year]
+        if not pts:
+            return None, None, None, None
+        year, done = pts[-1]
+        start = base_value(target, pack, evidence)
+        elapsed = (year - pack.base_year) / max(target.year - pack.base_year, 1)
+    required = _goal(target) - start
+    needed = required < 0 if target.rule in LOWER_RULES else required > 0
+    progress = (done - start) / required if needed else None
+    return done, int(year), progress, elapsed
+
+
 def assess(pack: Pack, values: dict[str, float], settings: Settings | None = None,
-           proj: Projection | None = None, targets: tuple[Target, ...] | None = None) -> list[TargetResult]:
-    """One row per target of the pack; a target the engine cannot project is read on actual figures."""
+           proj: Projection | None = None, targets: tuple[Target, ...] | None = None,
+           evidence: Evidence | None = None) -> list[TargetResult]:
+    """One row per target of the pack, from the actual figures of ``evidence`` (default: the pack's); a
+    target the engine cannot project is read on actual figures alone."""
     settings = settings or Settings()
     targets = targets if targets is not None else pack.targets
     modelled = [t for t in targets if t.modelled]
     if proj is None and modelled:
-        proj = project(pack, values, settings, wanted=set().union(*(t.indicators for t in modelled)))
+        proj = project(pack, values, settings, wanted=set().union(*(t.indicators for t in modelled)),
+                       evidence=evidence)
+    evidence = _evidence(proj, pack) if evidence is None or proj is not None else evidence
     rows = []
     for target in targets:
         if not target.modelled:
-            rows.append(tracked_result(target, pack))
+            rows.append(tracked_result(target, pack, evidence))
             continue
         draws = target_values(target, proj, pack, settings)
         det = float(target_values(target, proj, pack, settings, deterministic=True))
         p10, p50, p90 = (float(x) for x in np.percentile(draws, [10, 50, 90]))
         prob = probability(target, proj, pack, settings)
-        ratio = pace_ratio(target, det, pack)
+        ratio = pace_ratio(target, det, pack, evidence)
         status = pace(ratio).id if ratio is not None else ("on_track" if meets(target, det) else "moving_away")
         rows.append(TargetResult(target.id, target.year, target.rule, target.threshold, target.tolerance,
-                                 det, p10, p50, p90, prob, likelihood(prob).id, ratio, status))
+                                 det, p10, p50, p90, prob, likelihood(prob).id, ratio, status,
+                                 *progress_so_far(target, pack, evidence, settings)))
     return rows
 
 
-def tracked_result(target: Target, pack: Pack) -> TargetResult:
-    """The row of a target with no projection: the progress its actual figures show, nothing more."""
-    t = track(target, pack)
+def tracked_result(target: Target, pack: Pack, evidence: Evidence | None = None) -> TargetResult:
+    """The row of a target with no projection: the progress its actual figures show, nothing more.
+
+    The pack's own figures count, and figures brought from elsewhere (upload, store, ``--actuals``) for
+    indicators the engine does not model, up to the as-of year."""
+    extra: tuple = ()
+    as_of = None
+    if evidence is not None:
+        as_of = evidence.as_of
+        extra = tuple(f.obs for f in evidence.figures if f.origin == "extra" and f.reason in ("", "not_modelled"))
+    t = track(target, pack, extra, as_of)
     status = pace(t.pace_ratio).id if t.pace_ratio is not None else NO_DATA
     return TargetResult(target.id, target.year, target.rule, target.threshold, target.tolerance,
-                        None, None, None, None, None, NOT_MODELLED, t.pace_ratio, status, False,
-                        t.recorded, t.recorded_year, t.progress, t.elapsed)
+                        None, None, None, None, None, NOT_MODELLED, t.pace_ratio, status,
+                        t.recorded, t.recorded_year, t.progress, t.elapsed, modelled=False)
 
 
 def count_likely(results: list[TargetResult]) -> int:
@@ -207,7 +292,8 @@ class GoalSeek:
 
 
 def goal_seek(pack: Pack, values: dict[str, float], target_id: str, lever_id: str,
-              settings: Settings | None = None, wanted_likelihood: float = LIKELY_THRESHOLD) -> GoalSeek:
+              settings: Settings | None = None, wanted_likelihood: float = LIKELY_THRESHOLD,
+              evidence: Evidence | None = None) -> GoalSeek:
     """The value of one lever at which the target becomes likely (P ≥ ``wanted_likelihood``).
 
     Other levers stay as they are.  Bisection on the Monte Carlo probability (monotone in the lever
@@ -226,15 +312,18 @@ def goal_seek(pack: Pack, values: dict[str, float], target_id: str, lever_id: st
         raise PlannerError("mức khả năng phải trong (0, 1)", "likelihood must be in (0, 1)", "--likelihood")
 
     def run(x: float, mc: bool = True) -> Projection:
-        return project(pack, {**values, lever_id: x}, settings, wanted=set(target.indicators), monte_carlo=mc)
+        return project(pack, {**values, lever_id: x}, settings, wanted=set(target.indicators), monte_carlo=mc,
+                       evidence=evidence)
 
-    levers_only = target.kind == "new" or (target.indicator == "export" and target.kind in ("count", "stock"))
+    known = (evidence or default_evidence(pack)).as_of_for("export") or 0
+    levers_only = target.kind == "new" or (target.indicator == "export" and target.kind in ("count", "stock")
+                                           and known < target.year)
 
     def prob(x: float) -> float:
         if levers_only:  # the exact Poisson probability needs only the lever draws, no simulation
             pack_levers = {lv.id: lv for lv in pack.levers}
             drawn = draw_levers({**values, lever_id: x}, settings, pack_levers)
-            return probability(target, Projection(np.empty(0), {}, {}, drawn), pack, settings)
+            return probability(target, Projection(np.empty(0), {}, {}, drawn, evidence), pack, settings)
         return probability(target, run(x), pack, settings)
 
     # The same slack as ``meets``: a path that reaches the threshold to within rounding meets it.
@@ -324,7 +413,7 @@ class Swing:
 
 
 def tornado(pack: Pack, values: dict[str, float], target_id: str,
-            settings: Settings | None = None) -> list[Swing]:
+            settings: Settings | None = None, evidence: Evidence | None = None) -> list[Swing]:
     """Each lever that can move the target set to its low and high end, the others at the mode.
 
     Sorted by the swing of the deterministic value, widest first.  The range used is the lever's
@@ -337,7 +426,7 @@ def tornado(pack: Pack, values: dict[str, float], target_id: str,
     fixed = Settings(settings.draws, settings.seed, 0.0, settings.window_start)
 
     def evaluate(vals: dict[str, float]) -> tuple[float, float]:
-        proj = project(pack, vals, fixed, wanted=set(target.indicators))
+        proj = project(pack, vals, fixed, wanted=set(target.indicators), evidence=evidence)
         det = float(target_values(target, proj, pack, fixed, deterministic=True))
         return det, probability(target, proj, pack, fixed)
 

@@ -72,7 +72,7 @@ def _flows(series: Sequence[Point], indicator: str) -> list[tuple[int, int, floa
     return sorted(out, key=lambda r: (r[1], r[0]))
 
 
-def fit_counts(kind: str, series: Sequence[Point], base_year: int) -> Fit | None:
+def fit_counts(kind: str, series: Sequence[Point], base_year: int, hold_growth: bool = False) -> Fit | None:
     """Fit λ0, g and δ of one count to its stock series, its foundings and its dissolutions.
 
     The stock pins δ through its changes, dissolutions pin it directly; foundings alone cannot, so the
@@ -82,6 +82,7 @@ def fit_counts(kind: str, series: Sequence[Point], base_year: int) -> Fit | None
     several years (``from_year``), count too.  Residuals are relative, so a fit over tens of thousands
     of HTX and a handful of foundings weigh alike; with only ``MIN_POINTS`` figures in all, growth is
     held at zero (three unknowns from three points would be an exact, meaningless fit).
+    ``hold_growth`` holds it at zero anyway (a refit on more points keeps the form of the pack's fit).
     """
     stock_obs = sorted((o for o in series if o.indicator == kind), key=lambda o: o.year)
     new_obs = _flows(series, f"new_{kind}")
@@ -95,7 +96,7 @@ def fit_counts(kind: str, series: Sequence[Point], base_year: int) -> Fit | None
     a = anchor - first
     s_idx = np.array([o.year - first for o in stock_obs])
     s_val = np.array([o.value for o in stock_obs])
-    free_growth = len(stock_obs) + len(new_obs) + len(gone_obs) > MIN_POINTS
+    free_growth = len(stock_obs) + len(new_obs) + len(gone_obs) > MIN_POINTS and not hold_growth
 
     def unpack(x: np.ndarray) -> tuple[float, float, float]:
         return (x[0], x[1], x[2]) if free_growth else (x[0], 0.0, x[1])

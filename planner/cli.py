@@ -22,9 +22,20 @@ from .assess import assess, goal_seek
 from .errors import PlannerError
 from .fmt import indicator_value, lever_value
 from .model import project
-from .packs import DEFAULT_PACK, PRESETS, load_pack, load_pack_dir, pack_ids
+from .monitoring import check_as_of
+from .packs import DEFAULT_PACK, PRESETS, Observation, load_pack, load_pack_dir, pack_ids
 from .registry import GROUP_BY_ID, INDICATOR_BY_ID, LIKELY_THRESHOLD, RULES
-from .scenario import DEFAULT_PRESET, check_lever, load_file, new_scenario, parse_number, resolve, validate
+from .scenario import (
+    DEFAULT_PRESET,
+    Resolved,
+    check_lever,
+    figures_list,
+    load_file,
+    new_scenario,
+    parse_number,
+    resolve,
+    validate,
+)
 from .text import goal_seek_sentence, headline, result_summary, target_value
 
 FORMATS = ("table", "json", "csv")
@@ -54,6 +65,27 @@ def _scenario_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--window-start", metavar="YEAR", help="first year whose foundings count (default: the pack's)")
 
 
+def _monitoring_options(p: argparse.ArgumentParser) -> None:
+    """Actual figures: the pack's own plus files given here; figures after ``--as-of`` ignored."""
+    p.add_argument("--actuals", action="append", default=[], metavar="FILE",
+                   help="actual figures (CSV/XLSX, the format of `validate`), repeatable; a figure here "
+                        "replaces the pack's for the same indicator and year")
+    p.add_argument("--as-of", metavar="YEAR", help="ignore actual figures after this year "
+                   "(before the first figure: the projection from the base year)")
+
+
+def _actuals_from_args(args: argparse.Namespace, pack_id: str) -> tuple[Observation, ...]:
+    """The figures of every ``--actuals`` file, read and checked by the actuals reader (bad file: exit 2)."""
+    from .actuals import read_actuals_path
+
+    pack = load_pack(pack_id)
+    figures: dict[tuple[str, int], Observation] = {}
+    for path in getattr(args, "actuals", []) or []:
+        for obs in read_actuals_path(path, pack).observations:
+            figures[(obs.indicator, obs.year)] = obs  # a later file wins for the same indicator and year
+    return tuple(figures.values())
+
+
 def _output_options(p: argparse.ArgumentParser, formats: Sequence[str] = FORMATS) -> None:
     p.add_argument("--format", choices=formats, default="table")
     p.add_argument("--lang", choices=("vi", "en"), default="vi")
@@ -68,9 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
                        ("project", "trajectories of every indicator, tidy rows")):
         p = sub.add_parser(name, help=text)
         _scenario_options(p)
+        _monitoring_options(p)
         _output_options(p)
     p = sub.add_parser("goal-seek", help="what value of a lever makes a target likely")
     _scenario_options(p)
+    _monitoring_options(p)
     _output_options(p)
     p.add_argument("--target", required=True)
     p.add_argument("--lever", required=True)
@@ -87,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     _pack_commands(sub)
     p = sub.add_parser("report", help="offline report of a scenario (HTML or Excel)")
     _scenario_options(p)
+    _monitoring_options(p)
     p.add_argument("--format", choices=("html", "xlsx"), required=True)
     p.add_argument("--out", required=True, metavar="FILE")
     p.add_argument("--lang", choices=("vi", "en"), default="vi")
@@ -167,7 +202,14 @@ def _scenario_from_args(args: argparse.Namespace) -> dict[str, Any]:
         raw = getattr(args, option)
         if raw is not None:
             data[key] = parse_number(raw, f"--{option.replace('_', '-')}")
+    if getattr(args, "as_of", None) is not None:
+        data["as_of"] = check_as_of(pack, args.as_of, "--as-of")
     return validate(data, "--scenario" if args.scenario else "scenario")
+
+
+def _resolved(args: argparse.Namespace, data: dict[str, Any]) -> Resolved:
+    """The scenario with the pack's figures and those of ``--actuals``."""
+    return resolve(data, _actuals_from_args(args, data["pack"]))
 
 
 def _table(headers: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> str:
@@ -195,11 +237,11 @@ def _json(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=2)
 
 
-def assessment_json(data: dict[str, Any]) -> dict[str, Any]:
-    """The ``assess --format json`` object of design.md."""
-    res = resolve(data)
+def assessment_json(data: dict[str, Any], res: Resolved | None = None) -> dict[str, Any]:
+    """The ``assess --format json`` object of design.md (``res``: the scenario resolved with its figures)."""
+    res = res or resolve(data)
     pack = res.pack
-    results = assess(pack, res.values, res.settings)
+    results = assess(pack, res.values, res.settings, evidence=res.evidence)
     return {
         "pack": {"id": pack.id, "name": pack.name("vi"), "name_en": pack.name("en"),
                  "document": pack.meta.get("document", ""), "base_year": pack.base_year,
@@ -210,18 +252,21 @@ def assessment_json(data: dict[str, Any]) -> dict[str, Any]:
         "draws": res.settings.draws,
         "seed": res.settings.seed,
         "uncertainty": res.settings.uncertainty,
+        "as_of": res.evidence.latest_year,
+        "actuals_used": figures_list(res.evidence),
+        "fingerprint": res.evidence.fingerprint,
         "targets": [r.as_dict() for r in results],
     }
 
 
 def _cmd_assess(args: argparse.Namespace) -> str:
     data = _scenario_from_args(args)
-    out = assessment_json(data)
+    res = _resolved(args, data)
+    out = assessment_json(data, res)
     if args.format == "json":
         return _json(out)
     if args.format == "csv":
         return _csv(out["targets"])
-    res = resolve(data)
     from .assess import TargetResult
 
     results = [TargetResult(**t) for t in out["targets"]]
@@ -241,26 +286,46 @@ def _cmd_assess(args: argparse.Namespace) -> str:
     return f"{title}\n\n{_table(headers, rows, {2, 3, 5})}\n\n{headline(results, args.lang)}{tail}"
 
 
-def projection_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
-    """Tidy trajectory rows: year, indicator, deterministic, mean, p10, p50, p90."""
+def projection_rows(data: dict[str, Any], res: Resolved | None = None) -> list[dict[str, Any]]:
+    """Tidy trajectory rows: year, indicator, deterministic, mean, p10, p50, p90.
+
+    Years up to an indicator's as-of year follow its actual figures (linear between them) in every
+    column; of the foundings, the years with a recorded count.
+    """
     import numpy as np
 
-    res = resolve(data)
-    proj = project(res.pack, res.values, res.settings)
+    res = res or resolve(data)
+    proj = project(res.pack, res.values, res.settings, evidence=res.evidence)
     rows = []
     for indicator in (i for i in INDICATOR_BY_ID if i in proj.draws):
         draws = proj.draws[indicator]
         p10, p50, p90 = np.percentile(draws, [10, 50, 90], axis=0)
         mean = draws.mean(axis=0)
         det = proj.deterministic[indicator]
+        known = _known_years(res, indicator)
         for j, year in enumerate(proj.years):
+            if int(year) in known:
+                value = float(det[j])
+                rows.append({"year": int(year), "indicator": indicator, "deterministic": value, "mean": value,
+                             "p10": value, "p50": value, "p90": value})
+                continue
             rows.append({"year": int(year), "indicator": indicator, "deterministic": float(det[j]),
                          "mean": float(mean[j]), "p10": float(p10[j]), "p50": float(p50[j]), "p90": float(p90[j])})
     return rows
 
 
+def _known_years(res: Resolved, indicator: str) -> set[int]:
+    """Years whose value is known from actual figures (none without a figure after the base year)."""
+    points = res.evidence.points(indicator) if res.evidence is not None else ()
+    if indicator.startswith("new_"):
+        return {y for y, _ in points}
+    last = max((y for y, _ in points), default=None)
+    return set(range(res.pack.base_year + 1, last + 1)) if last is not None else set()
+
+
 def _cmd_project(args: argparse.Namespace) -> str:
-    rows = projection_rows(_scenario_from_args(args))
+    data = _scenario_from_args(args)
+    rows = projection_rows(data, _resolved(args, data))
     if args.format == "json":
         return _json(rows)
     if args.format == "csv":
@@ -276,9 +341,9 @@ def _cmd_project(args: argparse.Namespace) -> str:
 
 def _cmd_goal_seek(args: argparse.Namespace) -> str:
     data = _scenario_from_args(args)
-    res = resolve(data)
+    res = _resolved(args, data)
     wanted = parse_number(args.likelihood, "--likelihood")
-    result = goal_seek(res.pack, res.values, args.target, args.lever, res.settings, wanted)
+    result = goal_seek(res.pack, res.values, args.target, args.lever, res.settings, wanted, res.evidence)
     sentence = goal_seek_sentence(res.pack, result, args.lang)
     if args.format == "json":
         return _json({**result.as_dict(), "sentence": sentence})
@@ -380,6 +445,9 @@ def _cmd_report(args: argparse.Namespace) -> str:
     from .report import write_report
 
     data = _scenario_from_args(args)
+    res = _resolved(args, data)
+    # The report is made from exactly the figures used here (and records them and their fingerprint).
+    data = {**data, "actuals": figures_list(res.evidence), "fingerprint": res.evidence.fingerprint}
     out = write_report(data, args.format, Path(args.out), args.lang)
     return f"{out}" if args.lang == "en" else f"Đã ghi {out}"
 
@@ -410,6 +478,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     except (OSError, MemoryError) as exc:  # e.g. an output file that cannot be written
         print(f"{'lỗi' if lang == 'vi' else 'error'}: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except RecursionError:  # a hostile file nested too deep for any reader: still one line, exit 2
+        print("lỗi: dữ liệu lồng nhau quá sâu" if lang == "vi" else "error: data nested too deep", file=sys.stderr)
         return EXIT_BAD_INPUT
     with contextlib.suppress(BrokenPipeError):  # `| head` closed the pipe: not an error for the user
         sys.stdout.write(text + ("" if text.endswith("\n") else "\n"))

@@ -18,4 +18,16 @@ class PlannerError(ValueError):
 
     def message(self, lang: str = "vi") -> str:
         text = self.vi if lang == "vi" else self.en
-        return f"{self.where}: {text}" if self.where else text
+        return f"{where_in(self.where, lang)}: {text}" if self.where else text
+
+
+# A place named in both languages at once ("dòng/row 4, cột/column B", as the readers write it) is said in
+# the one language of the message.
+_WHERE_WORDS = (("dòng/rows ", "dòng ", "rows "), ("dòng/row ", "dòng ", "row "), ("cột/column ", "cột ", "column "))
+
+
+def where_in(where: str, lang: str) -> str:
+    """``where`` with its two-language words ("dòng/row 4") in ``lang`` only ("dòng 4" or "row 4")."""
+    for both, vi, en in _WHERE_WORDS:
+        where = where.replace(both, vi if lang == "vi" else en)
+    return where

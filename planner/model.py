@@ -15,6 +15,7 @@ from functools import lru_cache
 import numpy as np
 
 from .errors import PlannerError
+from .monitoring import Evidence, default_evidence, start_points
 from .packs import Pack
 from .registry import ADOPTION, COUNT_KINDS, LEVER_BY_ID, LEVERS, Lever
 
@@ -65,6 +66,7 @@ class Projection:
     deterministic: dict[str, np.ndarray]
     draws: dict[str, np.ndarray]
     lever_draws: dict[str, np.ndarray] = field(default_factory=dict)
+    evidence: Evidence | None = None  # the actual figures the paths start from
 
     def column(self, year: int) -> int:
         return int(year - self.years[0])
@@ -137,14 +139,18 @@ def bass_step(a: np.ndarray, p: np.ndarray, q: np.ndarray, ceiling: np.ndarray) 
 
 
 def project(pack: Pack, values: dict[str, float], settings: Settings | None = None,
-            wanted: set[str] | frozenset[str] | None = None, monte_carlo: bool = True) -> Projection:
+            wanted: set[str] | frozenset[str] | None = None, monte_carlo: bool = True,
+            evidence: Evidence | None = None) -> Projection:
     """Project the pack's indicators from its base year to its horizon.
 
     ``values`` maps lever ids to values (all the pack's levers); ``wanted`` limits the work to some
-    indicators (and what they depend on).  Monte Carlo sub-models are memoised on their own levers,
-    so moving one lever recomputes only the sub-models it feeds (what makes a slider feel instant).
+    indicators (and what they depend on).  ``evidence`` holds the actual figures each indicator starts
+    from (default: the pack's own, as the pack says; ``monitoring.no_evidence`` for none).  Monte Carlo
+    sub-models are memoised on their own levers, so moving one lever recomputes only the sub-models it
+    feeds (what makes a slider feel instant).
     """
     settings = settings or Settings()
+    evidence = evidence if evidence is not None else default_evidence(pack)
     years = np.arange(pack.base_year, pack.horizon + 1)
     steps = len(years) - 1
     todo = indicators_needed(set(wanted) if wanted is not None else set(pack.indicators))
@@ -154,7 +160,8 @@ def project(pack: Pack, values: dict[str, float], settings: Settings | None = No
     def expected(ids: tuple[str, ...]) -> tuple[np.ndarray, ...]:
         return tuple(np.array([float(values[i])]) if i in levers else np.zeros(1) for i in ids)
 
-    det = _paths(pack, todo, steps, expected, seed=None)
+    starts = _starts(pack, evidence, todo)
+    det = _paths(pack, todo, steps, expected, starts, seed=None)
     det = {k: v[0] for k, v in det.items()}
     draws: dict[str, np.ndarray] = {}
     lever_draws: dict[str, np.ndarray] = {}
@@ -164,10 +171,10 @@ def project(pack: Pack, values: dict[str, float], settings: Settings | None = No
                                    settings.uncertainty) if i in levers else _zeros(settings.draws)
                          for i in ids)
 
-        draws = _paths(pack, todo, steps, sampled, seed=settings.seed)
+        draws = _paths(pack, todo, steps, sampled, starts, seed=settings.seed)
         lever_draws = {i: _draw_one(levers[i], float(values[i]), settings.draws, settings.seed,
                                     settings.uncertainty) for i in values if i in levers}
-    return Projection(years, det, draws, lever_draws)
+    return Projection(years, det, draws, lever_draws, evidence)
 
 
 @lru_cache(maxsize=512)
@@ -193,34 +200,67 @@ def _adoption_ids(family: str) -> tuple[str, str, str]:
     return f"{family}_p", f"{family}_q", f"{family}_ceiling"
 
 
-def _paths(pack: Pack, todo: set[str], steps: int, lever_arrays, seed: int | None) -> dict[str, np.ndarray]:
+def _starts(pack: Pack, evidence: Evidence, todo: set[str]) -> dict[str, tuple[tuple[int, float], ...]]:
+    """Known points of every wanted path as (column, value): the base year and the used figures of
+    stocks and shares; for foundings (``new_*``) the recorded years.  Plain tuples, so the memo keys on
+    them and a slider move does not recompute a sub-model whose figures and levers are unchanged."""
+    base = pack.base_year
+    out: dict[str, tuple[tuple[int, float], ...]] = {}
+    for ind in todo | {f"new_{k}" for k in COUNT_KINDS if k in todo}:
+        if ind.startswith("new_"):
+            out[ind] = tuple((y - base, v) for y, v in evidence.points(ind) if y > base)
+        elif ind in pack.baseline:
+            out[ind] = tuple((y - base, v) for y, v in start_points(pack, evidence, ind))
+    return out
+
+
+def _paths(pack: Pack, todo: set[str], steps: int, lever_arrays, starts: dict,
+           seed: int | None) -> dict[str, np.ndarray]:
     """Every wanted indicator's paths.  ``seed=None``: expected flows (the deterministic path)."""
     base = pack.baseline
     out: dict[str, np.ndarray] = {}
     gone_htx = None
     for kind in COUNT_KINDS:
         if kind in todo:
-            stock, new, gone = _memo(_count_paths, seed, kind, base[kind].value, steps,
+            stock, new, gone = _memo(_count_paths, seed, kind, starts[kind], starts[f"new_{kind}"], steps,
                                      *lever_arrays(_count_ids(kind)))
             out[kind], out[f"new_{kind}"] = stock, new
             if kind == "htx":
                 gone_htx = gone
     if "good_fair_share" in todo:
         out["good_fair_share"] = _memo(
-            _quality, seed, base["good_fair_share"].value, out["htx"], out["new_htx"], gone_htx,
+            _quality, seed, starts["good_fair_share"], starts["htx"][-1][0], out["htx"], out["new_htx"],
+            gone_htx,
             *lever_arrays(("quality_upgrade_rate", "quality_downgrade_rate", "quality_new_good_share",
                            "quality_dissolution_weak_share")))
     for family, indicator in ADOPTION.items():
         if indicator not in todo:
             continue
-        start = base[indicator].value
+        known = starts[indicator]
+        if indicator == "hightech" and known[-1][0] > 0:
+            # A count observed after the base year: its share is count / the HTX stock of that year in
+            # the same draw, so every draw passes through the observed count and diffuses from there.
+            share = _memo(_bass_path, seed, known, steps, *lever_arrays(_adoption_ids(family)), out["htx"])
+            count = share * out["htx"]
+            cols, vals = zip(*known, strict=True)
+            upto = known[-1][0] + 1
+            count[:, :upto] = np.interp(np.arange(upto), cols, vals)  # exactly the figures, not c/S·S
+            out[indicator] = count
+            continue
         if indicator == "hightech":  # the baseline is a count: the diffusion runs on the share
-            start = start / max(base["htx"].value, 1.0)
-        share = _memo(_bass_path, seed, start, steps, *lever_arrays(_adoption_ids(family)))
+            known = ((0, known[0][1] / max(base["htx"].value, 1.0)),)
+        share = _memo(_bass_path, seed, known, steps, *lever_arrays(_adoption_ids(family)))
         out[indicator] = share * out["htx"] if indicator == "hightech" else share
     if "export" in todo:
-        out["export"] = _memo(_export_path, seed, base["export"].value, steps, *lever_arrays(("export_growth",)))
+        out["export"] = _memo(_export_path, seed, starts["export"], steps, *lever_arrays(("export_growth",)))
     return out
+
+
+def _known_stretch(known: tuple[tuple[int, float], ...]) -> tuple[int, np.ndarray]:
+    """The last known column and the path up to it: the figures, linear between them."""
+    last = known[-1][0]
+    cols, vals = zip(*known, strict=True)
+    return last, np.interp(np.arange(last + 1), cols, vals)
 
 
 # --- Memo of the Monte Carlo sub-models ----------------------------------------------------------
@@ -252,44 +292,68 @@ def _memo(fn, seed: int | None, *args):
     return result
 
 
-def _count_paths(seed: int | None, kind: str, start: float, steps: int, lam0: np.ndarray,
+def _count_paths(seed: int | None, kind: str, known: tuple, recorded: tuple, steps: int, lam0: np.ndarray,
                  growth: np.ndarray, delta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Birth–death stock: foundings Poisson(λ_t), dissolutions Binomial(S_{t−1}, δ) (or their means)."""
+    """Birth–death stock: foundings Poisson(λ_t), dissolutions Binomial(S_{t−1}, δ) (or their means).
+
+    ``known``: (column, stock) figures, the base year first; the path passes through them and is linear
+    between them, and grows from the last one.  ``recorded``: (column, foundings) counted as done in
+    every draw; the other years' foundings are projected.  Up to the last stock figure the
+    dissolutions are those the figures imply (never below zero).
+    """
     n = len(lam0)
     stock = np.empty((n, steps + 1))
     new = np.zeros((n, steps + 1))
     gone = np.zeros((n, steps + 1))
-    stock[:, 0] = start
     # Mean foundings λ_t = λ0·(1+g)^(t−B−1): the first projected year has λ0.
     lam = lam0[:, None] * (1 + growth[:, None]) ** np.arange(steps)[None, :]
     if seed is None:
         new[:, 1:] = lam
-        for t in range(1, steps + 1):
-            gone[:, t] = delta * stock[:, t - 1]
-            stock[:, t] = stock[:, t - 1] + new[:, t] - gone[:, t]
     else:
         new[:, 1:] = np.random.default_rng([seed, _STREAM[f"{kind}_new"]]).poisson(lam)
         dissolutions = np.random.default_rng([seed, _STREAM[f"{kind}_gone"]])
-        for t in range(1, steps + 1):
+    for col, count in recorded:
+        if col <= steps:
+            new[:, col] = count
+    first, path = _known_stretch(known)
+    stock[:, : first + 1] = path
+    if first:
+        implied = stock[:, :first] + new[:, 1: first + 1] - stock[:, 1: first + 1]
+        gone[:, 1: first + 1] = np.maximum(implied, 0.0)
+    for t in range(first + 1, steps + 1):
+        if seed is None:
+            gone[:, t] = delta * stock[:, t - 1]
+        else:
             gone[:, t] = dissolutions.binomial(stock[:, t - 1].astype(np.int64), delta)
-            stock[:, t] = stock[:, t - 1] + new[:, t] - gone[:, t]
+        stock[:, t] = stock[:, t - 1] + new[:, t] - gone[:, t]
     return stock, new, gone
 
 
-def _bass_path(seed: int | None, start: float, steps: int, p: np.ndarray, q: np.ndarray,
-               ceiling: np.ndarray) -> np.ndarray:
+def _bass_path(seed: int | None, known: tuple, steps: int, p: np.ndarray, q: np.ndarray,
+               ceiling: np.ndarray, denominator: np.ndarray | None = None) -> np.ndarray:
+    """Bass diffusion from the last known share (linear between the known ones before it).
+
+    With ``denominator`` (the HTX stock per draw) the known values are counts and the share is
+    count / stock of the same year and draw.
+    """
     share = np.empty((len(p), steps + 1))
-    share[:, 0] = start
-    for t in range(1, steps + 1):
+    first, path = _known_stretch(known)
+    if denominator is None:
+        share[:, : first + 1] = path
+    else:
+        share[:, : first + 1] = path / np.maximum(denominator[:, : first + 1], 1.0)
+    for t in range(first + 1, steps + 1):
         share[:, t] = bass_step(share[:, t - 1], p, q, ceiling)
     return share
 
 
-def _export_path(seed: int | None, start: float, steps: int, growth: np.ndarray) -> np.ndarray:
-    """Compound growth of direct exporters; Poisson noise around the mean in the Monte Carlo."""
-    mean = start * (1 + growth[:, None]) ** np.arange(steps + 1)[None, :]
+def _export_path(seed: int | None, known: tuple, steps: int, growth: np.ndarray) -> np.ndarray:
+    """Compound growth of direct exporters from the last figure; Poisson noise around the mean."""
+    first, path = _known_stretch(known)
+    mean = path[-1] * (1 + growth[:, None]) ** np.arange(-first, steps + 1 - first)[None, :]
+    mean[:, : first + 1] = path
     if seed is not None:
-        mean[:, 1:] = np.random.default_rng([seed, _STREAM["export"]]).poisson(mean[:, 1:])
+        mean[:, first + 1:] = np.random.default_rng([seed, _STREAM["export"]]).poisson(mean[:, first + 1:])
     return mean
 
 
@@ -300,19 +364,24 @@ def founding_means(lam0: np.ndarray, growth: np.ndarray, base_year: int, first: 
     return (lam0[:, None] * (1 + growth[:, None]) ** exponents[None, :]).sum(axis=1)
 
 
-def _quality(seed: int | None, start_share: float, stock: np.ndarray, new: np.ndarray, gone: np.ndarray,
-             u: np.ndarray, v: np.ndarray, e: np.ndarray, f: np.ndarray) -> np.ndarray:
+def _quality(seed: int | None, known: tuple, pinned: int, stock: np.ndarray, new: np.ndarray,
+             gone: np.ndarray, u: np.ndarray, v: np.ndarray, e: np.ndarray, f: np.ndarray) -> np.ndarray:
     """Two-class stock: G good/fair and W the rest, with G + W equal to the HTX stock.
 
     Each year, dissolutions come first (a share f from W, capped by W, the rest from G), then a
     share u of W is upgraded and a share v of G downgraded, then the new HTX arrive (a share e good).
+    ``known``: (column, share) figures; the last one splits the stock of its year (observed or
+    projected) into its classes, and the model runs from there.  Up to column ``pinned`` the stock
+    follows figures, and the classes are scaled to it (the implied flows need not add up).
     """
     steps = stock.shape[1] - 1
-    good = stock[:, 0] * start_share
-    weak = stock[:, 0] - good
+    first, path = _known_stretch(known)
+    start_share = known[-1][1]
+    good = stock[:, first] * start_share
+    weak = stock[:, first] - good
     share = np.empty_like(stock)
-    share[:, 0] = start_share
-    for t in range(1, steps + 1):
+    share[:, : first + 1] = path
+    for t in range(first + 1, steps + 1):
         from_weak = np.minimum(f * gone[:, t], weak)
         from_good = np.minimum(gone[:, t] - from_weak, good)
         weak = weak - from_weak
@@ -322,6 +391,8 @@ def _quality(seed: int | None, start_share: float, stock: np.ndarray, new: np.nd
         weak = weak - up + down + (1 - e) * new[:, t]
         total = good + weak
         share[:, t] = np.where(total > 0, good / np.where(total > 0, total, 1.0), 0.0)
+        if t <= pinned:
+            good, weak = share[:, t] * stock[:, t], (1 - share[:, t]) * stock[:, t]
     return share
 
 

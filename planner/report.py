@@ -173,7 +173,7 @@ def tidy_trajectories(proj: Projection) -> pd.DataFrame:
 def compute(data: dict[str, Any]) -> Computed:
     """Resolve, project and assess a scenario dict (raises ``PlannerError`` on a bad one)."""
     res = resolve(data)
-    proj = project(res.pack, res.values, res.settings)
+    proj = project(res.pack, res.values, res.settings, evidence=res.evidence)
     results = assess(res.pack, res.values, res.settings, proj=proj)
     return Computed(res, data, results, tidy_trajectories(proj))
 

@@ -9,17 +9,22 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from .errors import PlannerError
 from .model import DEFAULT_DRAWS, DEFAULT_SEED, MAX_DRAWS, Settings
-from .packs import DEFAULT_PACK, PRESETS, Pack, load_pack
-from .registry import Lever
+from .monitoring import Evidence, check_as_of, evidence_for, refit
+from .packs import DEFAULT_PACK, PRESETS, Observation, Pack, load_pack
+from .registry import INDICATOR_BY_ID, Lever
 
 SCENARIO_KEYS = {"pack", "preset", "levers", "name", "note", "uncertainty", "draws", "seed",
-                 "window_start"}
+                 "window_start", "as_of", "actuals", "fingerprint"}
+# Monitoring keys (optional): ``as_of`` (figures after that year ignored), ``actuals`` (the figures the
+# scenario was made with, as [{"indicator", "year", "value"}]: when given, exactly these are used) and
+# ``fingerprint`` (of the figures used when it was saved or shared, to tell later that they changed).
+MAX_ACTUALS = 500
 MAX_TEXT = 2000
 DEFAULT_PRESET = "trend"
 
@@ -76,6 +81,7 @@ class Resolved:
     settings: Settings
     name: str = ""
     note: str = ""
+    evidence: Evidence | None = None  # the actual figures the projection starts from
 
     @property
     def changed(self) -> dict[str, tuple[float, float]]:
@@ -122,6 +128,16 @@ def validate(data: Any, where: str = "scenario") -> dict[str, Any]:
             out[key] = int(number)
     if data.get("window_start") is not None:
         out["window_start"] = check_window_start(pack, data["window_start"], f"{where}: window_start")
+    if data.get("as_of") is not None:
+        out["as_of"] = check_as_of(pack, data["as_of"], f"{where}: as_of")
+    if data.get("actuals") is not None:
+        out["actuals"] = check_actuals(pack, data["actuals"], f"{where}: actuals")
+    if data.get("fingerprint") is not None:
+        text = data["fingerprint"]
+        if not isinstance(text, str) or not 1 <= len(text) <= 16 or any(c not in "0123456789abcdef" for c in text):
+            raise PlannerError("dấu vân tay số liệu phải là tối đa 16 chữ số hệ 16",
+                               "the figures' fingerprint must be up to 16 hex digits", f"{where}: fingerprint")
+        out["fingerprint"] = text
     Settings(out["draws"], out["seed"], out["uncertainty"])  # raises on bad run settings
     return out
 
@@ -135,14 +151,68 @@ def check_window_start(pack: Pack, value: Any, where: str = "window_start") -> i
     return int(number)
 
 
-def resolve(data: dict[str, Any]) -> Resolved:
-    """Validate and turn a scenario dict into values and settings for the engine."""
+def check_actuals(pack: Pack, items: Any, where: str = "actuals") -> list[dict[str, Any]]:
+    """The ``actuals`` key of a scenario: a list of {indicator, year, value} the pack models."""
+    if not isinstance(items, list) or len(items) > MAX_ACTUALS:
+        raise PlannerError(f"'actuals' phải là danh sách tối đa {MAX_ACTUALS} số liệu",
+                           f"'actuals' must be a list of at most {MAX_ACTUALS} figures", where)
+    out, seen = [], set()
+    for i, item in enumerate(items):
+        at = f"{where}[{i}]"
+        if not isinstance(item, dict) or set(item) - {"indicator", "year", "value"} or len(item) != 3:
+            raise PlannerError("mỗi số liệu là {indicator, year, value}", "each figure is {indicator, year, value}", at)
+        ind = item["indicator"]
+        if ind not in INDICATOR_BY_ID or ind not in pack.indicators:
+            raise PlannerError(f"chỉ tiêu '{str(ind)[:40]}' không có trong gói", f"indicator '{str(ind)[:40]}' not in the pack", at)
+        year = check_as_of(pack, item["year"], f"{at}.year")
+        value = parse_number(item["value"], f"{at}.value")
+        if value < 0 or (INDICATOR_BY_ID[ind].is_share and value > 1):
+            raise PlannerError("giá trị ngoài khoảng cho phép", "value outside the allowed range", f"{at}.value")
+        if (ind, year) in seen:
+            raise PlannerError("một chỉ tiêu, một năm: chỉ một số liệu", "one figure per indicator and year", at)
+        seen.add((ind, year))
+        out.append({"indicator": ind, "year": year, "value": value})
+    return out
+
+
+def pinned_figures(pack: Pack, items: list[dict[str, Any]]) -> tuple[Observation, ...]:
+    """A scenario's own figures as observations, with the pack's source and notes where it has the figure."""
+    known = {(o.indicator, o.year): o for o in pack.actuals}
+    out = []
+    for item in items:
+        obs = known.get((item["indicator"], item["year"]))
+        if obs is not None and obs.value == item["value"]:
+            out.append(replace(obs, use=True))
+        else:
+            out.append(Observation(item["indicator"], item["year"], item["value"]))
+    return tuple(out)
+
+
+def resolve(data: dict[str, Any], extra: tuple[Observation, ...] = (),
+            switches: dict[str, bool] | None = None) -> Resolved:
+    """Validate and turn a scenario dict into values, settings and evidence for the engine.
+
+    The evidence: the scenario's own ``actuals`` when it pins them, else the pack's figures and
+    ``extra`` ones with the user's ``switches``; ``as_of`` applies to both.  A fitted trend preset is
+    refitted on the figures used.
+    """
     clean = validate(data)
     pack = load_pack(clean["pack"])
+    if clean.get("actuals") is not None:
+        evidence = evidence_for(pack, pinned_figures(pack, clean["actuals"]) + tuple(extra), clean.get("as_of"),
+                                pack_figures=False)
+    else:
+        evidence = evidence_for(pack, extra, clean.get("as_of"), switches)
+    pack = refit(pack, evidence)
     values = pack.preset(clean["preset"])
     values.update(clean["levers"])
     settings = Settings(clean["draws"], clean["seed"], clean["uncertainty"], clean["window_start"])
-    return Resolved(pack, clean["preset"], values, settings, clean["name"], clean["note"])
+    return Resolved(pack, clean["preset"], values, settings, clean["name"], clean["note"], evidence)
+
+
+def figures_list(evidence: Evidence) -> list[dict[str, Any]]:
+    """The figures used, as a scenario's ``actuals`` and the JSON's ``actuals_used``."""
+    return [{"indicator": o.indicator, "year": int(o.year), "value": float(o.value)} for o in evidence.used]
 
 
 def minimal(data: dict[str, Any]) -> dict[str, Any]:
@@ -155,7 +225,7 @@ def minimal(data: dict[str, Any]) -> dict[str, Any]:
     if res.note:
         out["note"] = res.note
     for key, default in (("uncertainty", 1.0), ("draws", DEFAULT_DRAWS), ("seed", DEFAULT_SEED),
-                         ("window_start", None)):
+                         ("window_start", None), ("as_of", None), ("actuals", None), ("fingerprint", None)):
         if data.get(key, default) != default:
             out[key] = data[key]
     return out
@@ -178,9 +248,29 @@ def loads(text: str, where: str = "scenario") -> dict[str, Any]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise PlannerError(f"JSON sai ở dòng {exc.lineno}, cột {exc.colno}: {exc.msg}",
+        raise PlannerError(f"JSON sai ở dòng {exc.lineno}, cột {exc.colno}: {_json_reason_vi(exc.msg)}",
                            f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", where) from None
+    except RecursionError:  # brackets nested thousands deep: no scenario looks like that
+        raise PlannerError("JSON lồng nhau quá sâu; tệp kịch bản chỉ có một đối tượng với các giả định",
+                           "JSON nested too deep; a scenario file is one object holding the assumptions",
+                           where) from None
     return validate(data, where)
+
+
+# Python's JSON messages are English; the common ones in Vietnamese (the rest are quoted as they are).
+_JSON_REASONS_VI = {
+    "Expecting value": "thiếu giá trị",
+    "Expecting property name enclosed in double quotes": "tên khóa phải đặt trong dấu ngoặc kép",
+    "Expecting ',' delimiter": "thiếu dấu phẩy",
+    "Expecting ':' delimiter": "thiếu dấu hai chấm",
+    "Extra data": "còn dữ liệu thừa sau đối tượng JSON",
+    "Unterminated string starting at": "chuỗi chưa đóng ngoặc kép",
+    "Invalid control character at": "có ký tự điều khiển trong chuỗi",
+}
+
+
+def _json_reason_vi(msg: str) -> str:
+    return next((vi for en, vi in _JSON_REASONS_VI.items() if msg.startswith(en)), msg)
 
 
 def dumps(data: dict[str, Any]) -> str:

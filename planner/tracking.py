@@ -34,11 +34,13 @@ def figures(pack: Pack) -> list[Observation]:
     return [o for o in out if o.from_year is None]
 
 
-def _values(target: Target, pack: Pack, extra: tuple[Observation, ...] = ()) -> dict[int, float]:
-    """Year -> the target's quantity in that year, where the figures give it."""
+def _values(target: Target, pack: Pack, extra: tuple[Observation, ...] = (),
+            as_of: int | None = None) -> dict[int, float]:
+    """Year -> the target's quantity in that year, where the figures give it (none after ``as_of``)."""
     by: dict[str, dict[int, float]] = {}
     for o in (*figures(pack), *extra):  # later sources (actuals, uploads) replace earlier ones
-        by.setdefault(o.indicator, {})[o.year] = o.value
+        if o.from_year is None and (as_of is None or o.year <= as_of or o.year <= pack.base_year):
+            by.setdefault(o.indicator, {})[o.year] = o.value
     own = by.get(target.indicator, {})
     if target.kind == "ratio":
         of = by.get(target.of, {})
@@ -46,10 +48,10 @@ def _values(target: Target, pack: Pack, extra: tuple[Observation, ...] = ()) -> 
     return dict(own)
 
 
-def track(target: Target, pack: Pack, extra: tuple[Observation, ...] = ()) -> Tracked:
+def track(target: Target, pack: Pack, extra: tuple[Observation, ...] = (), as_of: int | None = None) -> Tracked:
     """The target's progress on its figures: from the latest one at or before the base year (or the
     earliest one, where none is that old) to the latest one after it."""
-    values = _values(target, pack, extra)
+    values = _values(target, pack, extra, as_of)
     if target.kind == "new":
         return _track_new(target, pack, values)
     before = [y for y in values if y <= pack.base_year]

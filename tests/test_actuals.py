@@ -210,7 +210,10 @@ def test_count_rule_is_reported() -> None:
 def test_bad_cells_name_row_and_column(text: str, row: int, column: str) -> None:
     err = fails(text)
     assert f"row {row}" in err.where and f"column {column}" in err.where
-    assert err.message("vi").startswith("actuals.csv, dòng/row")
+    # Each language names the place in its own words only.
+    assert err.message("vi").startswith(f"actuals.csv, dòng {row}, cột {column}")
+    assert err.message("en").startswith(f"actuals.csv, row {row}, column {column}")
+    assert "row" not in err.message("vi") and "dòng" not in err.message("en")
 
 
 def test_unknown_indicator_lists_known_ids() -> None:
@@ -302,7 +305,7 @@ PERCENT = small("good_fair_share,2023,58,,\ngood_fair_share,2024,62.5,,\nhtx,202
 
 def test_percentages_need_the_flag() -> None:
     err = fails(PERCENT)
-    assert "percent_fix=True" in err.en and "percent_fix=True" in err.vi
+    assert "divide by 100" in err.en and "chia cho 100" in err.vi  # the option the Data page offers
     assert "Tick" in err.en and "đánh dấu" in err.vi
     assert "row 2" in err.where and "rows 2, 3" in err.en
 
@@ -474,7 +477,8 @@ def test_well_formed_tables_read_back_exactly(table: tuple[bytes, dict[tuple[str
                 max_size=12, unique_by=lambda r: (r[0], r[1])))
 def test_downloaded_figures_read_back_unchanged(rows) -> None:
     """Fractional counts, shares from 0 to 1, and sources or notes with commas, quotes, line breaks, digits
-    alone or a leading '=' all come back as they were."""
+    alone or a leading '=' all come back as they were, in Unicode's composed form (NFC), which is the form
+    the reader keeps every text in (see test_text_comes_back_in_composed_form)."""
     from planner.actuals import actuals_csv
 
     pack = load_pack("hai-duong-2023")
@@ -485,9 +489,52 @@ def test_downloaded_figures_read_back_unchanged(rows) -> None:
         return
     back = read_actuals(actuals_csv(figures), "so-lieu.csv", pack).observations
     key = lambda o: (o.indicator, o.year)  # noqa: E731
+    nfc = lambda text: unicodedata.normalize("NFC", text)  # noqa: E731
     assert [(o.indicator, o.year, o.source, o.note) for o in sorted(back, key=key)] == \
-        [(o.indicator, o.year, o.source, o.note) for o in sorted(figures, key=key)]
+        [(o.indicator, o.year, nfc(o.source), nfc(o.note)) for o in sorted(figures, key=key)]
     assert [o.value for o in sorted(back, key=key)] == pytest.approx([o.value for o in sorted(figures, key=key)])
+
+
+def test_text_comes_back_in_composed_form() -> None:
+    """The decision for characters that NFC changes: every text the reader returns is NFC (Windows-1258
+    files store tone marks as separate combining characters, and a name must match however it was typed),
+    so the writer writes NFC too and a file read back equals the file written.  A CJK compatibility
+    ideograph such as U+F900 becomes its canonical twin U+8C48, which looks the same; a decomposed
+    "Dương" becomes the composed one."""
+    from planner.actuals import actuals_csv
+
+    decomposed = unicodedata.normalize("NFD", "Sở Công Thương, Hải Dương")
+    figures = (Observation("htx", 2024, 530, source="\uf900", note=decomposed),)
+    data = actuals_csv(figures)
+    assert "\uf900" not in data.decode("utf-8-sig") and "\u8c48" in data.decode("utf-8-sig")
+    back = read_actuals(data, "x.csv", PACK).observations
+    assert [(o.source, o.note) for o in back] == [("\u8c48", "Sở Công Thương, Hải Dương")]
+    assert actuals_csv(back) == data  # written again, byte for byte the same file
+
+
+@pytest.mark.parametrize("ending", [b"\x1a", b"\r\n\x1a", b"\x1a\r\n", b"\x1a\x1a"])
+def test_a_csv_ending_with_ctrl_z_reads(ending: bytes) -> None:
+    """Old Windows tools end a text file with Ctrl-Z (DOS end of file): it is not data, nor a sign of a
+    binary file."""
+    data = b"indicator,year,value\r\nhtx,2023,524\r\ntht,2023,800" + ending
+    back = read_actuals(data, "dos.csv", PACK).observations
+    assert [(o.indicator, o.year, o.value) for o in back] == [("htx", 2023, 524.0), ("tht", 2023, 800.0)]
+    with pytest.raises(PlannerError):  # in the middle of a file it still marks binary content
+        read_actuals(b"indicator,year,value\r\nhtx,2023,5\x1a24\r\n", "x.csv", PACK)
+
+
+def test_csv_errors_are_in_the_users_language() -> None:
+    """Python's own CSV messages are English only; the reader says them in Vietnamese too."""
+    huge = b"indicator,year,value,note\nhtx,2023,524,\"" + b"x" * 140_000 + b"\"\n"
+    err = fails(huge)
+    assert "field larger" not in err.message("vi") and "dài hơn 131.072 ký tự" in err.message("vi")
+    assert "longer than 131,072 characters" in err.message("en")
+
+
+def test_messages_name_indicators_not_ids_in_vietnamese() -> None:
+    err = fails(small("good_fair_share,2023,45,,\ngood_fair_share,2024,50,,\n"))
+    assert "good_fair_share" not in err.message("vi") and "percent_fix" not in err.message("vi")
+    assert "HTX" in err.message("vi") and "“chia cho 100”" in err.message("vi")
 
 
 def test_a_downloaded_file_keeps_formulas_inert_for_a_spreadsheet() -> None:

@@ -23,6 +23,24 @@ COUNTS = ("htx", "tht", "lhhtx")
 SHARES = ("good_fair_share", "digital_share", "linkage_share", "households_share", "members_share")
 
 
+# These tests check the models from the base year, so the packs here carry no actual figures (a pack's
+# figures move each indicator's start; tests/test_monitoring.py checks that).
+@pytest.fixture(scope="module")
+def hd_pack():
+    from dataclasses import replace as _replace
+
+    from planner.packs import load_pack
+    return _replace(load_pack("hai-duong-2023"), actuals=())
+
+
+@pytest.fixture(scope="module")
+def nq_pack():
+    from dataclasses import replace as _replace
+
+    from planner.packs import load_pack
+    return _replace(load_pack("vietnam-nq20"), actuals=())
+
+
 def det(pack, values, wanted, **kw):
     """The deterministic path only (no Monte Carlo)."""
     return project(pack, values, Settings(draws=1, uncertainty=0.0, **kw), wanted=set(wanted),

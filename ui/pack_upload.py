@@ -19,7 +19,7 @@ from planner.packs import Pack, register
 from planner.packs.archive import MAX_UPLOAD_BYTES, read_upload
 from planner.packs.read import PACK_FILES, PackError
 from planner.text import target_value
-from ui import state
+from ui import state, uploads
 from ui.state import escape_markdown, tr
 
 UPLOAD_KEY = "pack_upload"
@@ -121,7 +121,7 @@ def show_upload(pack: Pack) -> None:
     with col1:
         st.file_uploader(tr("Chọn tệp zip hoặc các tệp của gói", "Choose a zip or the pack's files"),
                          type=["zip", "csv", "toml", "md"], accept_multiple_files=True, key=UPLOAD_KEY,
-                         on_change=_on_upload, max_upload_size=max(1, MAX_UPLOAD_BYTES // (1024 * 1024)),
+                         on_change=_on_upload, max_upload_size=uploads.ceiling_mb(MAX_UPLOAD_BYTES),
                          help=tr(f"Tối đa {MAX_UPLOAD_BYTES // (1024 * 1024)} MB. Tên tệp dùng được: "
                                  f"{', '.join(PACK_FILES)}.",
                                  f"At most {MAX_UPLOAD_BYTES // (1024 * 1024)} MB. File names allowed: "

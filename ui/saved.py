@@ -15,15 +15,16 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from planner.actuals import too_large
 from planner.errors import PlannerError
 from planner.packs import load_pack
 from planner.scenario import dumps, loads, minimal
 from planner.store import MAX_AUTHOR, MAX_NAME, MAX_NOTE, SavedScenario, fold
-from ui import state
+from ui import state, uploads
 from ui.levers import apply_scenario, escape_markdown, show_error
 from ui.state import tr
 
-MAX_IMPORT_BYTES = 256 * 1024  # a scenario file is a few hundred bytes; this is generous
+MAX_IMPORT_BYTES = 250_000  # a scenario file is a few hundred bytes; this is generous
 VIETNAM_TIME = timezone(timedelta(hours=7))  # no daylight saving time in Vietnam
 
 LOADED = "saved_loaded"  # {"id", "version", "name"} of the scenario last loaded or saved
@@ -51,9 +52,7 @@ def read_scenario_upload(data: bytes, filename: str) -> dict[str, Any]:
     """A scenario from an uploaded JSON file; raises ``PlannerError`` (size, encoding, JSON, content)."""
     where = (filename or "").replace("\\", "/").rsplit("/", 1)[-1][:80] or "upload.json"
     if len(data) > MAX_IMPORT_BYTES:
-        raise PlannerError(f"tệp quá lớn ({len(data) // 1024} KB); tối đa {MAX_IMPORT_BYTES // 1024} KB",
-                           f"file too large ({len(data) // 1024} KB); the limit is {MAX_IMPORT_BYTES // 1024} KB",
-                           where)
+        raise too_large(len(data), MAX_IMPORT_BYTES, where)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -321,13 +320,10 @@ def _files() -> None:
                           "The file holds only the assumptions that differ from the preset; open it again "
                           "beside this, or use it with the command line (python -m planner assess --scenario file.json)."))
     with col2:
-        st.file_uploader(tr("Mở kịch bản từ tệp JSON", "Open a scenario from a JSON file"), type=["json"],
-                         key=UPLOAD_KEY, on_change=_import, max_upload_size=1,
-                         help=tr(f"Tối đa {MAX_IMPORT_BYTES // 1024} KB. Kịch bản của gói kế hoạch khác được mở "
-                                 "cùng với gói đó (có thông báo).",
-                                 f"At most {MAX_IMPORT_BYTES // 1024} KB. A scenario of another plan pack is "
-                                 "opened together with that pack (with a notice)."))
-
+        uploads.uploader(tr("Mở kịch bản từ tệp JSON", "Open a scenario from a JSON file"), UPLOAD_KEY, ["json"],
+                         MAX_IMPORT_BYTES, _import,
+                         help=tr("Kịch bản của gói kế hoạch khác được mở cùng với gói đó (có thông báo).",
+                                 "A scenario of another plan pack is opened together with that pack (with a notice)."))
 
 OPEN_KEY = "saved_section_open"
 

@@ -6,8 +6,11 @@ to it through callbacks, and the URL is rewritten from it at the end of each run
 
 from __future__ import annotations
 
+import functools
 import json
+import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
@@ -203,6 +206,36 @@ def escape_markdown(text: str) -> str:
 def show_error(exc: PlannerError) -> None:
     """A rejected input's message, escaped (it may quote a file name or a key a user typed)."""
     st.error(escape_markdown(exc.message(lang())), icon=":material/error:")
+
+
+LOG = logging.getLogger("planner.app")
+
+
+def show_failure(where: str) -> None:
+    """An unexpected error (a bug, not bad input): logged in full for the administrator, and said to the
+    user without a traceback or a link, with what to do and a time that finds the entry in the log."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    LOG.exception("unexpected error in %s [%s]", where, stamp)
+    st.error(tr(f"Phần này của trang không hiển thị được do một lỗi của ứng dụng. Kịch bản của bạn vẫn được giữ "
+                f"(trong đường liên kết và các kịch bản đã lưu). Hãy tải lại trang (phím F5); nếu lỗi lặp lại, "
+                f"báo cho người quản trị kèm mã {stamp}.",
+                f"This part of the page cannot be shown because of an error in the application. Your scenario "
+                f"is kept (in the link and in the saved scenarios). Reload the page (F5); if the error comes "
+                f"back, tell the administrator, quoting {stamp}."), icon=":material/error:")
+
+
+def guarded(where: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """A page part (a fragment, which reruns without app.py's boundary) that shows ``show_failure``
+    instead of a traceback.  ``st.stop`` and ``st.rerun`` are not ``Exception``s and pass through."""
+    def wrap(fn: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(fn)
+        def run(*args: Any, **kwargs: Any) -> None:
+            try:
+                fn(*args, **kwargs)
+            except Exception:  # noqa: BLE001 - the boundary: whatever failed, the user gets a plain message
+                show_failure(where)
+        return run
+    return wrap
 
 
 # --- Actual figures (the pack's own, plus what the user uploaded this session) --------------------

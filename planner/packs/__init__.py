@@ -90,7 +90,15 @@ class Observation:
     note: str = ""
     unit: str = ""
     note_vi: str = ""  # the note in Vietnamese, where the pack gives one
+    # Whether the projection starts from this figure by default (an actuals.csv column ``use``, yes/no):
+    # a figure of another definition is kept and shown, but not used unless a user switches it on.
+    use: bool = True
+    why_not: str = ""  # why it is not used by default, in English (``why_not``) and Vietnamese
+    why_not_vi: str = ""
     from_year: int | None = None  # a flow summed over from_year..year (series.csv only)
+
+    def why_not_in(self, lang: str) -> str:
+        return (self.why_not_vi or self.why_not) if lang == "vi" else self.why_not
 
     def note_in(self, lang: str) -> str:
         return (self.note_vi or self.note) if lang == "vi" else self.note
@@ -112,6 +120,8 @@ class Pack:
     preset_notes: dict[str, str] = field(default_factory=dict)
     fits: dict = field(default_factory=dict)  # kind -> calibrate.Fit, where the trend preset is fitted
     preset_notes_vi: dict[str, str] = field(default_factory=dict)  # lever id -> the note in Vietnamese
+    # (preset, lever) cells of presets.csv that say ``fit``: refitted when actual figures extend the series
+    fit_cells: frozenset[tuple[str, str]] = frozenset()
     declared: dict[str, Indicator] = field(default_factory=dict)  # indicators.csv: tracked, not modelled
     tracked: tuple[Observation, ...] = ()  # figures of indicators the engine does not project
     notes: dict[str, str] = field(default_factory=dict)  # lang -> the pack's prose (Markdown)

@@ -203,6 +203,17 @@ def _flag(text: str, where: str, problems: Problems) -> bool:
     return False
 
 
+def _yes_no(text: str, where: str, problems: Problems) -> bool:
+    """The ``use`` cell of an actuals row: yes (or empty) means used by default, no means kept but not used."""
+    value = text.strip().lower()
+    if value in ("", "true", "1", "yes", "có", "co", "x"):
+        return True
+    if value in ("false", "0", "no", "không", "khong"):
+        return False
+    problems.add(f"'{text}' không hợp lệ; dùng yes hoặc no", f"'{text}' is not allowed; use yes or no", where)
+    return True
+
+
 def _meta(files: Files, problems: Problems) -> dict | None:
     text = files.text("pack.toml", problems)
     if text is None:
@@ -329,6 +340,7 @@ def _observations(files: Files, name: str, declared: dict[str, Indicator], probl
                                  _at(name, number, "from_year"))
                     from_year = None
         estimate = _flag(row.get("estimate", ""), _at(name, number, "estimate"), problems)
+        use = not row.get("use") or _yes_no(row["use"], _at(name, number, "use"), problems)
         if year is None or value is None:
             continue
         if known.kind == "share" and not 0 <= value <= 1:
@@ -345,7 +357,8 @@ def _observations(files: Files, name: str, declared: dict[str, Indicator], probl
             continue
         seen.add(key)
         out.append(Observation(ind, year, value, row.get("source", ""), row.get("date", ""), estimate,
-                               row.get("note", ""), row.get("unit", ""), row.get("note_vi", ""), from_year))
+                               row.get("note", ""), row.get("unit", ""), row.get("note_vi", ""), use,
+                               row.get("why_not", ""), row.get("why_not_vi", ""), from_year))
     return tuple(out)
 
 
@@ -463,13 +476,14 @@ def _targets(files: Files, meta: dict, baseline: dict[str, Observation], declare
 
 
 def _presets(files: Files, meta: dict, needed: set[str], fits: dict, problems: Problems
-             ) -> tuple[dict[str, dict[str, float]], dict[str, str], dict[str, str]]:
+             ) -> tuple[dict[str, dict[str, float]], dict[str, str], dict[str, str], frozenset[tuple[str, str]]]:
     presets: dict[str, dict[str, float]] = {}
     notes: dict[str, str] = {}
     notes_vi: dict[str, str] = {}
+    fit_cells: set[tuple[str, str]] = set()
     rows = read_table(files, "presets.csv", ("lever", *PRESETS), problems)
     if rows is None:
-        return presets, notes, notes_vi
+        return presets, notes, notes_vi, frozenset()
     for number, row in rows:
         lever_id = row.get("lever", "")
         if lever_id not in LEVER_BY_ID:
@@ -483,6 +497,7 @@ def _presets(files: Files, meta: dict, needed: set[str], fits: dict, problems: P
             where = _at("presets.csv", number, name)
             cell = row.get(name, "")
             if cell.lower() == "fit":
+                fit_cells.add((name, lever_id))
                 fit = fits.get(lever_id.split("_")[0])
                 if fit is None or lever_id not in fit.lever_values():
                     problems.add(f"'{lever_id}' không thể ước lượng từ chuỗi số liệu (cần ít nhất 3 năm)",
@@ -509,7 +524,8 @@ def _presets(files: Files, meta: dict, needed: set[str], fits: dict, problems: P
             problems.add(f"thiếu giá trị mẫu '{name}' cho {', '.join(sorted(missing))}",
                          f"preset '{name}' missing for {', '.join(sorted(missing))}", "presets.csv")
     # Levers the pack does not model are dropped so they never show up.
-    return {name: {k: v for k, v in vals.items() if k in needed} for name, vals in presets.items()}, notes, notes_vi
+    return ({name: {k: v for k, v in vals.items() if k in needed} for name, vals in presets.items()}, notes, notes_vi,
+            frozenset(fit_cells))
 
 
 def _lever_help(files: Files, problems: Problems) -> dict[str, tuple[str, str]]:
@@ -574,11 +590,11 @@ def check_files(files: Files) -> tuple[Pack | None, Problems]:
         if o.year != base_year:
             problems.warn(f"số liệu gốc '{o.indicator}' là của năm {o.year}, không phải năm gốc {base_year}",
                           f"baseline '{o.indicator}' is for {o.year}, not the base year {base_year}", "baseline.csv")
-    for o in actuals:
-        if o.year <= base_year:
-            problems.add(f"số liệu thực tế phải sau năm gốc {base_year} (có {o.year}); số trước đó thuộc series.csv",
-                         f"actual figures must come after the base year {base_year} (found {o.year}); earlier ones "
-                         "belong in series.csv", "actuals.csv")
+    for o in actuals:  # a base-year figure is allowed: it replaces the pack's estimate of the base year
+        if o.year < base_year:
+            problems.add(f"số liệu thực tế phải từ năm gốc {base_year} trở đi (có {o.year}); số trước đó thuộc "
+                         "series.csv", f"actual figures must be from the base year {base_year} on (found {o.year}); "
+                         "earlier ones belong in series.csv", "actuals.csv")
             break
     if "good_fair_share" in baseline and "htx" not in baseline:
         problems.add("tỷ lệ tốt, khá cần số HTX (htx) trong baseline.csv",
@@ -593,15 +609,15 @@ def check_files(files: Files) -> tuple[Pack | None, Problems]:
         if fit is not None:
             fits[kind] = fit
     needed = {lv.id for lv in levers_for_indicators(modelled_indicators(baseline))}
-    presets, preset_notes, preset_notes_vi = (_presets(files, meta, needed, fits, problems)
-                                              if files.has("presets.csv") else ({}, {}, {}))
+    presets, preset_notes, preset_notes_vi, fit_cells = (_presets(files, meta, needed, fits, problems)
+                                                         if files.has("presets.csv") else ({}, {}, {}, frozenset()))
     lever_help = _lever_help(files, problems)
     notes = _notes(files, problems)
     if problems.items:
         return None, problems
     tracked = (*tracked_base.values(), *(o for o in (*series, *actuals) if o.indicator in declared))
     return Pack(meta["id"], meta, tuple(targets), baseline, series, actuals, presets, preset_notes, fits,
-                preset_notes_vi, declared, tracked, notes, lever_help, files.origin), problems
+                preset_notes_vi, fit_cells, declared, tracked, notes, lever_help, files.origin), problems
 
 
 def load_pack_dir(folder: Path) -> Pack:

@@ -1,0 +1,136 @@
+"""The meeting room in a real Chromium: offline, the Overview's address, a presentation without the sidebar."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.browser import SHOTS, streamlit_server, wait_for_app, wait_idle
+
+pytestmark = pytest.mark.browser
+
+PAGES = ("", "gia-dinh", "quy-dao", "so-sanh", "do-nhay", "du-lieu", "trinh-chieu")
+LOCAL = {"127.0.0.1", "localhost"}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, browser):
+    db = tmp_path_factory.mktemp("db") / "scenarios.sqlite"
+    with streamlit_server(env={"PLANNER_DB": str(db)}) as url:
+        warm = browser.new_page()  # see tests/test_browser.py: a fresh server's first deep link misfires
+        warm.goto(url)
+        wait_for_app(warm)
+        warm.close()
+        yield url
+
+
+def new_page(browser, width: int = 1440, height: int = 1000, **kw):
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN", **kw)
+    return context, context.new_page()
+
+
+def test_no_request_leaves_the_machine(browser, server):
+    """Every outside request is blocked; every page in both languages loads without one failing."""
+    context, page = new_page(browser)
+    outside: list[str] = []
+    failed: list[str] = []
+
+    def route(r) -> None:
+        if urlparse(r.request.url).hostname in LOCAL or r.request.url.startswith(("data:", "blob:")):
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    page.on("requestfailed", lambda req: failed.append(req.url))
+    try:
+        for lang in ("vi", "en"):
+            for name in PAGES:
+                page.goto(f"{server}/{name}?lang={lang}")
+                wait_for_app(page)
+                page.wait_for_timeout(600)
+        icon = page.evaluate("() => [...document.querySelectorAll('link[rel*=icon]')].map(l => l.href)")
+    finally:
+        context.close()
+    assert outside == [], outside
+    assert [u for u in failed if urlparse(u).hostname not in LOCAL] == []
+    assert icon and all(urlparse(h).hostname in LOCAL or h.startswith("data:") for h in icon), icon
+
+
+def test_the_overview_address_opens_the_overview(browser, server):
+    context, page = new_page(browser)
+    try:
+        page.goto(f"{server}/tong-quan?lang=vi&htx_new_per_year=30")
+        wait_for_app(page)
+        page.wait_for_timeout(500)
+        body = page.inner_text("body")
+        assert "Page not found" not in body and "Không tìm thấy" not in body
+        assert page.locator("h1").first.inner_text().strip() == "Tổng quan"
+        assert "htx_new_per_year=30" in page.url  # the link's scenario came along
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1920, 1080)])
+def test_a_presentation_never_shows_the_sidebar(browser, server, width, height):
+    context, page = new_page(browser, width, height)
+    try:
+        page.goto(f"{server}/trinh-chieu")
+        wait_for_app(page)
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        seen = []
+        for i in range(24):
+            page.keyboard.press("PageDown" if i % 8 < 5 else "PageUp")
+            wait_idle(page)
+            seen.append(sidebar.count() > 0 and sidebar.first.is_visible()
+                        and sidebar.first.bounding_box() is not None
+                        and sidebar.first.bounding_box()["x"] + sidebar.first.bounding_box()["width"] > 5)
+        assert not any(seen), seen
+        SHOTS.mkdir(parents=True, exist_ok=True)
+    finally:
+        context.close()
+
+
+def test_one_upload_limit_said_once_and_a_refusal_replaces_the_last_message(browser, server):
+    context, page = new_page(browser)
+    try:
+        page.goto(f"{server}/du-lieu")
+        wait_for_app(page)
+        page.get_by_role("tab").nth(1).click()
+        page.wait_for_timeout(400)
+        box = page.locator(".st-key-actuals_upload")
+        assert not box.locator('[data-testid="stFileUploaderDropzoneInstructions"]').is_visible()
+        main = page.locator('[data-testid="stMain"]').inner_text()
+        assert main.count("tối đa 5 MB") == 1 and "per file" not in main
+        files = box.locator("input[type=file]")
+        files.set_input_files(files=[{"name": "a.csv", "mimeType": "text/csv",
+                                      "buffer": b"indicator,year,value\nhtx,2023,524\n"}])
+        wait_idle(page)
+        assert "Đã đọc 1 dòng số liệu từ tệp a.csv" in page.inner_text("body")
+        files.set_input_files(files=[{"name": "big.csv", "mimeType": "text/csv",
+                                      "buffer": b"indicator,year,value\n" + b" " * 5_100_000}])
+        wait_idle(page)
+        page.wait_for_timeout(500)
+        body = page.inner_text("body")
+        assert "big.csv: tệp quá lớn (5,1 MB); tối đa 5 MB" in body
+        assert "Đã đọc 1 dòng" not in body and "must be" not in body
+    finally:
+        context.close()
+
+
+def test_tables_offer_no_download_of_their_own(browser, server):
+    """A name typed as =HYPERLINK(…) must not reach a spreadsheet as a live formula through a table's toolbar."""
+    context, page = new_page(browser)
+    try:
+        page.goto(f"{server}/du-lieu")
+        wait_for_app(page)
+        table = page.locator('[data-testid="stDataFrame"]').first
+        table.hover()
+        page.wait_for_timeout(400)
+        toolbar = page.locator('[data-testid="stElementToolbar"]')
+        assert toolbar.get_by_role("button", name=re.compile("Download|Tải", re.I)).count() == 0
+    finally:
+        context.close()
