@@ -22,6 +22,7 @@ from planner.assess import (
 from planner.model import Projection, Settings, project
 from planner.packs import PRESETS
 from planner.registry import LIKELIHOOD, LIKELY_THRESHOLD, PACE, likelihood, pace
+from tests.conftest import ALL_PACKS
 
 
 # These tests check the models from the base year, so the packs here carry no actual figures (a pack's
@@ -40,6 +41,15 @@ def nq_pack():
 
     from planner.packs import load_pack
     return _replace(load_pack("vietnam-nq20"), actuals=())
+
+
+@pytest.fixture(scope="module", params=ALL_PACKS)
+def each_pack(request):
+    """Every shipped pack in turn, without its actual figures (the models from the base year)."""
+    from dataclasses import replace as _replace
+
+    from planner.packs import load_pack
+    return _replace(load_pack(request.param), actuals=())
 
 
 def prob_at(pack, values, target_id, settings, **levers):

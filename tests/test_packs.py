@@ -321,13 +321,13 @@ def test_unknown_indicator_kind_and_rule_name_row_and_column(copy_of):
     add_target(folder, id="d", year="2030", indicator="htx", kind="share", rule="ge", threshold="0.5")
     lines = problems_of(folder)
     n = len(load_pack("hai-duong-2023").targets)
-    assert any(line.startswith(f"targets.csv, dòng/row {n + 2}, cột/column indicator: unknown indicator 'cows'; use: htx")
+    assert any(line.startswith(f"targets.csv, row {n + 2}, column indicator: unknown indicator 'cows'; use: htx")
                and "indicators.csv" in line for line in lines)
-    assert any(line.startswith(f"targets.csv, dòng/row {n + 3}, cột/column kind: kind 'heap' not allowed; use: "
+    assert any(line.startswith(f"targets.csv, row {n + 3}, column kind: kind 'heap' not allowed; use: "
                                + ", ".join(TARGET_KINDS)) for line in lines)
-    assert any(line.startswith(f"targets.csv, dòng/row {n + 4}, cột/column rule: rule 'about' not allowed; use: "
+    assert any(line.startswith(f"targets.csv, row {n + 4}, column rule: rule 'about' not allowed; use: "
                                + ", ".join(RULES)) for line in lines)
-    assert any(line.startswith(f"targets.csv, dòng/row {n + 5}, cột/column kind: kind 'share' does not fit "
+    assert any(line.startswith(f"targets.csv, row {n + 5}, column kind: kind 'share' does not fit "
                                "indicator 'htx'") for line in lines)
     assert len(lines) == 4  # one line per problem, all of them at once
 
@@ -339,7 +339,7 @@ def test_threshold_of_seventy_for_a_share(copy_of, capsys):
     write_rows(folder / "targets.csv", rows)
     code, out, err = run(capsys, "pack", "validate", str(folder), "--lang", "en")
     assert code == 2 and out == ""
-    assert err.strip() == ("error: targets.csv, dòng/row 5, cột/column threshold: threshold 70 of a share must be "
+    assert err.strip() == ("error: targets.csv, row 5, column threshold: threshold 70 of a share must be "
                            "a fraction from 0 to 1 (70 % is written 0.7)")
 
 
@@ -363,8 +363,8 @@ def test_declared_indicators_are_checked(copy_of):
     rows = read_rows(folder / "indicators.csv")
     write_rows(folder / "indicators.csv", [*rows, {**rows[0], "id": "htx"}, {**rows[0], "id": "goats", "kind": "herd"}])
     lines = problems_of(folder)
-    assert any("cột/column id: 'htx' is one of the engine's indicators" in line for line in lines)
-    assert any("cột/column kind: kind 'herd' not allowed; use: count, share, value" in line for line in lines)
+    assert any("column id: 'htx' is one of the engine's indicators" in line for line in lines)
+    assert any("column kind: kind 'herd' not allowed; use: count, share, value" in line for line in lines)
 
 
 def test_every_kind_names_the_indicators_it_reads():
@@ -379,7 +379,7 @@ def test_validate_prints_one_line_per_problem_and_never_a_traceback(copy_of):
                           capture_output=True, text=True, cwd=ROOT, timeout=120)
     lines = done.stderr.strip().splitlines()
     assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert len(lines) == 2 and all(line.startswith("error: targets.csv, dòng/row") for line in lines)
+    assert len(lines) == 2 and all(line.startswith("error: targets.csv, row ") for line in lines)
     assert "year" in lines[1] and "2046" not in lines[1]
 
 
