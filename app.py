@@ -9,7 +9,7 @@ import streamlit as st
 from planner.errors import PlannerError
 from planner.registry import preset_label
 from planner.text import assumptions
-from ui import state
+from ui import auth, state
 from ui.scorecard import headline
 from ui.state import tr
 
@@ -17,6 +17,7 @@ ICON = Path(__file__).parent / "assets" / "icon.png"  # served by the app itself
 st.set_page_config(page_title="Kế hoạch KTTT · Collective economy planner", page_icon=str(ICON),
                    layout="wide")
 state.init()
+auth.gate()  # with [auth] configured: nothing below runs until the person has signed in
 
 ASSUMPTIONS_URL = "gia-dinh"  # the page whose sliders rerun only its own live section
 PRESENT_URL = "trinh-chieu"
@@ -46,12 +47,22 @@ PAGES = (
      "A clean view for the leadership meeting; download reports."),
 )
 
+ADMIN_PAGE = ("pages/admin.py", "Quản trị", "Administration", ":material/admin_panel_settings:", "quan-tri",
+              "Quyền người dùng, khôi phục mục đã xóa, nhật ký thay đổi.",
+              "Users' roles, restoring deleted items, the audit trail.")
+
+try:
+    role = state.store().role()  # None without sign-in
+except PlannerError as exc:
+    role = None
+    state.show_error(exc)
+shown = PAGES + ((ADMIN_PAGE,) if role == "admin" else ())  # the admin page exists only for admins
 OVERVIEW_URL = "tong-quan"
 # The default page's own url_path is never shown (its address is the root) but names it internally; it
 # must differ from "tong-quan", which the alias below answers, and from the file's name (AppTest).
 pages = [st.Page(path, title=tr(vi, en), icon=icon, url_path=url if url != OVERVIEW_URL else "trang-chu",
                  help=tr(hvi, hen), default=(url == OVERVIEW_URL))
-         for path, vi, en, icon, url, hvi, hen in PAGES]
+         for path, vi, en, icon, url, hvi, hen in shown]
 
 
 def _overview_alias() -> None:
@@ -105,6 +116,7 @@ def sidebar_headline() -> None:
 
 
 with st.sidebar:
+    auth.sidebar(role)
     st.segmented_control("Ngôn ngữ / Language", ["vi", "en"], format_func={"vi": "Tiếng Việt", "en": "English"}.get,
                          key="language_choice", on_change=_on_language)
     pack_names = state.available_packs()

@@ -19,6 +19,7 @@ from typing import Any, NoReturn
 
 from . import __version__
 from .assess import assess, goal_seek
+from .cli_store import add_store_parser, cmd_store
 from .errors import PlannerError
 from .fmt import indicator_value, lever_value
 from .model import project
@@ -125,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("html", "xlsx"), required=True)
     p.add_argument("--out", required=True, metavar="FILE")
     p.add_argument("--lang", choices=("vi", "en"), default="vi")
+    add_store_parser(sub)
     return parser
 
 
@@ -454,7 +456,7 @@ def _cmd_report(args: argparse.Namespace) -> str:
 
 COMMANDS = {"assess": _cmd_assess, "project": _cmd_project, "goal-seek": _cmd_goal_seek,
             "levers": _cmd_levers, "targets": _cmd_targets, "packs": _cmd_packs,
-            "validate": _cmd_validate, "report": _cmd_report, "pack": _cmd_pack}
+            "validate": _cmd_validate, "report": _cmd_report, "store": cmd_store, "pack": _cmd_pack}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

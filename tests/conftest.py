@@ -75,3 +75,30 @@ def browser():
         chromium = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A real PostgreSQL server for the session (see tests/postgres.py).  In CI a missing PostgreSQL
+    fails, never skips."""
+    from tests.postgres import PgCluster, pg_bin
+
+    bindir = pg_bin()
+    if bindir is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("PostgreSQL is missing (initdb not found): install Debian's postgresql package")
+        pytest.skip("PostgreSQL not installed (outside CI)")
+    cluster = PgCluster(bindir)
+    cluster.start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_target(request, tmp_path):
+    """A factory of fresh, empty store targets on one back-end: a SQLite file or a new PostgreSQL database."""
+    counter = iter(range(1000))
+    if request.param == "sqlite":
+        return lambda: str(tmp_path / f"store-{next(counter)}.sqlite")
+    cluster = request.getfixturevalue("pg_cluster")
+    return cluster.new_database

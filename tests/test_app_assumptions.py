@@ -212,6 +212,12 @@ def test_versions_load_an_older_version_delete_and_restore(at):
     assert levers(at) == {"htx_new_per_year": 40.0}
 
     at.button(key="saved_delete").click().run()
+    assert saved_names(at) == ["Có phiên bản"]  # one click only asks
+    at.button(key="saved_delete_cancel").click().run()
+    assert saved_names(at) == ["Có phiên bản"]
+    assert not [b for b in at.button if b.key == "saved_delete_confirm"]
+    at.button(key="saved_delete").click().run()
+    at.button(key="saved_delete_confirm").click().run()
     assert saved_names(at) == []
     at.toggle(key="saved_show_deleted").set_value(True).run()
     assert saved_names(at) == ["Có phiên bản"]

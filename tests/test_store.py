@@ -26,8 +26,9 @@ BASE = {"pack": PACK, "preset": "trend", "levers": {"htx_new_per_year": 20}}
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> ScenarioStore:
-    return ScenarioStore(tmp_path / "scenarios.sqlite")
+def store(store_target) -> ScenarioStore:
+    """A fresh store on each back-end (SQLite file, PostgreSQL database)."""
+    return ScenarioStore(store_target())
 
 
 def every_lever_changed() -> dict:
@@ -74,8 +75,7 @@ def test_each_save_is_a_new_version_and_old_ones_stay(store: ScenarioStore) -> N
     listed = store.list()
     assert len(listed) == 1 and listed[0].version == 4 and listed[0].name == "Bản 4"
     assert store.get(sid).version == 4
-    raw = sqlite3.connect(store.path).execute("SELECT COUNT(*) FROM versions").fetchone()[0]
-    assert raw == 4
+    assert store.counts()["versions"] == 4
 
 
 def test_text_is_stored_exactly_as_given(store: ScenarioStore) -> None:
@@ -136,8 +136,8 @@ def test_delete_then_restore(store: ScenarioStore) -> None:
     assert store.save(BASE, "v3", scenario_id=gone) == (gone, 3)
 
 
-def test_eight_threads_saving_concurrently_lose_nothing(tmp_path: Path) -> None:
-    path = tmp_path / "threads.sqlite"
+def test_eight_threads_saving_concurrently_lose_nothing(store_target) -> None:
+    path = store_target()
     ScenarioStore(path)
     n_threads, per_thread = 8, 50
     barrier = threading.Barrier(n_threads)
@@ -201,8 +201,8 @@ while True:
 """
 
 
-def test_sigkill_during_saves_keeps_every_acknowledged_save(tmp_path: Path) -> None:
-    path = tmp_path / "crash.sqlite"
+def test_sigkill_during_saves_keeps_every_acknowledged_save(tmp_path: Path, store_target) -> None:
+    path = store_target()
     script = tmp_path / "child.py"
     script.write_text(CHILD, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -241,9 +241,10 @@ def test_sigkill_during_saves_keeps_every_acknowledged_save(tmp_path: Path) -> N
         acked |= got
     assert rounds_with_saves >= 5 and len(acked) >= 20
 
-    con = sqlite3.connect(path)
-    assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-    con.close()
+    if "://" not in path:
+        con = sqlite3.connect(path)
+        assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        con.close()
     store = ScenarioStore(path)
     assert store.recovered_from is None
     assert not list(tmp_path.glob("*.corrupt-*"))
@@ -289,15 +290,15 @@ def fill(store: ScenarioStore) -> None:
     store.save({"pack": PACK, "preset": "optimistic", "levers": {}}, "Lạc quan")
 
 
-def test_backup_restore_round_trip_is_exact_and_idempotent(tmp_path: Path) -> None:
-    original = ScenarioStore(tmp_path / "a.sqlite")
+def test_backup_restore_round_trip_is_exact_and_idempotent(store_target) -> None:
+    original = ScenarioStore(store_target())
     fill(original)
     backup = original.backup_json()
     doc = json.loads(backup)
     assert len(doc["scenarios"]) == 3 and sum(len(s["versions"]) for s in doc["scenarios"]) == 4
     assert sum(s["deleted_at"] is not None for s in doc["scenarios"]) == 1
 
-    fresh = ScenarioStore(tmp_path / "b.sqlite")
+    fresh = ScenarioStore(store_target())
     report = fresh.restore_json(backup)
     assert (report.scenarios_added, report.versions_added, report.versions_skipped) == (3, 4, 0)
     assert fresh.backup_json() == backup
@@ -310,7 +311,7 @@ def test_backup_restore_round_trip_is_exact_and_idempotent(tmp_path: Path) -> No
         deleted[0].id, include_deleted=True)
 
     # into an existing store: its own scenarios stay, nothing is duplicated
-    other = ScenarioStore(tmp_path / "c.sqlite")
+    other = ScenarioStore(store_target())
     mine, _ = other.save(BASE, "Của tôi")
     other.restore_json(backup)
     other.restore_json(backup)
@@ -319,13 +320,13 @@ def test_backup_restore_round_trip_is_exact_and_idempotent(tmp_path: Path) -> No
     assert sum(len(other.versions(s.id)) for s in other.list(include_deleted=True)) == 5
 
 
-def test_restore_adds_only_missing_versions(tmp_path: Path) -> None:
-    a = ScenarioStore(tmp_path / "a.sqlite")
+def test_restore_adds_only_missing_versions(store_target) -> None:
+    a = ScenarioStore(store_target())
     sid, _ = a.save(BASE, "v1")
     early = a.backup_json()
     a.save(BASE, "v2", scenario_id=sid)
     late = a.backup_json()
-    b = ScenarioStore(tmp_path / "b.sqlite")
+    b = ScenarioStore(store_target())
     b.restore_json(early)
     report = b.restore_json(late)
     assert (report.versions_added, report.versions_skipped) == (1, 1)
@@ -389,3 +390,49 @@ def test_bad_inputs_raise_planner_error(store: ScenarioStore) -> None:
             call()
         assert info.value.vi and info.value.en and info.value.vi != info.value.en, label
     assert store.backup_json() == before  # nothing bad was written
+
+
+TWO_PROCESS_CHILD = """
+import sys
+from planner.store import ScenarioStore
+store = ScenarioStore(sys.argv[1])
+tag, shared = sys.argv[2], sys.argv[3]
+data = {"pack": "hai-duong-2023", "preset": "trend", "levers": {"htx_new_per_year": 20}}
+print("READY", flush=True)
+sys.stdin.readline()  # both start together
+for i in range(200):
+    if i % 2:
+        sid, version = store.save(data, "%s %d" % (tag, i), author=tag, scenario_id=shared)
+    else:
+        sid, version = store.save(data, "%s %d" % (tag, i), author=tag)
+    store.save_figure("hai-duong-2023", "new_htx", 2024, i, author=tag)
+    print("ACK", sid, version, flush=True)
+"""
+
+
+def test_two_processes_saving_at_once_lose_nothing(tmp_path: Path, store_target) -> None:
+    """2 processes × 200 saves on one store (half of them versions of one shared scenario, each with a
+    figure correction): every acknowledged save is there, version numbers run 1..n without a gap."""
+    target = store_target()
+    shared, _ = ScenarioStore(target).save(BASE, "Chung")
+    script = tmp_path / "two.py"
+    script.write_text(TWO_PROCESS_CHILD, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    procs = [subprocess.Popen([sys.executable, str(script), target, tag, shared], cwd=ROOT, env=env, text=True,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             for tag in ("A", "B")]
+    for proc in procs:
+        assert proc.stdout.readline().strip() == "READY", proc.stderr.read()
+    for proc in procs:
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+    outs = [proc.communicate(timeout=300) for proc in procs]
+    for proc, (_, err) in zip(procs, outs, strict=True):
+        assert proc.returncode == 0, err
+    acks = {(m[1], int(m[2])) for out, _ in outs for m in re.finditer(r"ACK ([0-9a-f]{16}) (\d+)", out)}
+    assert len(acks) == 400
+    store = ScenarioStore(target)
+    stored = {(v.scenario_id, v.version) for s in store.list() for v in store.versions(s.id)}
+    assert acks <= stored and len(stored) == 401
+    assert [v.version for v in store.versions(shared)] == list(range(1, 202))
+    assert [f.version for f in store.figure_history(PACK, "new_htx", 2024)] == list(range(1, 401))

@@ -17,8 +17,8 @@ PACK = "hai-duong-2023"
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> ScenarioStore:
-    return ScenarioStore(tmp_path / "figures.sqlite")
+def store(store_target) -> ScenarioStore:
+    return ScenarioStore(store_target())
 
 
 def test_a_correction_is_a_new_version_and_the_old_one_stays(store: ScenarioStore) -> None:
@@ -118,8 +118,8 @@ def test_import_and_export_round_trip_through_the_actuals_csv(store: ScenarioSto
     assert [f.value for f in store.figure_history(PACK, "htx", 2023)] == [524.0, 525.0]
 
 
-def test_backup_carries_the_figures_with_every_version_exactly(tmp_path: Path) -> None:
-    a = ScenarioStore(tmp_path / "a.sqlite")
+def test_backup_carries_the_figures_with_every_version_exactly(store_target) -> None:
+    a = ScenarioStore(store_target())
     a.save({"pack": PACK, "preset": "trend"}, "Một")
     a.save_figure(PACK, "htx", 2025, 530, source="nguồn \"trích\"", note="dòng 1\ndòng 2", author="Hoa")
     a.save_figure(PACK, "htx", 2025, 531)
@@ -127,7 +127,7 @@ def test_backup_carries_the_figures_with_every_version_exactly(tmp_path: Path) -
     a.save_figure(PACK, "good_fair_share", 2024, 0.1 + 0.2)  # a float that must round-trip bit for bit
     backup = a.backup_json()
     assert len(json.loads(backup)["figures"]) == 4
-    b = ScenarioStore(tmp_path / "b.sqlite")
+    b = ScenarioStore(store_target())
     report = b.restore_json(backup)
     assert (report.figures_added, report.figures_skipped, report.conflicts) == (4, 0, 0)
     assert b.backup_json() == backup
@@ -138,18 +138,18 @@ def test_backup_carries_the_figures_with_every_version_exactly(tmp_path: Path) -
     assert b.backup_json() == backup
 
 
-def test_a_backup_of_the_first_format_still_restores(tmp_path: Path) -> None:
-    a = ScenarioStore(tmp_path / "a.sqlite")
+def test_a_backup_of_the_first_format_still_restores(store_target) -> None:
+    a = ScenarioStore(store_target())
     a.save({"pack": PACK, "preset": "trend"}, "Một")
     doc = json.loads(a.backup_json())
     doc["format_version"] = 1
     del doc["figures"]
-    b = ScenarioStore(tmp_path / "b.sqlite")
+    b = ScenarioStore(store_target())
     assert b.restore_json(json.dumps(doc)).scenarios_added == 1
 
 
-def test_concurrent_corrections_each_get_their_own_version(tmp_path: Path) -> None:
-    path = tmp_path / "threads.sqlite"
+def test_concurrent_corrections_each_get_their_own_version(store_target) -> None:
+    path = store_target()
     ScenarioStore(path)
     n, per = 8, 25
     errors: list[BaseException] = []

@@ -19,7 +19,7 @@ from planner.actuals import too_large
 from planner.errors import PlannerError
 from planner.packs import load_pack
 from planner.scenario import dumps, loads, minimal
-from planner.store import MAX_AUTHOR, MAX_NAME, MAX_NOTE, SavedScenario, fold
+from planner.store import MAX_AUTHOR, MAX_NAME, MAX_NOTE, NameTaken, SavedScenario, fold
 from ui import state, uploads
 from ui.levers import apply_scenario, escape_markdown, show_error
 from ui.state import tr
@@ -37,6 +37,10 @@ PICK_KEY = "saved_pick"
 VERSION_KEY = "saved_version_pick"
 UPLOAD_KEY = "scenario_upload"
 NAME_KEY, AUTHOR_KEY, NOTE_KEY, AS_VERSION_KEY = "save_name", "save_author", "save_note", "save_as_version"
+OVER_NEWER_KEY = "save_over_newer"  # "I know someone saved a newer version: save mine on top"
+SAME_NAME_KEY = "save_same_name"  # "I know the name is taken: save a second scenario of that name"
+NAME_TAKEN = "saved_name_taken"  # the last save was refused because the name is taken
+CONFIRM_DELETE = "saved_confirm_delete"  # id of the scenario whose Delete awaits a yes
 
 
 # --- Pure helpers (tested directly) -------------------------------------------------------------
@@ -78,6 +82,7 @@ def _flash(vi: str, en: str, kind: str = "success") -> None:
 
 def _fail(exc: PlannerError) -> None:
     st.session_state[ERROR] = exc
+    st.session_state[NAME_TAKEN] = isinstance(exc, NameTaken)
     st.session_state.pop(FLASH, None)
 
 
@@ -91,6 +96,17 @@ def _notice_other_pack(old_pack: str, data: dict[str, Any]) -> None:
         st.session_state.pop(NOTICE, None)
 
 
+def _too_long(label_vi: str, label_en: str, text: str, limit: int) -> PlannerError | None:
+    """A name or note over its limit: said, with the count, and the typed text is kept in its box."""
+    if len(text) <= limit:
+        return None
+    return PlannerError(
+        f"{label_vi} dài {len(text):,} ký tự, tối đa {limit:,}. Chưa lưu gì; chữ đã gõ vẫn còn trong ô, "
+        "hãy rút gọn rồi lưu lại.".replace(",", "."),
+        f"the {label_en} is {len(text):,} characters long, the limit is {limit:,}. Nothing was saved; what "
+        "you typed is still in the box: shorten it and save again.", tr(label_vi, label_en.capitalize()))
+
+
 def _save() -> None:
     name = st.session_state.get(NAME_KEY, "")
     author = st.session_state.get(AUTHOR_KEY, "")
@@ -100,17 +116,30 @@ def _save() -> None:
     try:
         if not name.strip():
             raise PlannerError("hãy đặt tên cho kịch bản", "give the scenario a name", tr("Tên", "Name"))
+        for problem in (_too_long("tên kịch bản", "name", name, MAX_NAME),
+                        _too_long("người lập", "author", author, MAX_AUTHOR),
+                        _too_long("ghi chú", "note", note, MAX_NOTE)):
+            if problem:
+                raise problem
         data = {**state.scenario(), "name": name, "note": note}
-        scenario_id, version = state.store().save(minimal(data), name, author, note,
-                                                  scenario_id=loaded["id"] if as_version else None)
+        # A version of the open scenario carries the latest version this session has seen, so a newer
+        # one saved meanwhile by someone else stops the save unless the user said to go ahead.
+        expected = None
+        if as_version and not st.session_state.get(OVER_NEWER_KEY):
+            expected = loaded.get("latest", loaded["version"])
+        scenario_id, version = state.store().save(
+            minimal(data), name, author, note, scenario_id=loaded["id"] if as_version else None,
+            expected_version=expected, unique_name=not as_version and not st.session_state.get(SAME_NAME_KEY))
         state.set_scenario(data)
-    except PlannerError as exc:
+    except PlannerError as exc:  # a conflict or a taken name too: the form then asks what to do
         _fail(exc)
         return
-    st.session_state[LOADED] = {"id": scenario_id, "version": version, "name": name, "pack": data["pack"]}
+    st.session_state[LOADED] = {"id": scenario_id, "version": version, "latest": version, "name": name,
+                                "pack": data["pack"]}
     st.session_state[AS_VERSION_KEY] = True  # the next save of this scenario adds a version
     st.session_state[PICK_KEY] = scenario_id
-    st.session_state.pop(VERSION_KEY, None)
+    for key in (VERSION_KEY, OVER_NEWER_KEY, SAME_NAME_KEY, NAME_TAKEN):
+        st.session_state.pop(key, None)
     _flash(f"Đã lưu kịch bản: phiên bản {version}.", f"Scenario saved: version {version}.")
 
 
@@ -124,9 +153,12 @@ def _load(scenario_id: str, version: int | None = None) -> None:
         _fail(exc)
         return
     shown = version or record.version
-    st.session_state[LOADED] = {"id": scenario_id, "version": shown, "name": record.name, "pack": data["pack"]}
+    st.session_state[LOADED] = {"id": scenario_id, "version": shown, "latest": record.version, "name": record.name,
+                                "pack": data["pack"]}
     st.session_state[NAME_KEY] = record.name
-    st.session_state[AUTHOR_KEY] = record.author
+    if state.store().actor is None:  # signed in, the author is the identity, not a field
+        st.session_state[AUTHOR_KEY] = record.author
+    st.session_state.pop(OVER_NEWER_KEY, None)
     st.session_state[NOTE_KEY] = data.get("note", "")
     st.session_state[AS_VERSION_KEY] = True
     _notice_other_pack(old_pack, data)
@@ -134,7 +166,16 @@ def _load(scenario_id: str, version: int | None = None) -> None:
            f"Saved scenario opened, version {shown}: every assumption restored.")
 
 
+def _ask_delete(scenario_id: str) -> None:
+    st.session_state[CONFIRM_DELETE] = scenario_id
+
+
+def _cancel_delete() -> None:
+    st.session_state.pop(CONFIRM_DELETE, None)
+
+
 def _delete(scenario_id: str) -> None:
+    st.session_state.pop(CONFIRM_DELETE, None)
     try:
         state.store().delete(scenario_id)
     except PlannerError as exc:
@@ -209,19 +250,70 @@ def _open_scenario() -> dict | None:
     return loaded if loaded and loaded.get("pack") == state.scenario()["pack"] else None
 
 
+def newer_version(loaded: dict | None) -> SavedScenario | None:
+    """The open scenario's record when someone else saved a version after the latest this session saw."""
+    if not loaded:
+        return None
+    try:
+        record = state.store().get(loaded["id"])
+    except PlannerError:
+        return None
+    return record if record.version > loaded.get("latest", loaded["version"]) and not record.deleted else None
+
+
+def _newer_warning(loaded: dict | None) -> None:
+    """Said as soon as the page is drawn, before the user saves on top of someone else's version."""
+    record = newer_version(loaded)
+    if record is None:
+        return
+    lang = state.lang()
+    mine = loaded.get("latest", loaded["version"])
+    st.warning(escape_markdown(tr(
+        f"Trong lúc bạn làm việc, {record.author or 'một người khác'} đã lưu phiên bản {record.version} của "
+        f"“{record.name}” lúc {local_time(record.saved_at, lang)} (bạn đang có phiên bản {mine}). Mở phiên bản "
+        f"mới nhất để xem thay đổi của họ, hoặc đánh dấu ô bên dưới để vẫn lưu bản của bạn thành phiên bản "
+        f"{record.version + 1} (phiên bản của họ vẫn được giữ).",
+        f"While you were working, {record.author or 'someone else'} saved version {record.version} of "
+        f"“{record.name}” at {local_time(record.saved_at, lang)} (you have version {mine}). Open the latest "
+        f"version to see their changes, or tick the box below to save yours as version {record.version + 1} "
+        "anyway (their version is kept).")), icon=":material/group:")
+
+
 def _save_form() -> None:
     loaded = _open_scenario()
-    with st.form("save_form", clear_on_submit=False, border=True):
+    store = state.store()
+    if not store.may("scenario.save"):
+        st.info(tr("Tài khoản của bạn có quyền xem: xem, mở và tải mọi kịch bản được, nhưng không lưu được. "
+                   "Hãy nhờ người quản trị cấp quyền biên tập nếu cần lưu.",
+                   "Your account is a viewer: you can see, open and download every scenario but not save. Ask "
+                   "an administrator for the editor role if you need to save."), icon=":material/visibility:")
+        return
+    newer = newer_version(loaded)
+    taken = st.session_state.get(NAME_TAKEN)
+    # Enter in a box does not submit: the name is typed first, the note after, and Save saves.
+    with st.form("save_form", clear_on_submit=False, border=True, enter_to_submit=False):
         st.text_input(tr("Tên kịch bản (bắt buộc)", "Scenario name (required)"), key=NAME_KEY,
-                      max_chars=MAX_NAME)
-        st.text_input(tr("Người lập", "Author"), key=AUTHOR_KEY, max_chars=MAX_AUTHOR)
-        st.text_area(tr("Ghi chú", "Note"), key=NOTE_KEY, max_chars=MAX_NOTE, height=80)
+                      help=tr(f"Tối đa {MAX_NAME} ký tự.", f"At most {MAX_NAME} characters."))
+        if store.actor is not None:
+            st.caption(tr("Người lập (tài khoản đăng nhập):", "Author (the signed-in account):"))
+            st.text(store.actor.label)
+        else:
+            st.text_input(tr("Người lập", "Author"), key=AUTHOR_KEY,
+                          help=tr(f"Tối đa {MAX_AUTHOR} ký tự.", f"At most {MAX_AUTHOR} characters."))
+        st.text_area(tr("Ghi chú", "Note"), key=NOTE_KEY, height=80,
+                     help=tr(f"Tối đa {MAX_NOTE:,} ký tự.".replace(",", "."), f"At most {MAX_NOTE:,} characters."))
         if loaded:
             st.checkbox(tr("Lưu thành phiên bản mới của kịch bản đang mở (bỏ chọn để lưu thành kịch bản mới)",
                            "Save as a new version of the open scenario (clear to save as a new scenario)"),
                         key=AS_VERSION_KEY)
             st.caption(tr("Kịch bản đang mở:", "Open scenario:"))
             st.text(f"{loaded['name']} · v{loaded['version']}")
+            if newer is not None:
+                st.checkbox(tr(f"Vẫn lưu bản của tôi thành phiên bản {newer.version + 1}",
+                               f"Save mine as version {newer.version + 1} anyway"), key=OVER_NEWER_KEY)
+        if taken:
+            st.checkbox(tr("Vẫn lưu thành một kịch bản mới cùng tên", "Save a second scenario with the same name anyway"),
+                        key=SAME_NAME_KEY)
         st.form_submit_button(tr("Lưu", "Save"), icon=":material/save:", type="primary", on_click=_save)
 
 
@@ -269,17 +361,32 @@ def _saved_list() -> None:
     row = by_id[picked]
     if row.note:
         st.text(row.note)
+    store = state.store()
     with st.container(horizontal=True):
         if row.deleted:
-            st.button(tr("Khôi phục", "Restore"), key="saved_restore", icon=":material/restore_from_trash:",
-                      on_click=_restore, args=(row.id,))
+            if store.may("scenario.restore"):
+                st.button(tr("Khôi phục", "Restore"), key="saved_restore", icon=":material/restore_from_trash:",
+                          on_click=_restore, args=(row.id,))
+            else:
+                st.caption(tr("Chỉ người quản trị khôi phục được kịch bản đã xóa.",
+                              "Only an administrator can restore a deleted scenario."))
         else:
             st.button(tr("Mở bản mới nhất", "Open the latest version"), key="saved_load", type="primary",
                       icon=":material/file_open:", on_click=_load, args=(row.id,))
-            st.button(tr("Xóa", "Delete"), key="saved_delete", icon=":material/delete:",
-                      on_click=_delete, args=(row.id,))
+            if store.may("scenario.delete"):
+                st.button(tr("Xóa", "Delete"), key="saved_delete", icon=":material/delete:",
+                          on_click=_ask_delete, args=(row.id,))
     if row.deleted:
         return
+    if st.session_state.get(CONFIRM_DELETE) == row.id:  # one click asks; the second, on purpose, deletes
+        st.warning(escape_markdown(tr(
+            f"Xóa kịch bản “{row.name}” ({row.version} phiên bản)? Kịch bản được giữ lại và có thể khôi phục.",
+            f"Delete the scenario “{row.name}” ({row.version} versions)? It is kept and can be restored.")),
+            icon=":material/delete:")
+        with st.container(horizontal=True):
+            st.button(tr("Có, xóa", "Yes, delete"), key="saved_delete_confirm", type="primary",
+                      icon=":material/delete:", on_click=_delete, args=(row.id,))
+            st.button(tr("Không xóa", "Keep it"), key="saved_delete_cancel", on_click=_cancel_delete)
     try:
         versions = state.store().versions(row.id)
     except PlannerError as exc:
@@ -333,6 +440,7 @@ def saved_section() -> None:
     st.header(tr("Kịch bản đã lưu", "Saved scenarios"), divider="gray")
     _recovered_warning()
     _messages()
+    _newer_warning(_open_scenario())
     # A lazy expander: closed, it draws nothing, which keeps the page light for the sliders above.
     section = st.expander(tr("Lưu, tìm và mở kịch bản; tệp JSON", "Save, find and open scenarios; JSON files"),
                           key=OPEN_KEY, on_change="rerun", icon=":material/save:")

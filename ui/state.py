@@ -9,8 +9,10 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -31,7 +33,7 @@ from planner.scenario import (
     to_query,
     validate,
 )
-from planner.store import ScenarioStore, default_store_path
+from planner.store import ENV_VAR, ScenarioStore, default_store_target
 
 SCENARIO = "scenario"
 LANG = "lang"
@@ -180,10 +182,34 @@ def tornado_rows(target_id: str) -> pd.DataFrame:
     return pd.DataFrame(_tornado(key_of(scenario()), target_id))
 
 
+def _secret_store_target() -> str | None:
+    """``[connections.planner] url = "postgresql://…"`` in the Streamlit secrets, if present."""
+    try:
+        return str(st.secrets["connections"]["planner"]["url"])
+    except (KeyError, FileNotFoundError, AttributeError, TypeError):
+        return None
+    except Exception:  # noqa: BLE001 - a malformed secrets file: the environment or the default file
+        return None
+
+
 @st.cache_resource
+def _base_store() -> ScenarioStore:
+    """One store (one connection pool) per server process, shared by every session and thread.
+    ``$PLANNER_DB`` wins over the secrets' connection, which wins over the default SQLite file."""
+    from ui import auth  # imports this module: imported here, not at the top
+
+    target: str | Path = default_store_target()
+    if not os.environ.get(ENV_VAR, "").strip():
+        target = _secret_store_target() or target
+    return ScenarioStore(target, admins=auth.configured_admin_list())
+
+
 def store() -> ScenarioStore:
-    """One store per server process; it opens a connection per operation, so threads are safe."""
-    return ScenarioStore(default_store_path())
+    """The store acting for this session: for the signed-in person when sign-in is configured (their
+    role checked by the store on every write), else as today, with the typed author."""
+    from ui import auth
+
+    return _base_store().as_actor(auth.actor())
 
 
 def escape_markdown(text: str) -> str:

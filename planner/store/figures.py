@@ -25,7 +25,6 @@ from ..registry import INDICATOR_BY_ID
 
 MAX_SOURCE = 500
 MAX_FIGURE_NOTE = 2000
-MAX_AUTHOR = 200
 _PACK_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 
@@ -113,6 +112,8 @@ def check_figure_text(value: Any, limit: int, where: str) -> str:
         raise PlannerError("phải là chuỗi ký tự", "must be text", where)
     if len(value) > limit:
         raise PlannerError(f"dài quá {limit:,} ký tự".replace(",", "."), f"longer than {limit:,} characters", where)
+    if "\x00" in value:
+        raise PlannerError("chứa ký tự rỗng (NUL)", "contains a NUL character", where)
     return value
 
 
