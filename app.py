@@ -16,6 +16,7 @@ from ui.state import tr
 ICON = Path(__file__).parent / "assets" / "icon.png"  # served by the app itself: nothing fetched from outside
 st.set_page_config(page_title="Kế hoạch KTTT · Collective economy planner", page_icon=str(ICON),
                    layout="wide")
+state.stored_packs()  # packs saved to the store load by id in this process before a link names one
 state.init()
 auth.gate()  # with [auth] configured: nothing below runs until the person has signed in
 

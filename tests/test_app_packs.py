@@ -106,3 +106,20 @@ def test_a_zip_with_an_escaping_path_is_refused(monkeypatch, tmp_path):
     assert not at.exception
     assert at.session_state["scenario"]["pack"] == "hai-duong-2023"
     assert any("unsafe path" in e.value.replace("\\", "") for e in at.main.error)
+
+
+def test_an_uploaded_pack_saved_to_the_store_is_there_for_a_new_session(monkeypatch, tmp_path):
+    db = tmp_path / "s.sqlite"
+    at = open_app(monkeypatch, db, DATA, lang="en")
+    at.file_uploader(key="pack_upload").upload("hb.zip", zip_of("hoa-binh-nq20"), "application/zip").run()
+    pack_id = at.session_state["scenario"]["pack"]
+    at.text_input(key="pack_save_author").input("Sở Tài chính")  # typed in the form, sent with its button
+    at.button(key="FormSubmitter:pack_save_form-Save the pack to the store").click().run()
+    assert not at.exception, at.exception
+    assert any("Saved pack hoa-binh-nq20, version 1 (Sở Tài chính)" in s.value.replace("\\", "")
+               for s in at.main.success)
+    fresh = open_app(monkeypatch, db, OVERVIEW, query={"pack": pack_id}, lang="en")
+    assert fresh.session_state["scenario"]["pack"] == pack_id
+    options = fresh.sidebar.selectbox(key="pack_choice").options
+    assert any(o.endswith("stored, version 1 (Sở Tài chính)") for o in options)
+    assert len(fresh.main.table[0].value) == 14

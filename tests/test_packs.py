@@ -487,3 +487,35 @@ def test_cli_lists_and_projects_every_pack(capsys, pack_id):
     rows = json.loads(out)
     assert code == 0 and {r["indicator"] for r in rows} == set(pack.indicators)
     assert {r["year"] for r in rows} == set(range(pack.base_year, 2046))
+
+
+# --- Saved to the store: every session has it ----------------------------------------------------------
+
+def test_a_pack_saved_to_the_store_is_versioned_with_its_author(tmp_path):
+    from planner.store import ScenarioStore
+    from planner.store.roles import Actor, Forbidden
+
+    store = ScenarioStore(tmp_path / "s.sqlite", admins=["admin@tinh.gov.vn"])
+    files = pack_files("hoa-binh-nq20")
+    first = store.save_pack(files, author="Sở Tài chính")
+    edited = dict(files, **{"targets.csv": files["targets.csv"] + b"x_2030,2030,htx,stock,ge,800,0,,a,b,,,\n"})
+    second = store.save_pack(edited, author="Sở Nông nghiệp và Môi trường")
+    assert (first.version, second.version) == (1, 2) and first.runtime_id != second.runtime_id
+    assert [(p.pack, p.version, p.author) for p in store.stored_packs()] == [
+        ("hoa-binh-nq20", 2, "Sở Nông nghiệp và Môi trường")]
+    assert [p.author for p in store.pack_versions("hoa-binh-nq20")] == ["Sở Tài chính", "Sở Nông nghiệp và Môi trường"]
+    # Each version reads back as the pack it was, under the id the app gives an upload of it.
+    old, _ = read_upload([("v1.zip", store.pack_files("hoa-binh-nq20", 1))])
+    new, _ = read_upload([("v2.zip", store.pack_files("hoa-binh-nq20"))])
+    assert (old.id, new.id) == (first.runtime_id, second.runtime_id)
+    assert len(new.targets) == len(old.targets) + 1
+    # A broken pack is refused before anything is written; a viewer may not save; an editor's name is kept.
+    with pytest.raises(PackError):
+        store.save_pack(dict(files, **{"targets.csv": b"id,year\n"}))
+    viewer = store.as_actor(Actor("xem@tinh.gov.vn", "Người xem"))
+    with pytest.raises(Forbidden):
+        viewer.save_pack(files)
+    store.as_actor(Actor("admin@tinh.gov.vn")).set_role("bientap@tinh.gov.vn", "editor")
+    saved = store.as_actor(Actor("bientap@tinh.gov.vn", "Biên tập")).save_pack(files, author="typed name ignored")
+    assert saved.version == 3 and saved.author == "Biên tập <bientap@tinh.gov.vn>"
+    assert store.counts()["packs"] == 3

@@ -15,8 +15,8 @@ import pandas as pd
 import streamlit as st
 
 from planner.errors import PlannerError
-from planner.packs import Pack, register
-from planner.packs.archive import MAX_UPLOAD_BYTES, read_upload
+from planner.packs import Pack, load_pack, register
+from planner.packs.archive import MAX_UPLOAD_BYTES, read_upload_files
 from planner.packs.read import PACK_FILES, PackError
 from planner.text import target_value
 from ui import state, uploads
@@ -24,6 +24,9 @@ from ui.state import escape_markdown, tr
 
 UPLOAD_KEY = "pack_upload"
 STATUS = "pack_upload_status"  # {"ok": bool, "name", "problems": [PlannerError], "warnings": [...], "pack"}
+FILES = "pack_upload_files"  # (runtime id, {file name: bytes}) of the last good upload
+SAVED = "pack_save_status"
+AUTHOR_KEY = "pack_save_author"
 
 
 def _on_upload() -> None:
@@ -32,7 +35,7 @@ def _on_upload() -> None:
         return
     names = ", ".join(u.name for u in uploads)
     try:
-        pack, warnings = read_upload([(u.name, u.getvalue()) for u in uploads])
+        pack, warnings, files = read_upload_files([(u.name, u.getvalue()) for u in uploads])
     except PackError as exc:
         st.session_state[STATUS] = {"ok": False, "name": names, "problems": exc.problems, "warnings": exc.warnings}
         return
@@ -44,6 +47,22 @@ def _on_upload() -> None:
     state.set_pack(pack.id)
     st.session_state[STATUS] = {"ok": True, "name": names, "pack": pack.id, "warnings": warnings,
                                 "targets": len(pack.targets), "modelled": sum(t.modelled for t in pack.targets)}
+    st.session_state[FILES] = (pack.id, files)  # kept so an editor can save exactly what was checked
+    st.session_state.pop(SAVED, None)
+
+
+def _on_save() -> None:
+    kept = st.session_state.get(FILES)
+    if not kept:
+        return
+    pack_id, files = kept
+    try:
+        stored = state.store().save_pack(files, author=st.session_state.get(AUTHOR_KEY, "") or "")
+    except PlannerError as exc:
+        st.session_state[SAVED] = {"ok": False, "error": exc}
+        return
+    state.stored_changed()
+    st.session_state[SAVED] = {"ok": True, "pack": stored.pack, "version": stored.version, "author": stored.author}
 
 
 def pack_zip(pack: Pack) -> bytes | None:
@@ -134,6 +153,7 @@ def show_upload(pack: Pack) -> None:
                                icon=":material/download:", key="pack_download", on_click="ignore")
             st.caption(tr("Sửa các tệp trong Excel, đổi mã (id) trong pack.toml rồi tải lên lại.",
                           "Edit the files in Excel, change the id in pack.toml, then upload it again."))
+    show_stored()
     status = st.session_state.get(STATUS)
     if not status:
         return
@@ -145,6 +165,7 @@ def show_upload(pack: Pack) -> None:
             f"Read the pack from {status['name']}: {status['targets']} targets, {status['modelled']} projected. "
             "The pack is now selected.")), icon=":material/check_circle:")
         st.page_link("pages/overview.py", label=tr("Xem bảng điểm", "See the scorecard"), icon=":material/table:")
+        _save_section(status["pack"])
     else:
         problems = status["problems"]
         st.error(escape_markdown(tr(f"Gói trong {status['name']} không dùng được ({len(problems)} lỗi); không có gì "
@@ -155,3 +176,50 @@ def show_upload(pack: Pack) -> None:
                  icon=":material/error:")
     for warning in status.get("warnings", [])[:20]:
         st.warning(escape_markdown(warning.message(lang)), icon=":material/info:")
+
+
+def _save_section(pack_id: str) -> None:
+    """Saving the uploaded pack to the store: every session then has it, each save a new version."""
+    kept = st.session_state.get(FILES)
+    saved = st.session_state.get(SAVED)
+    if kept and kept[0] == pack_id:
+        try:
+            allowed = state.store().may("pack.save")
+        except PlannerError as exc:
+            state.show_error(exc)
+            return
+        if not allowed:
+            st.caption(tr("Chỉ người biên tập lưu được gói cho mọi phiên.", "Only editors can save a pack for every "
+                          "session."))
+        else:
+            with st.form("pack_save_form", border=True):
+                st.markdown(tr("**Lưu gói này vào kho** để mọi phiên làm việc đều có (mỗi lần lưu là một phiên "
+                               "bản mới; không ghi đè).",
+                               "**Save this pack to the store** so every session has it (each save is a new "
+                               "version; nothing is overwritten)."))
+                if state.store().actor is None:
+                    st.text_input(tr("Người lưu", "Saved by"), key=AUTHOR_KEY, max_chars=200)
+                st.form_submit_button(tr("Lưu gói vào kho", "Save the pack to the store"), icon=":material/save:",
+                                      on_click=_on_save)
+    if saved:
+        if saved["ok"]:
+            who = f" ({saved['author']})" if saved["author"] else ""
+            st.success(escape_markdown(tr(f"Đã lưu gói {saved['pack']}, bản {saved['version']}{who}, vào kho.",
+                                          f"Saved pack {saved['pack']}, version {saved['version']}{who}, to the store.")),
+                       icon=":material/check_circle:")
+        else:
+            state.show_error(saved["error"])
+
+
+def show_stored() -> None:
+    """The packs saved to the store, each with its versions and authors."""
+    heads = state.stored_packs()
+    if not heads:
+        return
+    st.subheader(tr("Gói kế hoạch trong kho", "Plan packs in the store"))
+    rows = []
+    for runtime_id, version, author, saved_at in heads:
+        rows.append({tr("Gói", "Pack"): load_pack(runtime_id).name(state.lang()),
+                     tr("Bản", "Version"): version, tr("Người lưu", "Saved by"): author,
+                     tr("Lúc lưu (UTC)", "Saved at (UTC)"): saved_at[:16].replace("T", " ")})
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="stored_packs_table")

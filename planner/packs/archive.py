@@ -104,6 +104,12 @@ def read_upload(uploads: list[tuple[str, bytes]]) -> tuple[Pack, list[PlannerErr
     Returns the pack (with an id of its own: ``<id>-<hash>``) and the warnings; raises ``PackError``
     listing every problem.  Nothing is written anywhere.
     """
+    pack, warnings, _ = read_upload_files(uploads)
+    return pack, warnings
+
+
+def read_upload_files(uploads: list[tuple[str, bytes]]) -> tuple[Pack, list[PlannerError], dict[str, bytes]]:
+    """``read_upload``, and the pack's files as read (by name), for saving them to the store."""
     problems = Problems()
     size = sum(len(data) for _, data in uploads)
     if not uploads:
@@ -138,7 +144,7 @@ def read_upload(uploads: list[tuple[str, bytes]]) -> tuple[Pack, list[PlannerErr
     digest = hashlib.sha256()
     for name in sorted(texts):
         digest.update(name.encode() + b"\0" + hashlib.sha256(texts[name]).digest())
-    return replace(pack, id=f"{pack.id}-{digest.hexdigest()[:8]}"), problems.warnings + found.warnings
+    return replace(pack, id=f"{pack.id}-{digest.hexdigest()[:8]}"), problems.warnings + found.warnings, texts
 
 
 def new_pack(folder: Path, source_id: str) -> Path:

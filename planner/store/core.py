@@ -63,6 +63,7 @@ from .figures import (
     no_figure,
     observations,
 )
+from .packs import PackStore
 from .roles import (
     DEFAULT_ROLE,
     LEVEL,
@@ -177,7 +178,7 @@ def _key_lock(pack: str, indicator: str, year: int) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-class ScenarioStore:
+class ScenarioStore(PackStore):
     """The store; one object per process is enough (it holds a connection pool), safe across threads.
 
     ``target`` is a SQLite file path or a URL (``postgresql://…``); None means ``$PLANNER_DB`` or the
