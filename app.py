@@ -18,7 +18,6 @@ st.set_page_config(page_title="Kế hoạch KTTT · Collective economy planner",
                    layout="wide")
 state.stored_packs()  # packs saved to the store load by id in this process before a link names one
 state.init()
-auth.gate()  # with [auth] configured: nothing below runs until the person has signed in
 
 ASSUMPTIONS_URL = "gia-dinh"  # the page whose sliders rerun only its own live section
 PRESENT_URL = "trinh-chieu"
@@ -76,6 +75,9 @@ alias = st.Page(_overview_alias, title=tr("Tổng quan", "Overview"), url_path=O
 page = st.navigation([*pages, alias], position="top")
 if page is alias:
     st.switch_page(pages[0], query_params=st.query_params.to_dict())
+# With [auth] configured nothing below runs until the person has signed in.  After the navigation, so a
+# link to any page opens the sign-in, not Streamlit's "Page not found".
+auth.gate()
 # The Present page keeps the sidebar shut (and hidden, see pages/present.py); every other page opens it.
 # Said once per run, after the page is known, so a rerun never opens it and shuts it again.
 st.set_page_config(initial_sidebar_state="collapsed" if page.url_path == PRESENT_URL else "expanded")

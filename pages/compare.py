@@ -12,7 +12,7 @@ from planner.fmt import lever_value, number, probability
 from planner.packs import load_pack
 from planner.registry import INDICATOR_BY_ID, INDICATORS, LIKELIHOOD, likelihood
 from planner.scenario import resolve
-from ui import state
+from ui import figures, state
 from ui.state import tr
 
 MAX_SCENARIOS = 4
@@ -47,7 +47,7 @@ st.caption(tr("Chọn từ hai đến bốn kịch bản: kịch bản đang dù
 candidates: dict[str, tuple[str, str]] = {"current": (tr("Kịch bản đang dùng", "Current scenario"),
                                                        tr("Đang dùng", "Current"))}
 for name in pack.presets:
-    candidates[f"preset:{name}"] = (tr("Mẫu: ", "Preset: ") + preset_label(name), preset_label(name))
+    candidates[f"preset:{name}"] = (tr("Kịch bản mẫu: ", "Preset: ") + preset_label(name), preset_label(name))
 try:
     saved = state.store().list(pack=pack.id)
 except PlannerError as exc:
@@ -63,7 +63,7 @@ def scenario_of(choice: str) -> dict:
         return current
     if choice.startswith("preset:"):
         return {**current, "preset": choice.removeprefix("preset:"), "levers": {}, "name": "", "note": ""}
-    return state.store().load(choice.removeprefix("saved:"))
+    return figures.with_current_figures(state.store().load(choice.removeprefix("saved:")))
 
 
 other = next((f"preset:{p}" for p in ("plan-pace", "optimistic", "trend") if p != current["preset"]
@@ -182,7 +182,7 @@ for lever in pack.levers:
                                                      for name, v in zip(names, values, strict=True)}})
 settings_rows = (
     (tr("Mức bất định", "Uncertainty scale"), lambda r: r.settings.uncertainty, lambda v: number(v, 2, lang)),
-    (tr("Số lượt mô phỏng", "Simulated futures"), lambda r: r.settings.draws, lambda v: number(v, 0, lang)),
+    (tr("Số lượt mô phỏng", "Draws"), lambda r: r.settings.draws, lambda v: number(v, 0, lang)),
     (tr("Hạt giống ngẫu nhiên", "Random seed"), lambda r: r.settings.seed, str),
     (tr("Năm đầu tính thành lập mới", "First year counted for foundings"),
      lambda r: r.settings.window_start or r.pack.window_start, str),

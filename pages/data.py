@@ -12,9 +12,11 @@ from planner.calibrate import DISSOLUTION_BOUNDS, GROWTH_BOUNDS, MIN_POINTS
 from planner.errors import PlannerError
 from planner.fmt import indicator_value, number, percent
 from planner.registry import HISTORY_BY_ID, INDICATOR_BY_ID, INDICATORS
-from planner.report import source_text
+from planner.text import source_text
 from ui import pack_upload, state, uploads
+from ui.figures_view import figures_section
 from ui.levers import escape_markdown, show_error
+from ui.method import show_method
 from ui.state import tr
 
 UPLOAD_KEY = "actuals_upload"
@@ -50,7 +52,7 @@ def observations_table(observations, with_date: bool = True, kind: str | None = 
     for o in observations:
         ind = pack.indicator(o.indicator)
         row = {
-            tr("Chỉ tiêu", "Indicator"): ind.label(lang),
+            tr("Chỉ số", "Indicator"): ind.label(lang),
             tr("Năm", "Year"): o.period,
             tr("Giá trị", "Value"): indicator_value(o.indicator, o.value, lang) if o.indicator in INDICATOR_BY_ID
             else number(o.value, 0, lang),
@@ -200,12 +202,16 @@ st.markdown("\n".join(escape_markdown(line) for line in (
 if pack.text("area_note", lang):
     st.info(escape_markdown(pack.text("area_note", lang)), icon=":material/map:")
 
-tab_data, tab_upload, tab_method, tab_pack = st.tabs([
+tab_data, tab_figures, tab_upload, tab_method, tab_pack = st.tabs([
     tr("Số liệu gốc và lịch sử", "Baseline and history"),
+    tr("Số liệu dùng cho dự báo", "Figures in use"),
     tr("Số liệu thực tế (tải lên, nhập)", "Actual figures (upload, type in)"),
     tr("Phương pháp", "Method"),
     tr("Gói kế hoạch (tải lên)", "Plan pack (upload)"),
 ])
+
+with tab_figures:
+    figures_section()
 
 with tab_data:
     st.subheader(tr(f"Số liệu năm gốc {pack.base_year}", f"Baseline {pack.base_year}"))
@@ -255,7 +261,7 @@ with tab_data:
                     if fit.points > MIN_POINTS or name != "g"
                     if min(abs(value - low), abs(value - high)) < 1e-6]
                 if at_bound:
-                    notes.append(tr(f"{', '.join(at_bound)} chạm giới hạn cho phép của phép khớp: ước lượng kém tin "
+                    notes.append(tr(f"{', '.join(at_bound)} chạm giới hạn cho phép của phép khớp: ước tính kém tin "
                                     "cậy, nên xem lại giả định ở trang Giả định.",
                                     f"{', '.join(at_bound)} reached the bound of the fit: the estimate is weak; "
                                     "review the assumption on the Assumptions page."))
@@ -336,7 +342,7 @@ with tab_upload:
                    "**Or type figures in one by one**: the same indicator and year again corrects a figure."))
     with st.form(ENTRY + "form"):
         col1, col2, col3 = st.columns([3, 1, 1])
-        col1.selectbox(tr("Chỉ tiêu", "Indicator"), [ind.id for ind in modelled], key=ENTRY + "indicator",
+        col1.selectbox(tr("Chỉ số", "Indicator"), [ind.id for ind in modelled], key=ENTRY + "indicator",
                        format_func=lambda i: INDICATOR_BY_ID[i].label(lang))
         col2.number_input(tr("Năm", "Year"), min_value=pack.base_year, max_value=pack.horizon, step=1,
                           value=min(max(date.today().year - 1, pack.base_year), pack.horizon), key=ENTRY + "year")
@@ -425,98 +431,7 @@ with tab_upload:
 
 with tab_method:
     st.subheader(tr("Phương pháp", "Method"))
-    st.markdown(tr(
-        """
-**1. Số HTX, THT, liên hiệp HTX: mô hình thành lập – giải thể.** Mỗi năm *t*, số đơn vị thành lập mới
-$N_t$ có trung bình $\\lambda_t = \\lambda_0 (1+g)^{t-B-1}$ (B là năm gốc); số giải thể $D_t$ có
-trung bình $\\delta S_{t-1}$; số đang hoạt động $S_t = S_{t-1} + N_t - D_t$.
-Đường trung tâm dùng các giá trị trung bình. Trong mô phỏng, số thành lập lấy ngẫu nhiên theo phân phối
-Poisson, số giải thể theo phân phối nhị thức. Chỉ tiêu “thành lập mới” cộng số thành lập trong kỳ kế hoạch;
-chỉ tiêu tổng số đọc số đang hoạt động.
-
-**2. Chất lượng hoạt động: hai nhóm HTX.** Nhóm G (tốt, khá) và nhóm W (trung bình, yếu, chưa xếp loại).
-Mỗi năm một tỷ lệ u của nhóm W được nâng hạng, một tỷ lệ v của nhóm G bị xuống hạng; trong số HTX giải thể,
-phần f thuộc nhóm W (không quá số HTX của nhóm W); trong số HTX mới, phần e xếp loại tốt, khá ngay.
-Tỷ lệ tốt, khá = G / (G + W). Vì vậy cả hỗ trợ nâng hạng lẫn giải thể HTX yếu kém đều là giả định điều chỉnh được.
-
-**3. Công nghệ cao, chuyển đổi số, liên kết, hộ tham gia: mô hình lan tỏa Bass.** Tỷ lệ tham gia
-$a_t$ tiến dần tới mức trần $K$: $a_t = a_{t-1} + (p + q\\,a_{t-1}/K)(K - a_{t-1})$.
-p là lực đẩy từ chương trình hỗ trợ, q là sức lan tỏa giữa các đơn vị. Với q = 0, tỷ lệ tiến đều tới mức trần;
-với p gần 0, đường cong có dạng chữ S. Số HTX ứng dụng công nghệ cao = tỷ lệ × số HTX của cùng lượt mô phỏng.
-
-**4. HTX xuất khẩu trực tiếp: tăng trưởng kép.** $X_t = X_B (1+g)^{t-B}$, có nhiễu
-Poisson trong mô phỏng.
-
-**Bất định.** Mỗi giả định có giá trị thấp – giữa – cao; khoảng tính theo giá trị hiện tại, nên dịch chuyển khi
-giá trị thay đổi. Mức bất định chung nhân độ rộng mọi khoảng (0: giả định cố định; 1: mặc định; 2: rộng gấp
-đôi). Mỗi lượt mô phỏng lấy giá trị giả định theo phân phối tam giác. Mặc định 5.000 lượt với hạt giống cố
-định, nên kết quả lặp lại được; mọi kịch bản dùng chung một dãy số ngẫu nhiên, nên khác biệt giữa hai kịch
-bản đến từ giả định chứ không từ may rủi.
-
-**Xác suất đạt và cách đọc (thang IPCC).** Xác suất đạt là tỷ lệ lượt mô phỏng thỏa chỉ tiêu.
-≥ 90 %: rất có khả năng; ≥ 66 %: có khả năng; 33–66 %: khả năng ngang nhau; < 33 %: ít khả năng;
-< 10 %: rất ít khả năng. Với chỉ tiêu “thành lập mới” (và số HTX xuất khẩu), xác suất được tính chính xác
-theo phân phối Poisson cho từng lượt giả định rồi lấy trung bình, nên không có sai số do rút thăm số thành lập.
-
-**Tiến độ (cách đọc của các cơ quan thống kê Liên Hợp Quốc, ESCAP).** R = mức thay đổi theo đường trung tâm
-÷ mức thay đổi cần thiết, từ năm gốc đến năm chỉ tiêu. R ≥ 0,95: đúng tiến độ; 0,60–0,95: cần tăng tốc;
-0–0,60: tiến triển hạn chế; R < 0: đi ngược mục tiêu.
-
-**Các loại chỉ tiêu.** Ngoài chỉ tiêu thành lập mới, tổng số và tỷ lệ, một gói có thể có chỉ tiêu *tỷ lệ trên
-một số đếm* (vd. trên 40 % HTX ứng dụng công nghệ cao = số HTX công nghệ cao ÷ số HTX của cùng lượt mô phỏng)
-và chỉ tiêu *tăng trưởng bình quân năm* ((giá trị năm chỉ tiêu ÷ giá trị năm gốc)^(1/số năm) − 1).
-
-**Chỉ tiêu không dự báo.** Khi mô hình không có chỉ số của chỉ tiêu (thành viên, doanh thu, tỷ lệ xã …) hoặc
-gói thiếu số liệu năm gốc, chỉ tiêu vẫn có trong bảng điểm nhưng không có dự báo và xác suất. Tiến độ của nó
-được đọc từ số liệu thực tế (cách đọc hiện trạng của ESCAP): phần chặng đường đã đi (từ số liệu xuất phát đến
-chỉ tiêu) ÷ phần thời gian đã qua, trên cùng các mức như trên.
-""",
-        """
-**1. Cooperatives (HTX), cooperative groups (THT), unions: a birth–death count.** In year *t*, new foundings
-$N_t$ have mean $\\lambda_t = \\lambda_0 (1+g)^{t-B-1}$ (B is the base year); dissolutions $D_t$
-have mean $\\delta S_{t-1}$; the stock $S_t = S_{t-1} + N_t - D_t$.
-The central path uses the means. In the simulation, foundings are drawn from a Poisson distribution and
-dissolutions from a binomial one. “Newly founded” targets add up the foundings in the plan window; stock
-targets read the stock.
-
-**2. Quality of operation: two classes of HTX.** G (good/fair) and W (average, weak, unrated). Each year a
-share u of W is upgraded and a share v of G downgraded; of the dissolved HTX a share f comes from W (at most
-all of W); of the new HTX a share e starts as good/fair. Good/fair share = G / (G + W). Upgrading support and
-dissolving weak HTX are thus both assumptions you can move.
-
-**3. High technology, digital transformation, linkage, households: Bass diffusion.** The adopting share
-$a_t$ moves toward a ceiling $K$: $a_t = a_{t-1} + (p + q\\,a_{t-1}/K)(K - a_{t-1})$.
-p is the push from support programmes, q the peer effect. With q = 0 the share approaches the ceiling
-steadily; with p near 0 it follows an S-curve. HTX with high technology = share × the HTX stock of the same draw.
-
-**4. Directly exporting HTX: compound growth.** $X_t = X_B (1+g)^{t-B}$, with Poisson
-noise in the simulation.
-
-**Uncertainty.** Each assumption has a low, mode and high value; the range is relative to the current value,
-so it moves when the value changes. The overall uncertainty multiplies every range (0: assumptions fixed;
-1: default; 2: twice as wide). Each draw takes the assumptions from triangular distributions. By default
-5,000 draws with a fixed seed, so results reproduce; every scenario uses the same random numbers, so a
-difference between two scenarios comes from the assumptions, not from chance.
-
-**Probability and its reading (IPCC scale).** The probability is the share of draws that meet the target.
-≥ 90 %: very likely; ≥ 66 %: likely; 33–66 %: about as likely as not; < 33 %: unlikely; < 10 %: very unlikely.
-For “newly founded” targets (and directly exporting HTX) the probability is computed exactly from the
-Poisson distribution for each draw of the assumptions and averaged, so the drawing of foundings adds no noise.
-
-**Pace (the reading of the UN statistics offices, ESCAP).** R = the change on the central path ÷ the change
-required, from the base year to the target year. R ≥ 0.95: on track; 0.60–0.95: acceleration needed;
-0–0.60: limited progress; R < 0: moving away.
-
-**Kinds of target.** Besides foundings, totals and shares, a pack may set a *share of a count* (e.g. over
-40 % of HTX applying high technology = high-tech HTX ÷ all HTX of the same draw) and an *average yearly
-growth* ((value in the target year ÷ value in the base year)^(1/years) − 1).
-
-**Targets with no projection.** Where the engine has no model of a target's indicator (members, revenue,
-a share of communes …) or the pack has no base-year figure, the target stays on the scorecard with no
-projection and no probability. Its pace is read on actual figures (the ESCAP current-status reading): the
-share of the way covered (from the starting figure to the target) over the share of the time passed, on
-the same bands as above.
-"""))
+    show_method(lang)
 
     st.subheader(tr("Ghi chú của gói kế hoạch", "Notes of the plan pack"))
     st.caption(tr("Do người soạn gói viết (notes.vi.md, notes.en.md): địa bàn, thay đổi hành chính, cách đọc chỉ tiêu.",

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from planner.errors import PlannerError
-from ui import state
+from ui import figures, state
 from ui.scorecard import changed_levers, headline, likelihood_legend, show_scorecard
 from ui.state import tr
 
@@ -13,6 +13,7 @@ name, document = pack.name(state.lang()), pack.meta.get("document", "")
 st.caption(" · ".join(part for part in (name, "" if document in name else document,
                                         tr(f"năm gốc {pack.base_year}", f"base year {pack.base_year}")) if part))
 
+figures.changed_notice()
 try:
     results = state.assessment()
 except PlannerError as exc:
@@ -31,10 +32,11 @@ show_scorecard(results)
 st.caption(tr("Xác suất: tỷ lệ trong ", "Probability: share of ")
            + f"{state.scenario()['draws']:,}".replace(",", "." if state.lang() == "vi" else ",")
            + tr(" lượt mô phỏng đạt chỉ tiêu. Khả năng theo thang IPCC: ",
-                " simulated futures that meet the target. Likelihood on the IPCC scale: ")
+                " draws that meet the target. Likelihood on the IPCC scale: ")
            + likelihood_legend() + ". "
            + tr("Tiến độ: tỷ lệ giữa mức tăng dự báo và mức tăng cần thiết từ năm gốc (≥ 0,95 đúng tiến độ).",
-                "Pace: projected change over the change required from the base year (≥ 0.95 on track)."))
+                "Pace: projected change over the change required from the base year (≥ 0.95 on track).")
+           + " " + figures.in_force_caption())
 if not_projected:
     st.info(tr(f"{not_projected} chỉ tiêu không được dự báo (mô hình không có chỉ số, hoặc gói thiếu số liệu năm gốc): "
                "chúng vẫn ở trong bảng, với tiến độ đọc từ số liệu thực tế khi có (tỷ lệ giữa phần chặng đường đã đi "

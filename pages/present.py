@@ -11,14 +11,18 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from planner import charts, registry, report
+from planner import charts
 from planner.assess import GoalSeek, TargetResult
+from planner.charts import FONT_STACK
 from planner.errors import PlannerError
-from planner.fmt import indicator_value, probability
+from planner.fmt import day_text, indicator_value, probability
 from planner.packs import load_pack
-from planner.registry import LIKELIHOOD, LIKELY_THRESHOLD, likelihood
-from planner.text import assumptions, goal_seek_sentence, result_summary
-from ui import state
+from planner.registry import LIKELY_THRESHOLD, likelihood, preset_label
+from planner.report import projector_spec
+from planner.report.content import LIKELY_WORDS, band_counts, changes_text
+from planner.results import driving_levers, main_indicator, observations_frame, target_groups
+from planner.text import document_text, goal_seek_sentence, result_summary, scenario_title
+from ui import figures, state
 from ui.downloads import downloads_section
 from ui.scorecard import clean_row
 from ui.state import escape_markdown, tr
@@ -61,7 +65,7 @@ def fan_spec(scenario_key: str, indicator: str, lang: str, observations: pd.Data
     pack = load_pack(data["pack"])
     chart = charts.fan_chart(state.trajectories(data), indicator, observations, pack.targets, pack, lang,
                              window_start=data.get("window_start"))
-    return report.projector_spec(chart, font=f"'Source Sans', {report.FONT_STACK}")  # the app's own font first
+    return projector_spec(chart, font=f"'Source Sans', {FONT_STACK}")  # the app's own font first
 
 
 try:
@@ -70,7 +74,7 @@ except PlannerError as exc:
     state.show_error(exc)
     st.stop()
 by_id = {row["id"]: row for row in results.to_dict("records")}
-groups = report.target_groups(pack)
+groups = target_groups(pack)
 last = len(groups)  # screen 0 is the title, then one per group
 screen = min(max(int(st.session_state.get(SCREEN, 0)), 0), last)
 st.session_state[SCREEN] = screen
@@ -101,42 +105,39 @@ deck = st.container(key="present_deck")
 # --- Screen 1: the title --------------------------------------------------------------------------------
 if screen == 0:
     with deck:
-        projected = results[results["modelled"]]
-        k = int((projected["probability"] >= LIKELY_THRESHOLD).sum())
-        n = len(projected)
+        # The opening screen says what the report's cover says (planner.report.content), in large type;
+        # a target with no projection has no probability, so it is not counted.
+        probs = [p for p, m in zip(results["probability"], results["modelled"], strict=True) if m]
+        k = int(sum(p >= LIKELY_THRESHOLD for p in probs))
         with st.container(key="present_kicker"):
             st.markdown(tr("Kinh tế tập thể · Kịch bản đến 2030 và 2045",
                            "Collective economy · Scenario to 2030 and 2045"))
         st.title(escape_markdown(pack.name(lang)), anchor=False)
-        st.markdown(escape_markdown(report.document_text(pack, lang)))
+        st.markdown(escape_markdown(document_text(pack, lang)))
         st.markdown(tr("Kịch bản:", "Scenario:"))
+        res_name = data.get("name", "").strip()
         with st.container(key="present_name"):
-            res_name = data.get("name", "").strip()
-            st.text(res_name if res_name else (tr("Kịch bản mẫu “", "Preset “")
-                                               + registry.preset_label(data["preset"], lang) + "”"))
-        changed = len(data["levers"])
-        preset = registry.preset_label(data["preset"], lang)
-        changes = (tr(f"{assumptions(changed, 'vi')} khác kịch bản mẫu", f"{assumptions(changed, 'en')} changed from the preset")
-                   if changed else tr("chưa thay đổi giả định nào", "no assumption changed"))
+            st.text(scenario_title(res_name, data["preset"], lang))
+        changes = changes_text(len(data["levers"]), lang)
+        preset = preset_label(data["preset"], lang)
         st.markdown(tr(f"Kịch bản mẫu: {preset} · ", f"Preset: {preset} · ") + changes if res_name
                     else changes[:1].upper() + changes[1:])
         with st.container(key="present_big"):
-            st.markdown(f"{k}/{n}")
+            st.markdown(f"{k}/{len(probs)}")
         with st.container(key="present_big_words"):
-            st.markdown(tr("chỉ tiêu có khả năng đạt", "targets likely met"))
+            st.markdown(tr(*LIKELY_WORDS))
         with st.container(key="present_bands"):
-            st.markdown(" · ".join(
-                f':color[{b.symbol} {int(sum(likelihood(p).id == b.id for p in projected["probability"]))} '
-                f'{b.label(lang)}]{{foreground="{b.colour}"}}' for b in LIKELIHOOD))
-        st.markdown(tr(f"Ngày {report.day_text(date.today(), lang)} · gói {pack.id} · "
+            st.markdown(" · ".join(f':color[{b.symbol} {b.count} {b.label}]{{foreground="{b.colour}"}}'
+                                   for b in band_counts(probs, lang)))
+        st.markdown(tr(f"Ngày {day_text(date.today(), lang)} · gói {pack.id} · "
                        f"{data['draws']:,} lượt mô phỏng".replace(",", "."),
-                       f"{report.day_text(date.today(), lang)} · pack {pack.id} · {data['draws']:,} simulated futures"))
+                       f"{day_text(date.today(), lang)} · pack {pack.id} · {data['draws']:,} draws"))
 
 # --- One screen per target group -------------------------------------------------------------------------
 else:
     group, targets = groups[screen - 1]
     projected_here = [t for t in targets if t.modelled]
-    indicator = report.main_indicator(group, projected_here) if projected_here else None
+    indicator = main_indicator(group, projected_here) if projected_here else None
     with deck:
         st.header(escape_markdown(group.label(lang)), anchor=False)
         left, right = st.columns([5, 6], gap="large")
@@ -157,7 +158,7 @@ else:
         with right:
             try:
                 spec = None if indicator is None else fan_spec(
-                    scenario_key, indicator, lang, report.observations_frame(pack, state.uploaded_actuals(), lang))
+                    scenario_key, indicator, lang, observations_frame(pack, figures.chart_figures(), lang))
             except PlannerError as exc:
                 state.show_error(exc)
             else:
@@ -176,7 +177,7 @@ else:
             with st.spinner(tr("Đang tính điều kiện để đạt…", "Working out what it would take…")):
                 for t in sorted((t for t in targets if t.modelled), key=lambda t: by_id[t.id]["probability"]):
                     tried = [GoalSeek(**state.goal_seek_result(t.id, lever_id))
-                             for lever_id in report.driving_levers(pack, t)]
+                             for lever_id in driving_levers(pack, t)]
                     if tried:
                         seeks.append(next((s for s in tried if s.status in ("reachable", "always_met")), tried[0]))
         except PlannerError as exc:

@@ -5,12 +5,13 @@ import json
 import pandas as pd
 import streamlit as st
 
-from planner import charts, report
+from planner import charts
 from planner.errors import PlannerError
 from planner.fmt import indicator_value, number, probability
 from planner.packs import load_pack
 from planner.registry import INDICATOR_BY_ID, INDICATORS
-from ui import state
+from planner.results import observations_frame
+from ui import figures, state
 from ui.state import tr
 
 
@@ -43,8 +44,8 @@ st.title(tr("Quỹ đạo", "Trajectories"))
 st.caption(tr("Mỗi chỉ số từ năm gốc đến 2045: vùng tô là khoảng 80 % của các lượt mô phỏng, đường đậm là trung vị "
               "(với số thành lập mỗi năm: trung bình), đường mảnh là đường trung tâm (tất định); điểm là số liệu "
               "đã có; hình thoi là chỉ tiêu.",
-              "Each indicator from the base year to 2045: the shaded area is the 80 % range of the simulated "
-              "futures, the bold line the median (for foundings per year: the mean), the thin line the central "
+              "Each indicator from the base year to 2045: the shaded area is the 80 % range of the "
+              "draws, the bold line the median (for foundings per year: the mean), the thin line the central "
               "(deterministic) path; points are published figures; diamonds are targets."))
 
 try:
@@ -70,7 +71,7 @@ plan_path = col_plan.toggle(tr("Lộ trình kế hoạch", "Plan path"), value=T
 if not chosen:
     st.info(tr("Chưa chọn chỉ số nào.", "No indicator chosen."), icon=":material/info:")
 
-observations = report.observations_frame(pack, state.uploaded_actuals(), lang)  # notes in the page's language
+observations = observations_frame(pack, figures.chart_figures(), lang)  # notes in the page's language
 by_id = {row["id"]: row for row in results.to_dict("records")}
 ordered = [i for i in options if i in chosen]
 

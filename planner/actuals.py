@@ -234,6 +234,9 @@ def _inert(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
+inert_text = _inert  # the same rule for the store's workbook of figures (planner/store/figures.py)
+
+
 def read_typed_figure(indicator: str, year: int, value: str, pack: Pack, lang: str, source: str = "",
                       note: str = "") -> ActualsResult:
     """One figure typed into a form, read by the same rules as a file (so "61,3", "1.234" and "45 %"

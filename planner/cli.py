@@ -25,7 +25,8 @@ from .fmt import indicator_value, lever_value
 from .model import project
 from .monitoring import check_as_of
 from .packs import DEFAULT_PACK, PRESETS, Observation, load_pack, load_pack_dir, pack_ids
-from .registry import GROUP_BY_ID, INDICATOR_BY_ID, LIKELY_THRESHOLD, RULES
+from .progress import figures_line, progress_text
+from .registry import GROUP_BY_ID, INDICATOR_BY_ID, LIKELY_THRESHOLD, RULES, preset_label
 from .scenario import (
     DEFAULT_PRESET,
     Resolved,
@@ -120,10 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pack")
     p.add_argument("--lang", choices=("vi", "en"), default="vi")
     _pack_commands(sub)
-    p = sub.add_parser("report", help="offline report of a scenario (HTML or Excel)")
+    p = sub.add_parser("report", help="offline report of a scenario (Word, HTML or Excel)")
     _scenario_options(p)
     _monitoring_options(p)
-    p.add_argument("--format", choices=("html", "xlsx"), required=True)
+    _report_options(p)
     p.add_argument("--out", required=True, metavar="FILE")
     p.add_argument("--lang", choices=("vi", "en"), default="vi")
     add_store_parser(sub)
@@ -182,6 +183,14 @@ class _Problems(Exception):
     def __init__(self, lines: list[str]) -> None:
         super().__init__("\n".join(lines))
         self.lines = lines
+
+
+def _report_options(p: argparse.ArgumentParser) -> None:
+    """``report --format docx|html|xlsx --out FILE``: docx is the administrative format (Nghị định 30)."""
+    from .report.files import FORMATS as REPORT_FORMATS
+
+    p.add_argument("--format", choices=REPORT_FORMATS, required=True,
+                   help="docx: Word in the administrative format; html: one page to print; xlsx: a workbook")
 
 
 def _scenario_from_args(args: argparse.Namespace) -> dict[str, Any]:
@@ -273,56 +282,34 @@ def _cmd_assess(args: argparse.Namespace) -> str:
 
     results = [TargetResult(**t) for t in out["targets"]]
     vi = args.lang == "vi"
-    headers = (["Mã", "Chỉ tiêu", "Năm", "Dự báo (p50)", "Khoảng p10–p90", "Xác suất", "Khả năng", "Tiến độ"]
+    headers = (["Mã", "Chỉ tiêu", "Năm", "Dự báo (p50)", "Khoảng p10–p90", "Xác suất", "Khả năng", "Tiến độ",
+                "Đến nay"]
                if vi else ["Id", "Target", "Year", "Projected (p50)", "Range p10–p90", "Probability",
-                           "Likelihood", "Pace"])
+                           "Likelihood", "Pace", "So far"])
     rows = []
     for r in results:
         s = result_summary(res.pack, r, args.lang)
+        so_far = progress_text(res.pack.target(r.id), r.recorded, r.recorded_year, r.progress, r.elapsed, args.lang)
         rows.append([r.id, s["target"], s["year"], s["projected"], s["range"], s["probability"],
-                     s["likelihood"], s["pace"]])
-    title = (f"{res.pack.name(args.lang)} · {'kịch bản' if vi else 'preset'} {res.preset} · "
-             f"{res.settings.draws} {'lượt mô phỏng' if vi else 'draws'}")
+                     s["likelihood"], s["pace"], so_far or "–"])
+    title = (f"{res.pack.name(args.lang)} · {'kịch bản mẫu' if vi else 'preset'} {preset_label(res.preset, args.lang)} · "
+             f"{res.settings.draws} {'lượt mô phỏng' if vi else 'draws'} · "
+             f"{'số liệu thực tế' if vi else 'actual figures'}: {figures_line(res.evidence, args.lang)}")
     notes = [f"  {r.id}: {result_summary(res.pack, r, args.lang)['note']}" for r in results if not r.modelled]
     tail = ("\n\n" + ("Không dự báo:" if vi else "Not projected:") + "\n" + "\n".join(notes)) if notes else ""
     return f"{title}\n\n{_table(headers, rows, {2, 3, 5})}\n\n{headline(results, args.lang)}{tail}"
 
 
 def projection_rows(data: dict[str, Any], res: Resolved | None = None) -> list[dict[str, Any]]:
-    """Tidy trajectory rows: year, indicator, deterministic, mean, p10, p50, p90.
+    """Tidy trajectory rows: year, indicator, deterministic, mean, p10, p50, p90 (the reports' numbers).
 
-    Years up to an indicator's as-of year follow its actual figures (linear between them) in every
-    column; of the foundings, the years with a recorded count.
+    Years up to an indicator's as-of year follow its actual figures in every column.
     """
-    import numpy as np
+    from .results import tidy_trajectories, trajectory_rows
 
     res = res or resolve(data)
     proj = project(res.pack, res.values, res.settings, evidence=res.evidence)
-    rows = []
-    for indicator in (i for i in INDICATOR_BY_ID if i in proj.draws):
-        draws = proj.draws[indicator]
-        p10, p50, p90 = np.percentile(draws, [10, 50, 90], axis=0)
-        mean = draws.mean(axis=0)
-        det = proj.deterministic[indicator]
-        known = _known_years(res, indicator)
-        for j, year in enumerate(proj.years):
-            if int(year) in known:
-                value = float(det[j])
-                rows.append({"year": int(year), "indicator": indicator, "deterministic": value, "mean": value,
-                             "p10": value, "p50": value, "p90": value})
-                continue
-            rows.append({"year": int(year), "indicator": indicator, "deterministic": float(det[j]),
-                         "mean": float(mean[j]), "p10": float(p10[j]), "p50": float(p50[j]), "p90": float(p90[j])})
-    return rows
-
-
-def _known_years(res: Resolved, indicator: str) -> set[int]:
-    """Years whose value is known from actual figures (none without a figure after the base year)."""
-    points = res.evidence.points(indicator) if res.evidence is not None else ()
-    if indicator.startswith("new_"):
-        return {y for y, _ in points}
-    last = max((y for y, _ in points), default=None)
-    return set(range(res.pack.base_year + 1, last + 1)) if last is not None else set()
+    return trajectory_rows(tidy_trajectories(proj, res))
 
 
 def _cmd_project(args: argparse.Namespace) -> str:
@@ -368,7 +355,7 @@ def _cmd_levers(args: argparse.Namespace) -> str:
     if args.format == "csv":
         return _csv([{**r, "drives": " ".join(r["drives"])} for r in rows])
     vi = args.lang == "vi"
-    headers = ["Mã" if vi else "Id", "Nhóm" if vi else "Group", "Đòn bẩy" if vi else "Lever",
+    headers = ["Mã" if vi else "Id", "Nhóm" if vi else "Group", "Giả định" if vi else "Assumption",
                "Khoảng" if vi else "Range", *pack.presets]
     body = [[r["id"], GROUP_BY_ID[r["group"]].label(args.lang), r["label"],
              f"{lever_value(lv, lv.lo, args.lang)} – {lever_value(lv, lv.hi, args.lang)}",
@@ -433,8 +420,8 @@ def _cmd_validate(args: argparse.Namespace) -> str:
         if args.pack and data["pack"] != args.pack:
             raise PlannerError(f"kịch bản thuộc gói '{data['pack']}', không phải '{args.pack}'",
                                f"the scenario belongs to pack '{data['pack']}', not '{args.pack}'", str(path))
-        return (f"{path}: kịch bản hợp lệ (gói {data['pack']}, {len(data['levers'])} đòn bẩy khác mẫu)" if vi
-                else f"{path}: valid scenario (pack {data['pack']}, {len(data['levers'])} levers set)")
+        return (f"{path}: kịch bản hợp lệ (gói {data['pack']}, {len(data['levers'])} giả định khác kịch bản mẫu)" if vi
+                else f"{path}: valid scenario (pack {data['pack']}, {len(data['levers'])} assumptions set)")
     from .actuals import read_actuals_path
 
     result = read_actuals_path(path, load_pack(args.pack or DEFAULT_PACK))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 
 from .registry import HISTORY_BY_ID, INDICATOR_BY_ID, Lever
 
@@ -47,3 +48,13 @@ def _decimals(step: float) -> int:
 
 def probability(p: float, lang: str = "vi") -> str:
     return percent(p, 0, lang)
+
+
+def day_text(value: date | str, lang: str = "vi") -> str:
+    """A date as people write it: 13/09/2023 (vi) or 2023-09-13 (en); text that is no date stays as it is."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value.strftime("%d/%m/%Y") if lang == "vi" else value.isoformat()

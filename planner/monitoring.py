@@ -30,7 +30,9 @@ from .errors import PlannerError
 from .packs import Observation, Pack
 from .registry import COUNT_KINDS, INDICATOR_BY_ID, INDICATORS
 
-ORIGINS = ("pack", "extra")
+# Where a figure comes from: the pack's actuals.csv, the shared store, or given for this run only (an
+# upload or typed figure kept for the session, an --actuals file).  Later origins win for the same year.
+ORIGINS = ("pack", "stored", "extra")
 _ORDER = {ind.id: i for i, ind in enumerate(INDICATORS)}
 _REASONS: dict[str, tuple[str, str]] = {
     "pack": ("gói kế hoạch ghi không dùng", "the pack marks it as not used"),
@@ -52,7 +54,7 @@ class Figure:
     """One candidate figure and the decision on it."""
 
     obs: Observation
-    origin: str  # "pack" (its actuals.csv) or "extra" (uploaded, typed, stored, --actuals)
+    origin: str  # one of ORIGINS
     used: bool
     reason: str = ""  # "" when used; else a key of _REASONS
     as_of: int | None = None  # the cut-off, for the "after the as-of year" wording
@@ -156,30 +158,33 @@ class Evidence:
         return tuple(p for p in self.points(f"new_{kind}") if first <= p[0] <= last)
 
     def figure(self, key: str) -> Figure | None:
-        return next((f for f in self.figures if f.key == key), None)
+        """The figure in force for a key (the last given), or None."""
+        return next((f for f in reversed(self.figures) if f.key == key), None)
 
 
 def evidence_for(pack: Pack, extra: Iterable[Observation] = (), as_of: int | None = None,
-                 switches: Mapping[str, bool] | None = None, *, pack_figures: bool = True) -> Evidence:
-    """The evidence of ``pack``: its own figures and ``extra`` ones, the ``as_of`` cut-off and the user's
-    ``switches`` (figure key → use or not) applied.  ``pack_figures=False`` leaves the pack's own out
-    (the projection from the base year alone)."""
+                 switches: Mapping[str, bool] | None = None, *, pack_figures: bool = True,
+                 stored: Iterable[Observation] = ()) -> Evidence:
+    """The evidence of ``pack``: its own figures, the ``stored`` ones and ``extra`` ones (in that order, a
+    later one replacing an earlier one of the same indicator and year), the ``as_of`` cut-off and the
+    user's ``switches`` (figure key → use or not) applied.  ``pack_figures=False`` leaves the pack's own
+    out (the projection from the base year alone)."""
     if as_of is not None:
         as_of = check_as_of(pack, as_of)
     switches = dict(switches or {})
-    extra = tuple(extra)
-    given_later = {(o.indicator, int(o.year)) for o in extra}
-    candidates = [(o, "pack") for o in (pack.actuals if pack_figures else ())] + [(o, "extra") for o in extra]
+    candidates = ([(o, "pack") for o in (pack.actuals if pack_figures else ())]
+                  + [(o, "stored") for o in stored] + [(o, "extra") for o in extra])
+    last = {(o.indicator, int(o.year)): i for i, (o, _) in enumerate(candidates)}
     figures: list[Figure] = []
     taken: dict[tuple[str, int], Observation] = {}
-    for obs, origin in candidates:
+    for i, (obs, origin) in enumerate(candidates):
         key = figure_key(obs.indicator, obs.year)
         reason = ""
         if obs.indicator not in pack.indicators:
             reason = "not_modelled"
         elif not pack.base_year <= obs.year <= pack.horizon:
             reason = "outside"
-        elif origin == "pack" and (obs.indicator, int(obs.year)) in given_later:
+        elif last[(obs.indicator, int(obs.year))] != i:
             reason = "replaced"
         elif as_of is not None and obs.year > as_of:
             reason = "after_as_of"
@@ -189,7 +194,7 @@ def evidence_for(pack: Pack, extra: Iterable[Observation] = (), as_of: int | Non
             reason = "pack"
         figures.append(Figure(obs, origin, not reason, reason, as_of))
         if not reason:
-            taken[(obs.indicator, int(obs.year))] = obs  # a later one of the same year wins
+            taken[(obs.indicator, int(obs.year))] = obs
     used = tuple(sorted(taken.values(), key=lambda o: (_ORDER[o.indicator], o.year)))
     evidence = Evidence(pack.base_year, tuple(figures), used, as_of, fingerprint(used))
     return replace(evidence, issues=stock_flow(pack, evidence), _by={})

@@ -164,7 +164,11 @@ def check_actuals(pack: Pack, items: Any, where: str = "actuals") -> list[dict[s
         ind = item["indicator"]
         if ind not in INDICATOR_BY_ID or ind not in pack.indicators:
             raise PlannerError(f"chỉ tiêu '{str(ind)[:40]}' không có trong gói", f"indicator '{str(ind)[:40]}' not in the pack", at)
-        year = check_as_of(pack, item["year"], f"{at}.year")
+        year = parse_number(item["year"], f"{at}.year")
+        if year != int(year) or not pack.base_year <= year <= pack.horizon:
+            raise PlannerError(f"năm phải từ {pack.base_year} đến {pack.horizon}",
+                               f"the year must be from {pack.base_year} to {pack.horizon}", f"{at}.year")
+        year = int(year)
         value = parse_number(item["value"], f"{at}.value")
         if value < 0 or (INDICATOR_BY_ID[ind].is_share and value > 1):
             raise PlannerError("giá trị ngoài khoảng cho phép", "value outside the allowed range", f"{at}.value")
@@ -285,8 +289,26 @@ def lever_display(lever: Lever, value: float) -> float:
 # --- URLs -------------------------------------------------------------------------------------
 # The URL carries pack, preset, language and the levers that differ from the preset, so a link
 # reproduces a scenario.  Anything unusable is dropped with a notice; it never stops the app.
-URL_SETTINGS = ("uncertainty", "window_start")
+URL_SETTINGS = ("uncertainty", "window_start", "as_of")
 MAX_URL_VALUE = 64
+# The figures a link was made with ("figs": indicator:year:value, comma separated) and their
+# fingerprint ("fp"): opening the link after the figures changed can say so and show either.
+MAX_URL_FIGURES = 3000
+
+
+def figures_to_text(items: list[dict[str, Any]]) -> str:
+    return ",".join(f"{i['indicator']}:{int(i['year'])}:{float(i['value']):.10g}" for i in items)
+
+
+def figures_from_text(pack: Pack, text: str, where: str = "URL: figs") -> list[dict[str, Any]]:
+    items = []
+    for part in filter(None, text.split(",")):
+        indicator, sep, rest = part.partition(":")
+        year, sep2, value = rest.partition(":")
+        if not (sep and sep2):
+            raise PlannerError("số liệu phải có dạng chỉ_tiêu:năm:giá_trị", "figures must read indicator:year:value", where)
+        items.append({"indicator": indicator, "year": year, "value": value})
+    return check_actuals(pack, items, where)
 
 
 def to_query(data: dict[str, Any], lang: str) -> dict[str, str]:
@@ -297,6 +319,10 @@ def to_query(data: dict[str, Any], lang: str) -> dict[str, str]:
     for key in URL_SETTINGS:
         if key in small:
             out[key] = f"{small[key]:.10g}"
+    if "fingerprint" in small:
+        out["fp"] = small["fingerprint"]
+    if "actuals" in small:
+        out["figs"] = figures_to_text(small["actuals"])
     return out
 
 
@@ -326,7 +352,7 @@ def from_query(params: dict[str, str]) -> tuple[dict[str, Any], str, list[Planne
     else:
         notice("preset", f"kịch bản mẫu không có, dùng {DEFAULT_PRESET}", f"unknown preset, {DEFAULT_PRESET} used")
     for key, raw in params.items():
-        if len(raw) > MAX_URL_VALUE:
+        if len(raw) > (MAX_URL_FIGURES if key == "figs" else MAX_URL_VALUE):
             notice(key, "giá trị quá dài, bỏ qua", "value too long, ignored")
             continue
         try:
@@ -336,6 +362,12 @@ def from_query(params: dict[str, str]) -> tuple[dict[str, Any], str, list[Planne
                 data["uncertainty"] = value
             elif key == "window_start":
                 data["window_start"] = check_window_start(pack, raw, key)
+            elif key == "as_of":
+                data["as_of"] = check_as_of(pack, raw, key)
+            elif key == "fp":
+                data["fingerprint"] = validate({"pack": pack.id, "fingerprint": raw}, "URL")["fingerprint"]
+            elif key == "figs":
+                data["actuals"] = figures_from_text(pack, raw)
             elif key not in {lv.id for lv in pack.levers}:
                 notice(key, "tham số không dùng được, bỏ qua", "unknown parameter, ignored")
             else:

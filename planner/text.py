@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+import re
+from pathlib import Path
 
 from .assess import GoalSeek, TargetResult
-from .fmt import indicator_value, lever_value, number, percent, probability
+from .fmt import day_text, indicator_value, lever_value, number, percent, probability
 from .packs import Pack, Target
-from .registry import INDICATOR_BY_ID, LIKELIHOOD, PACE, Band, likelihood
+from .registry import INDICATOR_BY_ID, LIKELIHOOD, PACE, Band, likelihood, preset_label
 from .tracking import NO_DATA, NOT_MODELLED
 
 # Readings of a target with no projection: no likelihood, and a pace reading only with figures.
@@ -144,3 +146,41 @@ def result_summary(pack: Pack, result: TargetResult, lang: str) -> dict[str, str
         "note": "",
     }
 
+
+
+# --- Texts about the plan and the scenario (plain text: escape before HTML) ----------------------------
+
+TEXTS = Path(__file__).resolve().parent / "texts"
+
+
+def method_sections(lang: str) -> list[tuple[str, str]]:
+    """The method in plain words, (heading, paragraph) per section: the one text that the Data page and
+    every report show, kept in ``planner/texts/method.<lang>.md``."""
+    text = (TEXTS / f"method.{'en' if lang == 'en' else 'vi'}.md").read_text(encoding="utf-8")
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
+    sections = []
+    for block in re.split(r"^## ", text, flags=re.M)[1:]:
+        heading, _, body = block.partition("\n")
+        sections.append((heading.strip(), " ".join(body.split())))
+    return sections
+
+
+def source_text(source: str, lang: str) -> str:
+    """A baseline source as written in the pack; the project's own estimates named in the language."""
+    if source.strip().lower() == "estimate of the project":
+        return "Ước tính của dự án" if lang == "vi" else "Estimate of the project"
+    return source
+
+
+def document_text(pack: Pack, lang: str) -> str:
+    """The plan's document number, date and issuing body on one line."""
+    parts = [pack.meta.get("document", ""), day_text(str(pack.meta.get("document_date", "")), lang),
+             pack.meta.get(f"issuer_{lang}", "")]
+    return " · ".join(str(p) for p in parts if p)
+
+
+def scenario_title(name: str, preset: str, lang: str) -> str:
+    """The scenario's name, or its preset when it has none."""
+    if name.strip():
+        return name
+    return ("Kịch bản mẫu “" if lang == "vi" else "Preset “") + preset_label(preset, lang) + "”"

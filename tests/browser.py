@@ -38,15 +38,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(script: str = "app.py", env: dict[str, str] | None = None, cwd: Path = ROOT):
-    """Start ``streamlit run script`` on a free port; yield its base URL; stop it afterwards."""
-    port = free_port()
+def streamlit_server(script: str = "app.py", env: dict[str, str] | None = None, cwd: Path = ROOT,
+                     port: int | None = None, args: tuple[str, ...] = ()):
+    """Start ``streamlit run script`` on a free port (or ``port``); yield its base URL; stop it afterwards.
+    ``args`` are more options for ``streamlit run`` (e.g. ``--secrets.files``)."""
+    port = port or free_port()
     # The server's output goes to a file: an unread pipe would block the server once it filled up.
     log = tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log", delete=False)  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
          "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
+         "--server.fileWatcherType", "none", *args],
         cwd=cwd, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:

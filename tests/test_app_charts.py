@@ -20,7 +20,7 @@ from planner import charts
 from planner.assess import assess, goal_seek, tornado
 from planner.fmt import lever_value
 from planner.model import Settings, levers_affecting, project
-from planner.report import observations_frame, tidy_trajectories
+from planner.results import observations_frame, tidy_trajectories
 from planner.store import ScenarioStore
 from tests.apptest import open_app
 

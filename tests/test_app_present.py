@@ -110,13 +110,13 @@ def test_present_in_english(at):
 
 def test_a_download_button_for_each_format(at):
     labels = [b.proto.label for b in at.get("download_button")]
-    for label in ("Báo cáo HTML (in A4)", "Sổ tính Excel", "Quỹ đạo (CSV)", "Bảng điểm (CSV)", "PNG", "SVG",
+    for label in ("Báo cáo Word (Nghị định 30)", "Báo cáo so sánh (Word)", "Báo cáo HTML (in A4)", "Sổ tính Excel", "Quỹ đạo (CSV)", "Bảng điểm (CSV)", "PNG", "SVG",
                   "Báo cáo so sánh (HTML)"):
         assert label in labels, labels
     assert all(b.proto.deferred_file_id for b in at.get("download_button"))  # made only when pressed
     english(at)
     labels = [b.proto.label for b in at.get("download_button")]
-    for label in ("HTML report (A4 print)", "Excel workbook", "Trajectories (CSV)", "Scorecard (CSV)",
+    for label in ("Word report", "Comparison report (Word)", "HTML report (A4 print)", "Excel workbook", "Trajectories (CSV)", "Scorecard (CSV)",
                   "Comparison report (HTML)"):
         assert label in labels, labels
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from planner.packs import DATA_DIR, load_pack, load_pack_dir, pack_ids
-from planner.report import observations_frame
+from planner.results import observations_frame
 
 PACKS = pack_ids()  # every shipped pack: a new one is checked by adding its folder
 # Letters that only Vietnamese writing has (lower and upper case): a note without any is not Vietnamese.

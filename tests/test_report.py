@@ -1,4 +1,4 @@
-"""Offline reports (planner/report.py): the workbook holds the engine's numbers to the last digit, the
+"""Offline reports (planner/report/): the workbook holds the engine's numbers to the last digit, the
 HTML report is one self-contained file with an inline SVG per chart and nothing typed by a user in it
 unescaped, CSV files carry the BOM, and ``python -m planner report`` writes both formats.
 """
@@ -6,6 +6,7 @@ unescaped, CSV files carry the BOM, and ``python -m planner report`` writes both
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 import subprocess
@@ -15,7 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from planner import __version__, charts, report
+from planner import __version__, charts, report, results
 from planner.cli import assessment_json, projection_rows
 from planner.errors import PlannerError
 from planner.packs import load_pack
@@ -69,13 +70,13 @@ def rows_of(ws) -> list[dict]:
 def test_workbook_sheets_and_headers_follow_the_language(workbooks):
     vi, en = workbooks["vi"], workbooks["en"]
     assert vi.sheetnames == ["Bảng điểm", "Quỹ đạo", "Giả định", "Số liệu gốc", "Phương pháp"]
-    assert en.sheetnames == ["Scorecard", "Trajectories", "Levers", "Baseline", "Method"]
+    assert en.sheetnames == ["Scorecard", "Trajectories", "Assumptions", "Baseline", "Method"]
     assert [c.value for c in vi["Quỹ đạo"][1]][:7] == ["Năm", "Chỉ số", "Đường trung tâm", "Trung bình", "p10", "p50",
                                                         "p90"]
     assert [c.value for c in en["Trajectories"][1]][:7] == ["Year", "Indicator", "Deterministic", "Mean", "p10", "p50",
                                                              "p90"]
     assert [c.value for c in vi["Giả định"][1]][:6] == ["Mã", "Giả định", "Nhóm", "Giá trị", "Giá trị mẫu", "Khác mẫu"]
-    assert [c.value for c in en["Levers"][1]][:6] == ["Id", "Assumption", "Group", "Value", "Preset value", "Changed"]
+    assert [c.value for c in en["Assumptions"][1]][:6] == ["Id", "Assumption", "Group", "Value", "Preset value", "Changed"]
     assert "Xác suất đạt" in [c.value for c in vi["Bảng điểm"][1]]
     assert "Probability" in [c.value for c in en["Scorecard"][1]]
     assert [c.value for c in vi["Số liệu gốc"][1]][5:8] == ["Nguồn", "Ngày", "Ước tính"]
@@ -139,14 +140,14 @@ def test_shares_are_numbers_formatted_as_percentages_and_counts_as_whole_numbers
 
 
 def test_levers_sheet_lists_value_preset_value_and_changed(hd_data, workbooks, hd_pack):
-    rows = {r["Id"]: r for r in rows_of(workbooks["en"]["Levers"])}
+    rows = {r["Id"]: r for r in rows_of(workbooks["en"]["Assumptions"])}
     assert set(rows) == {lv.id for lv in hd_pack.levers}
     base = hd_pack.preset("trend")
     for lever_id, row in rows.items():
         assert row["Preset value"] == base[lever_id]
         assert row["Value"] == hd_data["levers"].get(lever_id, base[lever_id])
         assert row["Changed"] is (lever_id in hd_data["levers"])
-    ws = workbooks["en"]["Levers"]
+    ws = workbooks["en"]["Assumptions"]
     fraction = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "quality_upgrade_rate")
     assert fraction[3].number_format.endswith("%")
 
@@ -232,7 +233,7 @@ def test_html_report_in_english(nq_html):
 
 
 def test_chart_files_keep_the_number_locale(nq_pack):
-    computed = report.compute(scenario("vietnam-nq20", draws=200))
+    computed = results.compute(scenario("vietnam-nq20", draws=200))
     svg_vi = report.chart_svg(report.fan(computed, "tht", "vi"))
     svg_en = report.chart_svg(report.fan(computed, "tht", "en"))
     assert svg_vi.startswith("<svg") and ">140.000<" in svg_vi
@@ -290,16 +291,16 @@ def test_csv_files_start_with_the_bom_and_hold_fractions(hd_data):
 @pytest.mark.parametrize("pack_id", ALL_PACKS)
 def test_every_target_is_in_exactly_one_group_with_a_driving_lever(pack_id):
     pack = load_pack(pack_id)
-    groups = report.target_groups(pack)
+    groups = results.target_groups(pack)
     ids = [t.id for _, targets in groups for t in targets]
     assert sorted(ids) == sorted(pack.target_ids)
     assert groups[0][0].id == "founding"
     for group, targets in groups:
-        assert report.main_indicator(group, targets) in {t.indicator for t in targets}
+        assert results.main_indicator(group, targets) in {t.indicator for t in targets}
         for t in targets:
             if t.modelled:  # a target with no projection has nothing to drive
-                assert report.driving_lever(pack, t) in {lv.id for lv in pack.levers}
-    assert [g.id for g, _ in report.target_groups(load_pack("hai-duong-2023"))] == [
+                assert results.driving_lever(pack, t) in {lv.id for lv in pack.levers}
+    assert [g.id for g, _ in results.target_groups(load_pack("hai-duong-2023"))] == [
         "founding", "quality", "technology", "linkage", "households"]
 
 
@@ -338,7 +339,7 @@ def test_cli_writes_the_workbook(tmp_path):
                    "--pack", "vietnam-nq20")
     assert proc.returncode == 0, proc.stderr
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Scorecard", "Trajectories", "Levers", "Baseline", "Method"]
+    assert wb.sheetnames == ["Scorecard", "Trajectories", "Assumptions", "Baseline", "Method"]
     expected = assessment_json(scenario("vietnam-nq20", draws=500))["targets"]
     assert [r["p50"] for r in rows_of(wb["Scorecard"])] == [t["p50"] for t in expected]
 
@@ -360,3 +361,37 @@ def test_counts_of_assumptions_read_right_in_both_languages():
     assert assumptions(0, "en") == "0 assumptions"
     assert assumptions(1, "vi") == "1 giả định"
     assert assumptions(3, "vi") == "3 giả định"
+
+
+# --- Hostile names in every format -------------------------------------------------------------------------
+
+HOSTILE = [XSS, '=HYPERLINK("http://x")', "+1-2", "@SUM(A1)"]
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_a_hostile_name_is_plain_text_in_every_format(name):
+    import docx
+
+    data = scenario(name=name, note=name, draws=200)
+    page = report.html_report(data, "en")
+    assert html.escape(name, quote=True) in page and (name == html.escape(name) or name not in page)
+    wb = openpyxl.load_workbook(io.BytesIO(report.xlsx_report(data, "en")))
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value == name]
+    assert len(cells) == 2 and all(c.data_type == "s" for c in cells)  # the scenario and its note
+    assert not any(c.data_type == "f" for ws in wb.worksheets for row in ws.iter_rows() for c in row)
+    doc = docx.Document(io.BytesIO(report.docx_report(data, "en")))
+    assert any(name in p.text for p in doc.paragraphs)
+
+
+def test_csv_cells_cannot_run_as_formulas():
+    from planner.report.csv import csv_bytes, safe_cell
+
+    assert safe_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert safe_cell("+1-2") == "'+1-2" and safe_cell("@SUM(A1)") == "'@SUM(A1)" and safe_cell("\t=1") == "'\t=1"
+    assert safe_cell("-0.25") == "-0.25" and safe_cell(-0.25) == -0.25  # numbers stay numbers
+    assert safe_cell("Hải Dương") == "Hải Dương"
+    rows = list(csv.reader(io.StringIO(csv_bytes([{"a": "=1+1", "b": "-3"}], ["a", "b"]).decode("utf-8-sig"))))
+    assert rows == [["a", "b"], ["'=1+1", "-3"]]
+    for data in (report.scorecard_csv(scenario(draws=200), "vi"), report.trajectories_csv(scenario(draws=200))):
+        for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))):
+            assert not any(c[:1] in ("=", "+", "@") for c in row)

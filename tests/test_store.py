@@ -436,3 +436,26 @@ def test_two_processes_saving_at_once_lose_nothing(tmp_path: Path, store_target)
     assert acks <= stored and len(stored) == 401
     assert [v.version for v in store.versions(shared)] == list(range(1, 202))
     assert [f.version for f in store.figure_history(PACK, "new_htx", 2024)] == list(range(1, 401))
+
+
+def test_an_unreachable_database_is_a_plain_message_and_the_log_names_it_without_the_password(caplog) -> None:
+    import logging
+    import socket
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"postgresql://planner:s3cret-pass@127.0.0.1:{port}/planner"
+    with caplog.at_level(logging.INFO, logger="planner.store"), pytest.raises(PlannerError) as info:
+        ScenarioStore(url)
+    assert "s3cret" not in info.value.vi + info.value.en + info.value.where
+    assert "cannot read or write the scenario store" in info.value.en and "***" in info.value.where
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert "open failed" in logged and f"127.0.0.1:{port}" in logged and "OperationalError" in logged
+    assert "s3cret" not in logged
+
+
+def test_only_sqlite_and_postgresql_urls_are_taken() -> None:
+    for bad in ("mysql://u@h/db", "sqlite://", "sqlite:///:memory:", ":memory:", "post gres://x"):
+        with pytest.raises(PlannerError):
+            ScenarioStore(bad)

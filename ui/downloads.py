@@ -1,4 +1,5 @@
-"""Report downloads for the Present page: HTML report, Excel workbook, CSV files, charts, comparison.
+"""Report downloads for the Present page: Word report (the administrative format), HTML report, Excel
+workbook, CSV files, charts, and the comparison (Word or HTML).
 
 Files are made only when a button is pressed (``st.download_button`` with a callable), from cached
 calls of ``planner.report`` keyed on the scenario's text, so drawing the page costs nothing.  The
@@ -18,12 +19,14 @@ from planner import charts, registry, report
 from planner.errors import PlannerError
 from planner.packs import Observation, load_pack
 from planner.registry import INDICATOR_BY_ID, INDICATORS
+from planner.results import observations_frame, target_indicators
 from ui import state
 from ui.saved import safe_file_name
 from ui.state import tr
 
 HTML_MIME = "text/html"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CSV_MIME = "text/csv"
 OPEN_KEY = "present_downloads"
 
@@ -41,6 +44,11 @@ def _observations(uploaded: tuple) -> tuple[Observation, ...]:
 @st.cache_data(max_entries=16, show_spinner=False)
 def html_file(key: str, name: str, note: str, lang: str, uploaded: tuple = ()) -> bytes:
     return report.html_report(_scenario(key, name, note), lang, _observations(uploaded)).encode("utf-8")
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def docx_file(key: str, name: str, note: str, lang: str, uploaded: tuple = ()) -> bytes:
+    return report.docx_report(_scenario(key, name, note), lang, _observations(uploaded))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -63,7 +71,7 @@ def chart_file(key: str, indicator: str, lang: str, fmt: str, uploaded: tuple = 
     """One indicator's fan chart as SVG or PNG (the engine's trajectories, the pack's and uploaded figures)."""
     data = json.loads(key)
     pack = load_pack(data["pack"])
-    obs = report.observations_frame(pack, _observations(uploaded), lang)
+    obs = observations_frame(pack, _observations(uploaded), lang)
     chart = charts.fan_chart(state.trajectories(data), indicator, obs, pack.targets, pack, lang,
                              window_start=data.get("window_start"))
     return report.chart_svg(chart).encode("utf-8") if fmt == "svg" else report.chart_png(chart)
@@ -76,10 +84,18 @@ def comparison_file(named: tuple[tuple[str, str, str], ...], lang: str) -> bytes
     return report.comparison_html(scenarios, lang, labels=[label for label, _, _ in named]).encode("utf-8")
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def comparison_docx_file(named: tuple[tuple[str, str, str], ...], lang: str) -> bytes:
+    scenarios = [_scenario(key, name, "") for _, key, name in named]
+    return report.comparison_docx(scenarios, lang, labels=[label for label, _, _ in named])
+
+
 # --- The section ----------------------------------------------------------------------------------
 
 def _uploaded() -> tuple:
-    return tuple(astuple(o) for o in state.uploaded_actuals())
+    from ui import figures
+
+    return tuple(astuple(o) for o in figures.chart_figures())
 
 
 def _candidates(current: dict) -> dict[str, tuple[str, dict]]:
@@ -89,7 +105,7 @@ def _candidates(current: dict) -> dict[str, tuple[str, dict]]:
     out: dict[str, tuple[str, dict]] = {
         "current": (current.get("name") or tr("Kịch bản đang dùng", "Current scenario"), current)}
     for name in pack.presets:
-        out[f"preset:{name}"] = (tr("Mẫu: ", "Preset: ") + registry.preset_label(name, lang),
+        out[f"preset:{name}"] = (tr("Kịch bản mẫu: ", "Preset: ") + registry.preset_label(name, lang),
                                  {**current, "preset": name, "levers": {}, "name": "", "note": ""})
     try:
         saved = state.store().list(pack=pack.id)
@@ -103,7 +119,9 @@ def _candidates(current: dict) -> dict[str, tuple[str, dict]]:
 
 def _load(choice: dict) -> dict:
     if "saved" in choice:
-        return state.store().load(choice["saved"])
+        from ui import figures
+
+        return figures.with_current_figures(state.store().load(choice["saved"]))
     return choice
 
 
@@ -130,6 +148,14 @@ def downloads_section() -> None:
                       "are fractions (0.7 is 70 %); Excel shows them as percentages."))
         with st.container(horizontal=True, key="present_download_row"):
             st.download_button(
+                tr("Báo cáo Word (Nghị định 30)", "Word report"),
+                data=lambda: docx_file(key, name, note, lang, uploaded), file_name=f"{stem}-{today}.docx",
+                mime=DOCX_MIME, icon=":material/article:", key="dl_docx", on_click="ignore", type="primary",
+                help=tr("Văn bản Word theo thể thức Nghị định 30/2020/NĐ-CP: điền số, nơi nhận và người ký "
+                        "(các ô tô vàng) rồi trình ký; phụ lục có bảng điểm đầy đủ, giả định và số liệu gốc.",
+                        "A Word document: the scorecard, the charts, the assumptions changed, the method, and an "
+                        "appendix with the full scorecard and the baseline."))
+            st.download_button(
                 tr("Báo cáo HTML (in A4)", "HTML report (A4 print)"),
                 data=lambda: html_file(key, name, note, lang, uploaded), file_name=f"{stem}-{today}.html",
                 mime=HTML_MIME, icon=":material/description:", key="dl_html", on_click="ignore",
@@ -153,7 +179,7 @@ def downloads_section() -> None:
                 key="dl_score_csv", on_click="ignore")
 
         st.markdown("**" + tr("Biểu đồ (PNG hoặc SVG)", "Charts (PNG or SVG)") + "**")
-        with_target = report.target_indicators(pack)
+        with_target = target_indicators(pack)
         options = with_target + [i.id for i in INDICATORS if i.id in pack.indicators and i.id not in with_target]
         with st.container(horizontal=True, vertical_alignment="bottom", key="present_chart_row"):
             indicator = st.selectbox(tr("Biểu đồ", "Chart"), options, key=f"dl_chart_{pack.id}",
@@ -186,6 +212,13 @@ def downloads_section() -> None:
             except PlannerError as exc:
                 state.show_error(exc)
                 ready = False
+        st.download_button(
+            tr("Báo cáo so sánh (Word)", "Comparison report (Word)"),
+            data=(lambda: comparison_docx_file(named, lang)) if ready else b"",
+            file_name=f"{tr('so-sanh', 'comparison')}-{stem}-{today}.docx", mime=DOCX_MIME,
+            icon=":material/article:", key="dl_compare_docx", on_click="ignore", disabled=not ready,
+            help=tr("Văn bản Word: xác suất đạt từng chỉ tiêu đặt cạnh nhau, giả định khác nhau, quỹ đạo chồng lên nhau.",
+                    "A Word document: probabilities side by side, the assumptions that differ, trajectories overlaid."))
         st.download_button(
             tr("Báo cáo so sánh (HTML)", "Comparison report (HTML)"),
             data=(lambda: comparison_file(named, lang)) if ready else b"",

@@ -67,8 +67,11 @@ show_error = state.show_error
 
 
 def apply_scenario(data: dict[str, Any]) -> None:
-    """Replace the scenario (validated by ``state.set_scenario``); app.py sets the sidebar from it."""
-    state.set_scenario(data)
+    """Replace the scenario (validated by ``state.set_scenario``); app.py sets the sidebar from it.  One
+    made with other actual figures than the current ones is opened with the current ones, and says so."""
+    from ui import figures
+
+    state.set_scenario(figures.opened(data))
 
 
 def choose_preset(name: str) -> None:

@@ -20,7 +20,7 @@ from planner.errors import PlannerError
 from planner.packs import load_pack
 from planner.scenario import dumps, loads, minimal
 from planner.store import MAX_AUTHOR, MAX_NAME, MAX_NOTE, NameTaken, SavedScenario, fold
-from ui import state, uploads
+from ui import figures, state, uploads
 from ui.levers import apply_scenario, escape_markdown, show_error
 from ui.state import tr
 
@@ -122,13 +122,14 @@ def _save() -> None:
             if problem:
                 raise problem
         data = {**state.scenario(), "name": name, "note": note}
+        # Saved with the figures in force and their fingerprint: opened later, it can tell they changed.
         # A version of the open scenario carries the latest version this session has seen, so a newer
         # one saved meanwhile by someone else stops the save unless the user said to go ahead.
         expected = None
         if as_version and not st.session_state.get(OVER_NEWER_KEY):
             expected = loaded.get("latest", loaded["version"])
         scenario_id, version = state.store().save(
-            minimal(data), name, author, note, scenario_id=loaded["id"] if as_version else None,
+            minimal(figures.engine_data(data)), name, author, note, scenario_id=loaded["id"] if as_version else None,
             expected_version=expected, unique_name=not as_version and not st.session_state.get(SAME_NAME_KEY))
         state.set_scenario(data)
     except PlannerError as exc:  # a conflict or a taken name too: the form then asks what to do

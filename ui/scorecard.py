@@ -30,6 +30,7 @@ def scorecard_frame(results: pd.DataFrame) -> pd.DataFrame:
             tr("Xác suất đạt", "Probability"): cells["probability"],
             tr("Khả năng", "Likelihood"): cells["likelihood"],
             tr("Tiến độ", "Pace"): cells["pace"],
+            **_so_far(pack, row),
             **({tr("Ghi chú", "Note"): cells["note"]} if with_notes else {}),
         })
     return pd.DataFrame(rows)
@@ -38,6 +39,20 @@ def scorecard_frame(results: pd.DataFrame) -> pd.DataFrame:
 def clean_row(row: dict) -> dict:
     """A scorecard row from a DataFrame: the NaN pandas puts for a missing number back to None."""
     return {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
+
+
+def _so_far(pack, row: dict) -> dict[str, str]:
+    """The progress-so-far cell (monitoring): what the actual figures record, beside the probability."""
+    from planner.progress import progress_text
+
+    def cell(key: str):  # a table column of numbers holds NaN where a row has none
+        value = row.get(key)
+        return None if value is None or value != value else value
+
+    year = cell("recorded_year")
+    text = progress_text(pack.target(row["id"]), cell("recorded"), None if year is None else int(year),
+                         cell("progress"), cell("elapsed"), state.lang())
+    return {tr("Đến nay (số liệu thực tế)", "So far (actual figures)"): text or "–"}
 
 
 def _colour_for(text: str) -> str:

@@ -22,7 +22,7 @@ from planner.assess import assess, goal_seek, tornado
 from planner.errors import PlannerError
 from planner.model import project
 from planner.packs import Pack, is_registered, load_pack, pack_ids
-from planner.report import tidy_trajectories
+from planner.results import tidy_trajectories
 from planner.scenario import (
     check_lever,
     dumps,
@@ -68,8 +68,10 @@ def init() -> None:
     """First run of a session: read the scenario from the URL; bad parts become notices."""
     if SCENARIO in st.session_state:
         return
+    from ui import figures
+
     data, language, notices = from_query(st.query_params.to_dict())
-    _put(data)
+    _put(figures.opened(data))
     st.session_state[LANG] = language
     st.session_state[NOTICES] = [n.message(language) for n in notices]
 
@@ -88,9 +90,15 @@ def _put(data: dict[str, Any]) -> None:
 def scenario_file_maker() -> Callable[[], bytes]:
     """For ``st.download_button``: the scenario's JSON file as it is when the button is pressed (a slider
     may have moved since the button was drawn, rerunning only its own section)."""
+    from ui import figures
+
     holder = st.session_state.setdefault(LATEST, {})
     holder.setdefault("data", scenario())
-    return lambda: dumps(holder["data"]).encode("utf-8")
+    # The figures in force, named now (the file is made on another thread, without the session): a
+    # saved file records the as-of year and the figures it was made with.
+    stamped = figures.engine_data(scenario())
+    pins = {k: stamped[k] for k in ("actuals", "fingerprint") if k in stamped}
+    return lambda: dumps({**holder["data"], **pins}).encode("utf-8")
 
 
 def pack() -> Pack:
@@ -98,8 +106,11 @@ def pack() -> Pack:
 
 
 def key_of(data: dict[str, Any]) -> str:
-    """A stable text key of a scenario for caching (only what changes results)."""
-    small = minimal(data)
+    """A stable text key of a scenario for caching (only what changes results): with the actual figures
+    in force written into it, so a changed figure is never answered from the cache."""
+    from ui import figures
+
+    small = minimal(figures.engine_data(data))
     small.pop("name", None)
     small.pop("note", None)
     return json.dumps(small, sort_keys=True)
@@ -133,7 +144,10 @@ def set_pack(pack_id: str) -> None:
 
 def sync_url() -> None:
     """Rewrite the query string from the scenario (only when it changed, to avoid extra reruns)."""
-    wanted = to_query(scenario(), lang())
+    from ui import figures
+
+    # The link carries the figures in force and their fingerprint: opened after they changed, it says so.
+    wanted = to_query(figures.engine_data(scenario()), lang())
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
 
@@ -143,7 +157,7 @@ def sync_url() -> None:
 @st.cache_data(max_entries=64, show_spinner=False)
 def _assessment(key: str) -> list[dict]:
     res = resolve(json.loads(key))
-    return [r.as_dict() for r in assess(res.pack, res.values, res.settings)]
+    return [r.as_dict() for r in assess(res.pack, res.values, res.settings, evidence=res.evidence)]
 
 
 def assessment(data: dict[str, Any] | None = None) -> pd.DataFrame:
@@ -154,7 +168,7 @@ def assessment(data: dict[str, Any] | None = None) -> pd.DataFrame:
 @st.cache_data(max_entries=32, show_spinner=False)
 def _trajectories(key: str) -> pd.DataFrame:
     res = resolve(json.loads(key))
-    return tidy_trajectories(project(res.pack, res.values, res.settings))
+    return tidy_trajectories(project(res.pack, res.values, res.settings, evidence=res.evidence))
 
 
 def trajectories(data: dict[str, Any] | None = None) -> pd.DataFrame:
@@ -165,7 +179,7 @@ def trajectories(data: dict[str, Any] | None = None) -> pd.DataFrame:
 @st.cache_data(max_entries=64, show_spinner=False)
 def _goal_seek(key: str, target_id: str, lever_id: str, likelihood: float) -> dict:
     res = resolve(json.loads(key))
-    return goal_seek(res.pack, res.values, target_id, lever_id, res.settings, likelihood).as_dict()
+    return goal_seek(res.pack, res.values, target_id, lever_id, res.settings, likelihood, res.evidence).as_dict()
 
 
 def goal_seek_result(target_id: str, lever_id: str, likelihood: float = 0.66) -> dict:
@@ -175,7 +189,7 @@ def goal_seek_result(target_id: str, lever_id: str, likelihood: float = 0.66) ->
 @st.cache_data(max_entries=64, show_spinner=False)
 def _tornado(key: str, target_id: str) -> list[dict]:
     res = resolve(json.loads(key))
-    return [s.as_dict() for s in tornado(res.pack, res.values, target_id, res.settings)]
+    return [s.as_dict() for s in tornado(res.pack, res.values, target_id, res.settings, res.evidence)]
 
 
 def tornado_rows(target_id: str) -> pd.DataFrame:

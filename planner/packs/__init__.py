@@ -156,7 +156,7 @@ class Pack:
             if lv.id == lever_id:
                 return lv
         known = ", ".join(lv.id for lv in self.levers)
-        raise PlannerError(f"đòn bẩy lạ '{lever_id}' (gói {self.id} có: {known})",
+        raise PlannerError(f"giả định lạ '{lever_id}' (gói {self.id} có: {known})",
                            f"unknown lever '{lever_id}' (pack {self.id} has: {known})", lever_id)
 
     def indicator(self, indicator_id: str) -> Indicator:

@@ -260,7 +260,7 @@ def _meta(files: Files, problems: Problems) -> dict | None:
     for lever_id, value in list(meta.get("bounds", {}).items()):
         where = _at("pack.toml", column=f"bounds.{lever_id}")
         if lever_id not in LEVER_BY_ID:
-            problems.add(f"đòn bẩy lạ '{lever_id}'", f"unknown lever '{lever_id}'", where)
+            problems.add(f"giả định lạ '{lever_id}'", f"unknown lever '{lever_id}'", where)
             continue
         if not (isinstance(value, list) and len(value) == 3 and all(isinstance(x, int | float) for x in value)
                 and value[0] < value[1] and value[2] > 0):
@@ -487,7 +487,7 @@ def _presets(files: Files, meta: dict, needed: set[str], fits: dict, problems: P
     for number, row in rows:
         lever_id = row.get("lever", "")
         if lever_id not in LEVER_BY_ID:
-            problems.add(f"đòn bẩy lạ '{lever_id}'; dùng: {', '.join(LEVER_BY_ID)}",
+            problems.add(f"giả định lạ '{lever_id}'; dùng: {', '.join(LEVER_BY_ID)}",
                          f"unknown lever '{lever_id}'; use: {', '.join(LEVER_BY_ID)}", _at("presets.csv", number, "lever"))
             continue
         bounds = meta.get("bounds", {}).get(lever_id)
@@ -535,7 +535,7 @@ def _lever_help(files: Files, problems: Problems) -> dict[str, tuple[str, str]]:
     for number, row in read_table(files, "lever_help.csv", LEVER_HELP_COLUMNS, problems) or []:
         lever_id = row.get("lever", "")
         if lever_id not in LEVER_BY_ID:
-            problems.add(f"đòn bẩy lạ '{lever_id}'; dùng: {', '.join(LEVER_BY_ID)}",
+            problems.add(f"giả định lạ '{lever_id}'; dùng: {', '.join(LEVER_BY_ID)}",
                          f"unknown lever '{lever_id}'; use: {', '.join(LEVER_BY_ID)}",
                          _at("lever_help.csv", number, "lever"))
             continue

@@ -60,6 +60,7 @@ from .figures import (
     check_key,
     check_pack,
     check_value,
+    figures_workbook,
     no_figure,
     observations,
 )
@@ -672,6 +673,10 @@ class ScenarioStore(PackStore):
     def figures_csv(self, pack: str) -> bytes:
         """The figures in force as the actuals CSV of the contract (``read_actuals`` reads it back)."""
         return actuals_csv(self.figure_observations(pack))
+
+    def figures_xlsx(self, pack: str) -> bytes:
+        """The figures in force as an Excel workbook of the same contract."""
+        return figures_workbook(self.figure_observations(pack))
 
     # -- backup --------------------------------------------------------------------------------
 

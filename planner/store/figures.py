@@ -64,6 +64,26 @@ def observations(figures: list[StoredFigure]) -> tuple[Observation, ...]:
     return tuple(f.observation() for f in figures if not f.removed)
 
 
+def figures_workbook(items: list[StoredFigure] | tuple[Observation, ...]) -> bytes:
+    """Figures as an Excel workbook of the actuals contract (the columns of ``actuals_csv``; shares as
+    fractions; values as numbers), which ``planner.actuals.read_actuals`` reads back unchanged."""
+    import io
+
+    from openpyxl import Workbook
+
+    from ..actuals import inert_text
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "actuals"
+    sheet.append(["indicator", "year", "source", "note", "value"])
+    for f in items:
+        sheet.append([f.indicator, int(f.year), inert_text(f.source), inert_text(f.note), float(f.value)])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def check_pack(pack: Any, where: str = "pack") -> str:
     if not isinstance(pack, str) or not _PACK_RE.fullmatch(pack):
         shown = str(pack)[:40]
