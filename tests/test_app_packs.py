@@ -82,7 +82,7 @@ def test_an_uploaded_pack_is_selected_and_scored_at_once(monkeypatch, tmp_path):
 
 
 def test_a_broken_upload_lists_every_problem_and_changes_nothing(monkeypatch, tmp_path):
-    at = open_app(monkeypatch, tmp_path / "s.sqlite", DATA, lang="en")
+    at = open_app(monkeypatch, tmp_path / "s.sqlite", DATA)
     before = dict(at.session_state["scenario"])
     bad_targets = (DATA_DIR / "hai-duong-2023" / "targets.csv").read_text(encoding="utf-8").replace(
         "good_fair_share,share,gt,0.70", "good_fair_share,share,gt,70").replace("new_tht,new,ge", "new_cows,new,ge")
@@ -94,32 +94,32 @@ def test_a_broken_upload_lists_every_problem_and_changes_nothing(monkeypatch, tm
     assert not at.exception, at.exception
     assert at.session_state["scenario"] == before
     errors = [e.value.replace("\\", "") for e in at.main.error]
-    assert len(errors) == 1 and "2 problems" in errors[0] and "nothing changed" in errors[0]
-    assert "threshold 70 of a share must be a fraction" in errors[0] and "unknown indicator 'new_cows'" in errors[0]
+    assert len(errors) == 1 and "(2 lỗi)" in errors[0] and "không có gì thay đổi" in errors[0]
+    assert "ngưỡng 70 của một tỷ lệ phải là phân số" in errors[0] and "chỉ số lạ 'new_cows'" in errors[0]
     assert len(at.sidebar.selectbox(key="pack_choice").options) == len(ALL_PACKS)
 
 
 def test_a_zip_with_an_escaping_path_is_refused(monkeypatch, tmp_path):
-    at = open_app(monkeypatch, tmp_path / "s.sqlite", DATA, lang="en")
+    at = open_app(monkeypatch, tmp_path / "s.sqlite", DATA)
     data = zip_of("hoa-binh-nq20", {"../../etc/targets.csv": b"id\n"})
     at.file_uploader(key="pack_upload").upload("evil.zip", data, "application/zip").run()
     assert not at.exception
     assert at.session_state["scenario"]["pack"] == "hai-duong-2023"
-    assert any("unsafe path" in e.value.replace("\\", "") for e in at.main.error)
+    assert any("đường dẫn không an toàn" in e.value.replace("\\", "") for e in at.main.error)
 
 
 def test_an_uploaded_pack_saved_to_the_store_is_there_for_a_new_session(monkeypatch, tmp_path):
     db = tmp_path / "s.sqlite"
-    at = open_app(monkeypatch, db, DATA, lang="en")
+    at = open_app(monkeypatch, db, DATA)
     at.file_uploader(key="pack_upload").upload("hb.zip", zip_of("hoa-binh-nq20"), "application/zip").run()
     pack_id = at.session_state["scenario"]["pack"]
     at.text_input(key="pack_save_author").input("Sở Tài chính")  # typed in the form, sent with its button
-    at.button(key="FormSubmitter:pack_save_form-Save the pack to the store").click().run()
+    at.button(key="FormSubmitter:pack_save_form-Lưu gói vào kho").click().run()
     assert not at.exception, at.exception
-    assert any("Saved pack hoa-binh-nq20, version 1 (Sở Tài chính)" in s.value.replace("\\", "")
+    assert any("Đã lưu gói hoa-binh-nq20, bản 1 (Sở Tài chính), vào kho" in s.value.replace("\\", "")
                for s in at.main.success)
-    fresh = open_app(monkeypatch, db, OVERVIEW, query={"pack": pack_id}, lang="en")
+    fresh = open_app(monkeypatch, db, OVERVIEW, query={"pack": pack_id})
     assert fresh.session_state["scenario"]["pack"] == pack_id
     options = fresh.sidebar.selectbox(key="pack_choice").options
-    assert any(o.endswith("stored, version 1 (Sở Tài chính)") for o in options)
+    assert any(o.endswith("kho, bản 1 (Sở Tài chính)") for o in options)
     assert len(fresh.main.table[0].value) == 14

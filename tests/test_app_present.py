@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from planner import report
+from planner import results
 from planner.packs import load_pack
 from planner.scenario import new_scenario
 from tests.apptest import open_app
@@ -74,9 +74,9 @@ def test_next_moves_to_the_founding_screen_with_a_goal_seek_sentence(at):
 
 
 def test_every_screen_of_every_pack_draws_without_an_error(at):
-    assert len(report.target_groups(load_pack("hai-duong-2023"))) + 1 == 6
+    assert len(results.target_groups(load_pack("hai-duong-2023"))) + 1 == 6
     for pack in ALL_PACKS:
-        groups = report.target_groups(load_pack(pack))
+        groups = results.target_groups(load_pack(pack))
         screens = len(groups) + 1
         at.session_state["scenario"] = {**new_scenario(pack), "draws": 1000}
         at.session_state["present_screen"] = 0
