@@ -13,7 +13,7 @@ from planner.errors import PlannerError
 from planner.fmt import indicator_value, number, percent
 from planner.registry import HISTORY_BY_ID, INDICATOR_BY_ID, INDICATORS
 from planner.text import source_text
-from ui import pack_upload, state, uploads
+from ui import evidence, pack_upload, state, uploads
 from ui.figures_view import figures_section
 from ui.levers import escape_markdown, show_error
 from ui.method import show_method
@@ -310,6 +310,7 @@ with tab_data:
                     fitted = base.transform_filter(alt.datum.series == fitted_label).mark_line(
                         point=alt.OverlayMarkDef(shape="diamond", size=40), strokeDash=[4, 3])
                     col.altair_chart((fitted + observed).properties(height=220), width="stretch")
+    evidence.show(pack)
 
 with tab_upload:
     st.subheader(tr("Tải lên hoặc nhập số liệu thực tế", "Upload or type in actual figures"))

@@ -6,7 +6,7 @@ import math
 import re
 from pathlib import Path
 
-from .assess import GoalSeek, TargetResult
+from .assess import GoalSeek, TargetResult, count_borderline, count_likely
 from .fmt import day_text, indicator_value, lever_value, number, percent, probability
 from .packs import Pack, Target
 from .registry import INDICATOR_BY_ID, LIKELIHOOD, PACE, Band, likelihood, preset_label
@@ -74,15 +74,26 @@ def assumptions(count: int, lang: str) -> str:
 
 
 def headline(results: list[TargetResult], lang: str) -> str:
-    """'k of n targets likely met' — the one line a leader reads first."""
+    """'k of n targets likely met' — the one line a leader reads first.
+
+    A target whose probability lies within two Monte Carlo standard errors of a likelihood boundary
+    is counted apart, as borderline, so the line does not change with the random seed; a target with
+    no projection is counted apart too (it has no probability).
+    """
     projected = [r for r in results if r.modelled and not _missing(r.probability)]
-    k = sum(r.probability >= 0.66 for r in projected)
-    n, m = len(projected), len(results) - len(projected)
+    k, n, m = count_likely(projected), len(projected), count_borderline(projected)
+    u = len(results) - n
     if lang == "vi":
-        return f"{k}/{n} chỉ tiêu có khả năng đạt (xác suất ≥ 66 %)" + (
-            f"; {m} chỉ tiêu không dự báo, theo dõi bằng số liệu thực tế" if m else "")
-    return f"{k} of {n} targets likely met (probability ≥ 66 %)" + (
-        f"; {m} target{'s' if m > 1 else ''} not projected, tracked on actual figures" if m else "")
+        extra = f"; {m} chỉ tiêu sát ngưỡng" if m else ""
+        extra += f"; {u} chỉ tiêu không dự báo, theo dõi bằng số liệu thực tế" if u else ""
+        return f"{k}/{n} chỉ tiêu có khả năng đạt (xác suất ≥ 66 %){extra}"
+    extra = f"; {m} borderline" if m else ""
+    extra += f"; {u} target{'s' if u > 1 else ''} not projected, tracked on actual figures" if u else ""
+    return f"{k} of {n} targets likely met (probability ≥ 66 %){extra}"
+
+
+def borderline_words(lang: str) -> str:
+    return "sát ngưỡng" if lang == "vi" else "borderline"
 
 
 def goal_seek_sentence(pack: Pack, result: GoalSeek, lang: str) -> str:
@@ -140,7 +151,8 @@ def result_summary(pack: Pack, result: TargetResult, lang: str) -> dict[str, str
         "projected": target_value(pack, target, result.p50, lang),
         "range": f"{target_value(pack, target, result.p10, lang)} – {target_value(pack, target, result.p90, lang)}",
         "central": target_value(pack, target, result.deterministic, lang),
-        "probability": probability(result.probability, lang),
+        "probability": probability(result.probability, lang)
+        + (f" · {borderline_words(lang)}" if getattr(result, "borderline", False) else ""),
         "likelihood": likely_words(result.probability, lang),
         "pace": pace_words(result.status, lang),
         "note": "",

@@ -71,9 +71,17 @@ def show_scorecard(results: pd.DataFrame) -> None:
 
 
 def headline(results: pd.DataFrame) -> tuple[int, int]:
-    """Targets likely met, of the targets projected (one with no projection has no probability)."""
-    projected = results[results["modelled"]] if "modelled" in results else results
-    return int((projected["probability"] >= 0.66).sum()), len(projected)
+    """Targets likely met (not counting borderline ones, which could flip with the seed), of the targets
+    projected (one with no projection has no probability)."""
+    projected = results[results["modelled"].astype(bool)] if "modelled" in results else results
+    likely = projected["probability"] >= 0.66
+    if "borderline" in projected:
+        likely &= ~projected["borderline"].astype(bool)
+    return int(likely.sum()), len(projected)
+
+
+def borderline_count(results: pd.DataFrame) -> int:
+    return int(results["borderline"].astype(bool).sum()) if "borderline" in results else 0
 
 
 def likelihood_legend() -> str:

@@ -17,11 +17,14 @@ Files of a pack folder (``data/<id>/``, or a folder under one named by ``PLANNER
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
+
+import numpy as np
 
 from ..errors import PlannerError
 from ..registry import (
@@ -90,6 +93,12 @@ class Observation:
     note: str = ""
     unit: str = ""
     note_vi: str = ""  # the note in Vietnamese, where the pack gives one
+    # An estimate's stated range (baseline.csv ``low``, ``high``): the Monte Carlo draws the figure
+    # from it.  ``reason`` / ``reason_vi`` say why the range is what it is.
+    low: float | None = None
+    high: float | None = None
+    reason: str = ""
+    reason_vi: str = ""
     # Whether the projection starts from this figure by default (an actuals.csv column ``use``, yes/no):
     # a figure of another definition is kept and shown, but not used unless a user switches it on.
     use: bool = True
@@ -102,6 +111,13 @@ class Observation:
 
     def note_in(self, lang: str) -> str:
         return (self.note_vi or self.note) if lang == "vi" else self.note
+
+    def reason_in(self, lang: str) -> str:
+        return (self.reason_vi or self.reason) if lang == "vi" else self.reason
+
+    @property
+    def has_range(self) -> bool:
+        return self.low is not None and self.high is not None and self.high > self.low
 
     @property
     def period(self) -> str:
@@ -147,9 +163,11 @@ class Pack:
 
     @property
     def levers(self) -> tuple[Lever, ...]:
-        """The pack's levers, with the bounds of its ``[bounds]`` table and the help of ``lever_help.csv``."""
-        return tuple(_adapted(lv, self.meta.get("bounds", {}).get(lv.id), self.lever_help.get(lv.id))
-                     for lv in levers_for_indicators(self.indicators))
+        """The pack's levers, with the bounds of its ``[bounds]`` table, the help of ``lever_help.csv`` and, for
+        the parameters of a fit, the fit's own spread and correlations (see ``_with_fits``)."""
+        bounds = tuple(sorted((k, tuple(v)) for k, v in self.meta.get("bounds", {}).items()))
+        helps = tuple(sorted(self.lever_help.items()))
+        return _pack_levers(self.indicators, bounds, tuple(self.fits.values()), helps)
 
     def lever(self, lever_id: str) -> Lever:
         for lv in self.levers:
@@ -206,6 +224,37 @@ class Pack:
                 f"không có kịch bản mẫu '{name}'; có: {', '.join(self.presets)}",
                 f"no preset '{name}'; known: {', '.join(self.presets)}", "preset")
         return dict(self.presets[name])
+
+
+@lru_cache(maxsize=64)
+def _pack_levers(indicators: frozenset[str], bounds: tuple, fits: tuple, helps: tuple = ()) -> tuple[Lever, ...]:
+    by_id, help_by_id = dict(bounds), dict(helps)
+    levers = tuple(_adapted(lv, by_id.get(lv.id), help_by_id.get(lv.id)) for lv in levers_for_indicators(indicators))
+    return _with_fits(levers, fits)
+
+
+def _with_fits(levers: tuple[Lever, ...], fits: tuple) -> tuple[Lever, ...]:
+    """Fitted levers take their uncertainty from the fit: a symmetric triangle with the parameter's
+    standard deviation (half-width √6·sd), and a Gaussian copula with the fit's correlations (the
+    Cholesky row of each parameter over the fitted levers' random streams)."""
+    out = {lv.id: lv for lv in levers}
+    for fit in fits:
+        params = [p for p in fit.params if p in out]
+        if not params:
+            continue
+        sd = fit.sd()
+        index = [fit.params.index(p) for p in params]
+        corr = fit.correlation()[np.ix_(index, index)]
+        try:
+            chol = np.linalg.cholesky(corr + 1e-12 * np.eye(len(params)))
+        except np.linalg.LinAlgError:  # not positive definite: keep the parameters independent
+            chol = np.eye(len(params))
+        for i, lever_id in enumerate(params):
+            half = math.sqrt(6) * sd[lever_id]
+            mix = tuple((params[j], float(chol[i, j])) for j in range(i + 1) if abs(chol[i, j]) > 1e-12)
+            out[lever_id] = replace(out[lever_id], spread=(-half, half), spread_mode="add",
+                                    mix=mix if len(mix) > 1 else ())
+    return tuple(out[lv.id] for lv in levers)
 
 
 def modelled_indicators(baseline: dict[str, Observation] | set[str] | frozenset[str]) -> frozenset[str]:

@@ -203,6 +203,28 @@ def _flag(text: str, where: str, problems: Problems) -> bool:
     return False
 
 
+def _range(row: dict[str, str], value: float, where: str, problems: Problems) -> tuple[float | None, float | None]:
+    """The optional ``low`` and ``high`` of an estimate: both or neither, around the value."""
+    raw_low, raw_high = row.get("low", ""), row.get("high", "")
+    if not raw_low and not raw_high:
+        return None, None
+    if not raw_low or not raw_high:
+        problems.add("cần cả 'low' và 'high' (hoặc để trống cả hai)", "'low' and 'high' go together (or both stay "
+                     "empty)", where)
+        return None, None
+    low, high = _number(raw_low, f"{where}, low", problems), _number(raw_high, f"{where}, high", problems)
+    if low is None or high is None:
+        return None, None
+    if not low <= value <= high:
+        problems.add(f"cần low ≤ giá trị ≤ high ({low:g} ≤ {value:g} ≤ {high:g})",
+                     f"needs low ≤ value ≤ high ({low:g} ≤ {value:g} ≤ {high:g})", where)
+        return None, None
+    if low < 0:
+        problems.add("'low' không được âm", "'low' cannot be negative", where)
+        return None, None
+    return low, high
+
+
 def _yes_no(text: str, where: str, problems: Problems) -> bool:
     """The ``use`` cell of an actuals row: yes (or empty) means used by default, no means kept but not used."""
     value = text.strip().lower()
@@ -356,9 +378,12 @@ def _observations(files: Files, name: str, declared: dict[str, Indicator], probl
             problems.add(f"{ind} năm {year} lặp lại", f"{ind} for {year} given twice", _at(name, number))
             continue
         seen.add(key)
+        low, high = _range(row, value, _at(name, number), problems)
         out.append(Observation(ind, year, value, row.get("source", ""), row.get("date", ""), estimate,
-                               row.get("note", ""), row.get("unit", ""), row.get("note_vi", ""), use,
-                               row.get("why_not", ""), row.get("why_not_vi", ""), from_year))
+                               row.get("note", ""), row.get("unit", ""), row.get("note_vi", ""),
+                               low=low, high=high, reason=row.get("reason", ""), reason_vi=row.get("reason_vi", ""),
+                               use=use, why_not=row.get("why_not", ""), why_not_vi=row.get("why_not_vi", ""),
+                               from_year=from_year))
     return tuple(out)
 
 
