@@ -1,7 +1,7 @@
 """The words for the planner's concepts, fixed once in Vietnamese and English.
 
 A reader meets the same concept on a slider, in a table, in the Word report and in the method; it must
-carry the same word everywhere, or a leader asks whether "giả định" and "giả định" are two things.
+carry the same word everywhere, or a leader asks whether "đòn bẩy" and "giả định" are two things.
 ``tests/test_glossary.py`` scans the text of the pages, the app's pieces and the reports and fails on
 a word listed under ``avoid``.  Patterns are regular expressions matched without regard to case.
 """
@@ -30,7 +30,7 @@ class Term:
 TERMS: tuple[Term, ...] = (
     Term("lever", "giả định", "assumption",
          "a value the user sets that drives the projection (a slider, a --set flag, a column of presets.csv)",
-         avoid_vi=(r"giả định", r"tham số đầu vào", r"biến số điều chỉnh"),
+         avoid_vi=(r"đòn bẩy", r"tham số đầu vào", r"biến số điều chỉnh"),
          avoid_en=(r"\blevers?\b",)),
     Term("target", "chỉ tiêu", "target", "a figure the plan sets for a year",
          avoid_vi=(r"chỉ tiêu mục tiêu", r"mục tiêu kế hoạch"), avoid_en=(r"\bgoals?\b(?!-seek)",)),
@@ -53,13 +53,14 @@ TERMS: tuple[Term, ...] = (
     Term("actual", "số liệu thực tế", "actual figure", "a measured figure after the base year",
          avoid_vi=(r"số liệu thực(?! tế)", r"số thực tế"), avoid_en=(r"\bactual data\b", r"\bactuals\b(?= [a-z])")),
     Term("uncertainty", "mức bất định", "uncertainty", "the scale of every assumption's range",
-         avoid_vi=(r"độ không chắc chắn", r"độ bất định"), avoid_en=()),
+         avoid_vi=(r"độ không chắc chắn",), avoid_en=()),  # "độ bất định" of a fit is another concept
     Term("baseline", "số liệu gốc", "baseline", "the figures of the base year, with sources",
          avoid_vi=(r"số liệu cơ sở", r"số liệu nền"), avoid_en=()),
     Term("plan_window", "kỳ kế hoạch", "plan window", "the years whose foundings count for a 'newly founded' target",
          avoid_vi=(r"giai đoạn kế hoạch",), avoid_en=()),
+    # "ước lượng" stays free for statistical estimation (of a fit's parameters), another concept.
     Term("estimate", "ước tính", "estimate", "a figure without a published source, flagged as such",
-         avoid_vi=(r"ước lượng",), avoid_en=()),
+         avoid_vi=(r"số ước đoán", r"số phỏng đoán"), avoid_en=(r"\bguess(es)?\b",)),
 )
 
 TERM_BY_ID = {t.id: t for t in TERMS}
