@@ -188,4 +188,4 @@ def test_processes_starting_together_on_a_new_store_migrate_it_once(store_target
     with store.engine.connect() as conn:
         import sqlalchemy as sa
 
-        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).all() == [("0003",)]
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).all() == [(migrate.HEAD,)]
