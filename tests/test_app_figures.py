@@ -126,3 +126,16 @@ def test_the_figures_tab_reads_in_english(monkeypatch, tmp_path, lang):
     assert "In force: 3 actual figures: 3 from the plan pack" in text
     captions = " ".join(c.value for c in at.caption).replace("\\", "")
     assert "Another definition" in captions
+
+
+def test_a_base_year_figure_is_said_to_replace_the_packs_estimate(monkeypatch, tmp_path):
+    at = open_app(monkeypatch, tmp_path / "s.sqlite", page=DATA)
+    at.selectbox(key="actuals_entry_indicator").set_value("hightech")
+    at.number_input(key="actuals_entry_year").set_value(2022)
+    at.text_input(key="actuals_entry_value").input("30")
+    at.button[[b.label for b in at.button].index("Thêm số liệu")].click().run()
+    assert not at.exception
+    infos = " ".join(i.value for i in at.info).replace("\\", "")
+    assert "dự báo dùng số liệu thực tế 30 thay cho 26 (ước tính) của gói" in infos
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "Thay số liệu năm gốc của gói (26, ước tính)" in captions
