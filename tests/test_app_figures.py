@@ -139,3 +139,29 @@ def test_a_base_year_figure_is_said_to_replace_the_packs_estimate(monkeypatch, t
     assert "dự báo dùng số liệu thực tế 30 thay cho 26 (ước tính) của gói" in infos
     captions = " ".join(c.value for c in at.caption).replace("\\", "")
     assert "Thay số liệu năm gốc của gói (26, ước tính)" in captions
+
+
+def test_a_scenario_file_made_before_a_figure_changed_says_so(monkeypatch, tmp_path):
+    """A scenario file that records the figures it was made with (as the app's download does); opened
+    after a stored figure changed, the Overview says so and can show either set."""
+    import json
+
+    from planner.scenario import dumps
+
+    db = tmp_path / "s.sqlite"
+    at = open_app(monkeypatch, db, page="pages/assumptions.py", query={"preset": "plan-pace"},
+                  session={"saved_section_open": True})
+    made = json.loads(dumps({**at.session_state["scenario"], "actuals": [
+        {"indicator": "htx", "year": 2023, "value": 524}, {"indicator": "lhhtx", "year": 2023, "value": 1},
+        {"indicator": "htx", "year": 2024, "value": 530}]}))
+    assert made["actuals"] and "levers" in made
+    ScenarioStore(db).save_figure("hai-duong-2023", "htx", 2025, 600, author="Sở Tài chính")
+    fresh = open_app(monkeypatch, db, page="pages/assumptions.py", session={"saved_section_open": True})
+    fresh.file_uploader(key="scenario_upload").upload("kich-ban.json", json.dumps(made).encode(), "application/json")
+    fresh.run()
+    assert not fresh.exception
+    fresh.switch_page("pages/overview.py").run()
+    warnings = " ".join(w.value for w in fresh.warning).replace("\\", "")
+    assert "đã thay đổi" in warnings
+    fresh.button(key="figures_use_opened").click().run()
+    assert fresh.session_state["scenario"]["actuals"] == made["actuals"]
