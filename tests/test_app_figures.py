@@ -165,3 +165,18 @@ def test_a_scenario_file_made_before_a_figure_changed_says_so(monkeypatch, tmp_p
     assert "đã thay đổi" in warnings
     fresh.button(key="figures_use_opened").click().run()
     assert fresh.session_state["scenario"]["actuals"] == made["actuals"]
+
+
+def test_the_sliders_show_the_trend_refitted_on_the_figures(monkeypatch, tmp_path):
+    """National pack, trend preset: the HTX founding slider shows the value the engine uses, the fit on
+    the series extended by the end-2025 figures (not the pack's fit to 2024)."""
+    from planner.monitoring import evidence_for, refit
+    from planner.packs import load_pack
+    from ui.levers import widget_key
+
+    at = open_app(monkeypatch, tmp_path / "s.sqlite", page="pages/assumptions.py",
+                  query={"pack": "vietnam-nq20", "preset": "trend"})
+    pack = load_pack("vietnam-nq20")
+    fitted = refit(pack, evidence_for(pack)).preset("trend")["htx_new_per_year"]
+    assert fitted != pack.preset("trend")["htx_new_per_year"]
+    assert at.session_state[widget_key("htx_new_per_year")] == pytest.approx(fitted)
