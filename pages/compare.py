@@ -47,7 +47,7 @@ st.caption(tr("Chọn từ hai đến bốn kịch bản: kịch bản đang dù
 candidates: dict[str, tuple[str, str]] = {"current": (tr("Kịch bản đang dùng", "Current scenario"),
                                                        tr("Đang dùng", "Current"))}
 for name in pack.presets:
-    candidates[f"preset:{name}"] = (tr("Mẫu: ", "Preset: ") + preset_label(name), preset_label(name))
+    candidates[f"preset:{name}"] = (tr("Kịch bản mẫu: ", "Preset: ") + preset_label(name), preset_label(name))
 try:
     saved = state.store().list(pack=pack.id)
 except PlannerError as exc:
@@ -182,7 +182,7 @@ for lever in pack.levers:
                                                      for name, v in zip(names, values, strict=True)}})
 settings_rows = (
     (tr("Mức bất định", "Uncertainty scale"), lambda r: r.settings.uncertainty, lambda v: number(v, 2, lang)),
-    (tr("Số lượt mô phỏng", "Simulated futures"), lambda r: r.settings.draws, lambda v: number(v, 0, lang)),
+    (tr("Số lượt mô phỏng", "Draws"), lambda r: r.settings.draws, lambda v: number(v, 0, lang)),
     (tr("Hạt giống ngẫu nhiên", "Random seed"), lambda r: r.settings.seed, str),
     (tr("Năm đầu tính thành lập mới", "First year counted for foundings"),
      lambda r: r.settings.window_start or r.pack.window_start, str),

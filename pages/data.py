@@ -52,7 +52,7 @@ def observations_table(observations, with_date: bool = True, kind: str | None = 
     for o in observations:
         ind = INDICATOR_BY_ID[o.indicator]
         row = {
-            tr("Chỉ tiêu", "Indicator"): ind.label(lang),
+            tr("Chỉ số", "Indicator"): ind.label(lang),
             tr("Năm", "Year"): str(o.year),
             tr("Giá trị", "Value"): indicator_value(o.indicator, o.value, lang),
             tr("Đơn vị", "Unit"): ind.unit(lang),
@@ -258,7 +258,7 @@ with tab_data:
                     if fit.points > MIN_POINTS or name != "g"
                     if min(abs(value - low), abs(value - high)) < 1e-6]
                 if at_bound:
-                    notes.append(tr(f"{', '.join(at_bound)} chạm giới hạn cho phép của phép khớp: ước lượng kém tin "
+                    notes.append(tr(f"{', '.join(at_bound)} chạm giới hạn cho phép của phép khớp: ước tính kém tin "
                                     "cậy, nên xem lại giả định ở trang Giả định.",
                                     f"{', '.join(at_bound)} reached the bound of the fit: the estimate is weak; "
                                     "review the assumption on the Assumptions page."))
@@ -333,7 +333,7 @@ with tab_upload:
                    "**Or type figures in one by one**: the same indicator and year again corrects a figure."))
     with st.form(ENTRY + "form"):
         col1, col2, col3 = st.columns([3, 1, 1])
-        col1.selectbox(tr("Chỉ tiêu", "Indicator"), [ind.id for ind in modelled], key=ENTRY + "indicator",
+        col1.selectbox(tr("Chỉ số", "Indicator"), [ind.id for ind in modelled], key=ENTRY + "indicator",
                        format_func=lambda i: INDICATOR_BY_ID[i].label(lang))
         col2.number_input(tr("Năm", "Year"), min_value=pack.base_year, max_value=pack.horizon, step=1,
                           value=min(max(date.today().year - 1, pack.base_year), pack.horizon), key=ENTRY + "year")

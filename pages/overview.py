@@ -31,7 +31,7 @@ show_scorecard(results)
 st.caption(tr("Xác suất: tỷ lệ trong ", "Probability: share of ")
            + f"{state.scenario()['draws']:,}".replace(",", "." if state.lang() == "vi" else ",")
            + tr(" lượt mô phỏng đạt chỉ tiêu. Khả năng theo thang IPCC: ",
-                " simulated futures that meet the target. Likelihood on the IPCC scale: ")
+                " draws that meet the target. Likelihood on the IPCC scale: ")
            + likelihood_legend() + ". "
            + tr("Tiến độ: tỷ lệ giữa mức tăng dự báo và mức tăng cần thiết từ năm gốc (≥ 0,95 đúng tiến độ).",
                 "Pace: projected change over the change required from the base year (≥ 0.95 on track).")

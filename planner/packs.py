@@ -130,7 +130,7 @@ class Pack:
             if lv.id == lever_id:
                 return lv
         known = ", ".join(lv.id for lv in self.levers)
-        raise PlannerError(f"đòn bẩy lạ '{lever_id}' (gói {self.id} có: {known})",
+        raise PlannerError(f"giả định lạ '{lever_id}' (gói {self.id} có: {known})",
                            f"unknown lever '{lever_id}' (pack {self.id} has: {known})", lever_id)
 
     def name(self, lang: str) -> str:
@@ -294,7 +294,7 @@ def load_pack_dir(folder: Path) -> Pack:
         where = f"presets.csv, dòng/row {i}"
         lever_id = row.get("lever", "")
         if lever_id not in LEVER_BY_ID:
-            raise PlannerError(f"đòn bẩy lạ '{lever_id}'", f"unknown lever '{lever_id}'", where)
+            raise PlannerError(f"giả định lạ '{lever_id}'", f"unknown lever '{lever_id}'", where)
         lever = _with_bounds(LEVER_BY_ID[lever_id], meta.get("bounds", {}).get(lever_id))
         for name in PRESETS:
             cell = row.get(name, "")

@@ -56,7 +56,7 @@ def test_every_baseline_row_is_shown_with_its_estimate_flag(monkeypatch, tmp_pat
     assert at.session_state["scenario"]["pack"] == pack_id
     baseline = tables(at)[0]
     assert len(baseline) == len(pack.baseline)
-    assert list(baseline["Chỉ tiêu"]) == [INDICATOR_BY_ID[i].vi for i in pack.baseline]
+    assert list(baseline["Chỉ số"]) == [INDICATOR_BY_ID[i].vi for i in pack.baseline]
     flags = ["Ước tính" in cell for cell in baseline["Loại số liệu"]]
     assert flags == [o.estimate for o in pack.baseline.values()]
     assert all(("Công bố" in cell) != est for cell, est in zip(baseline["Loại số liệu"], flags, strict=True))

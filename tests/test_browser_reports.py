@@ -9,6 +9,7 @@ import json
 import re
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
 
@@ -90,6 +91,11 @@ def test_html_report_and_workbook_download_from_the_present_page(page, server, t
     assert wb.sheetnames == ["Bảng điểm", "Quỹ đạo", "Giả định", "Số liệu gốc", "Phương pháp"]
     assert isinstance(wb["Bảng điểm"]["K2"].value, float)
 
+    word = download(page, "Báo cáo Word (Nghị định 30)")
+    assert re.fullmatch(r"kich-ban-\d{4}-\d{2}-\d{2}\.docx", word.suggested_filename)
+    doc = docx.Document(word.path())
+    assert "BÁO CÁO" in [p.text for p in doc.paragraphs] and len(doc.inline_shapes) == 9
+
     csv_file = download(page, "Quỹ đạo (CSV)")
     assert Path(csv_file.path()).read_bytes()[:3] == b"\xef\xbb\xbf"
 
@@ -99,7 +105,10 @@ def test_html_report_and_workbook_download_from_the_present_page(page, server, t
 
     comparison = download(page, "Báo cáo so sánh (HTML)")
     text = Path(comparison.path()).read_text(encoding="utf-8")
-    assert text.count('class="scn"') == 2 and "Mẫu: Nhịp kế hoạch" in text and "<script" not in text
+    assert text.count('class="scn"') == 2 and "Kịch bản mẫu: Nhịp kế hoạch" in text and "<script" not in text
+    comparison = download(page, "Báo cáo so sánh (Word)")
+    doc = docx.Document(comparison.path())
+    assert "Kịch bản mẫu: Nhịp kế hoạch" in [c.text for c in doc.tables[1].rows[0].cells]
     assert page.dialogs == []
 
 

@@ -6,6 +6,7 @@ unescaped, CSV files carry the BOM, and ``python -m planner report`` writes both
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 import subprocess
@@ -358,3 +359,37 @@ def test_counts_of_assumptions_read_right_in_both_languages():
     assert assumptions(0, "en") == "0 assumptions"
     assert assumptions(1, "vi") == "1 giả định"
     assert assumptions(3, "vi") == "3 giả định"
+
+
+# --- Hostile names in every format -------------------------------------------------------------------------
+
+HOSTILE = [XSS, '=HYPERLINK("http://x")', "+1-2", "@SUM(A1)"]
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_a_hostile_name_is_plain_text_in_every_format(name):
+    import docx
+
+    data = scenario(name=name, note=name, draws=200)
+    page = report.html_report(data, "en")
+    assert html.escape(name, quote=True) in page and (name == html.escape(name) or name not in page)
+    wb = openpyxl.load_workbook(io.BytesIO(report.xlsx_report(data, "en")))
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value == name]
+    assert len(cells) == 2 and all(c.data_type == "s" for c in cells)  # the scenario and its note
+    assert not any(c.data_type == "f" for ws in wb.worksheets for row in ws.iter_rows() for c in row)
+    doc = docx.Document(io.BytesIO(report.docx_report(data, "en")))
+    assert any(name in p.text for p in doc.paragraphs)
+
+
+def test_csv_cells_cannot_run_as_formulas():
+    from planner.report.csv import csv_bytes, safe_cell
+
+    assert safe_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert safe_cell("+1-2") == "'+1-2" and safe_cell("@SUM(A1)") == "'@SUM(A1)" and safe_cell("\t=1") == "'\t=1"
+    assert safe_cell("-0.25") == "-0.25" and safe_cell(-0.25) == -0.25  # numbers stay numbers
+    assert safe_cell("Hải Dương") == "Hải Dương"
+    rows = list(csv.reader(io.StringIO(csv_bytes([{"a": "=1+1", "b": "-3"}], ["a", "b"]).decode("utf-8-sig"))))
+    assert rows == [["a", "b"], ["'=1+1", "-3"]]
+    for data in (report.scorecard_csv(scenario(draws=200), "vi"), report.trajectories_csv(scenario(draws=200))):
+        for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))):
+            assert not any(c[:1] in ("=", "+", "@") for c in row)

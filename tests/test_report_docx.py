@@ -389,3 +389,20 @@ def test_rendered_pages_keep_everything_inside_the_margins(pdf, tmp_path):
         for box in ((w - round(10 * mm), 0, w, h), (0, 0, round(22 * mm), h), (0, h - round(12 * mm), w, h)):
             darkest = image.crop(box).getextrema()[0]
             assert darkest > 200, (png.name, "landscape" if landscape else "portrait", box)
+
+
+def test_progress_so_far_holds_the_engines_recorded_figures(en_bytes):
+    doc = docx.Document(io.BytesIO(en_bytes))
+    pack = load_pack("vietnam-nq20")
+    expected = assessment_json(scenario("vietnam-nq20"))["targets"]
+    table = next(t for t in doc.tables if t.rows[0].cells[1].text == "Actual figure (year)")
+    rows = rows_of(table)
+    assert any(t["recorded"] is not None for t in expected)
+    for row, t in zip(rows, expected, strict=True):
+        ind = pack.target(t["id"]).indicator
+        if t["recorded"] is None:
+            assert row[1:3] == ["–", "–"]
+            continue
+        assert row[1] == f"{indicator_value(ind, t['recorded'], 'en')} ({t['recorded_year']})"
+        assert row[2] == ("–" if t["progress"] is None else probability(t["progress"], "en"))
+        assert row[3] == ("–" if t["elapsed"] is None else probability(t["elapsed"], "en"))

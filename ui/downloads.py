@@ -105,7 +105,7 @@ def _candidates(current: dict) -> dict[str, tuple[str, dict]]:
     out: dict[str, tuple[str, dict]] = {
         "current": (current.get("name") or tr("Kịch bản đang dùng", "Current scenario"), current)}
     for name in pack.presets:
-        out[f"preset:{name}"] = (tr("Mẫu: ", "Preset: ") + registry.preset_label(name, lang),
+        out[f"preset:{name}"] = (tr("Kịch bản mẫu: ", "Preset: ") + registry.preset_label(name, lang),
                                  {**current, "preset": name, "levers": {}, "name": "", "note": ""})
     try:
         saved = state.store().list(pack=pack.id)

@@ -197,7 +197,7 @@ def _stored_section(pack_id: str) -> None:
         return
     lang = state.lang()
     st.dataframe(pd.DataFrame([{
-        tr("Chỉ tiêu", "Indicator"): INDICATOR_BY_ID[f.indicator].label(lang), tr("Năm", "Year"): str(f.year),
+        tr("Chỉ số", "Indicator"): INDICATOR_BY_ID[f.indicator].label(lang), tr("Năm", "Year"): str(f.year),
         tr("Giá trị", "Value"): indicator_value(f.indicator, f.value, lang),
         tr("Phiên bản", "Version"): f.version, tr("Trạng thái", "State"): tr("đã gỡ", "removed") if f.removed
         else tr("đang dùng", "in force"), tr("Người nhập", "Entered by"): f.author, tr("Lúc", "At"): f.saved_at,

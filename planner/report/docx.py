@@ -448,7 +448,7 @@ def layout(c: ReportContent) -> bytes:
              _t(lang, "Trung vị", "Median"), _t(lang, "Khoảng 80 %", "80 % range"),
              _t(lang, "Xác suất đạt", "Probability"), _t(lang, "Khả năng", "Likelihood")],
             [[r.label, str(r.year), r.rule_text, r.projected, r.range, r.probability_text, r.likely_text]
-             for r in c.scorecard], (28, 9, 16, 12, 20, 13, 17), right={1, 3, 4, 5}, size=SMALL_PT,
+             for r in c.scorecard], (27, 9, 16, 13, 20, 13, 17), right={1, 3, 4, 5}, size=SMALL_PT,
             fills={(i, 6): _tint(r.colour) for i, r in enumerate(c.scorecard)})
     w.para(c.texts["scorecard_note"], italic=True, size=12)
 
@@ -597,7 +597,7 @@ def comparison_layout(c: ComparisonContent) -> bytes:
     lang = c.lang
     vi = lang == "vi"
     w = _Writer(lang, _t(lang, "So sánh kịch bản", "Scenario comparison") + f" · {c.plan}")
-    names = ", ".join(f"“{s.name}”" for s in c.scenarios)
+    names = "; ".join(s.name for s in c.scenarios)
     summary = _t(lang, f"So sánh khả năng đạt các chỉ tiêu kinh tế tập thể theo {c.reference} giữa "
                        f"{len(c.scenarios)} kịch bản",
                  f"Comparing the chances of meeting the collective-economy targets of {c.reference} under "
@@ -610,10 +610,10 @@ def comparison_layout(c: ComparisonContent) -> bytes:
     else:
         _plain_title(w, "Scenario comparison · Collective economy", c.plan, [summary, c.date_text])
     w.para(_t(lang,
-        f"Báo cáo đặt cạnh nhau các kịch bản {names} theo {c.reference}. Mọi kịch bản dùng chung một dãy số ngẫu "
+        f"Báo cáo đặt cạnh nhau các kịch bản ({names}) theo {c.reference}. Mọi kịch bản dùng chung một dãy số ngẫu "
         f"nhiên, nên chênh lệch đến từ giả định, không phải từ nhiễu. Lập bằng công cụ lập kịch bản kinh tế tập "
         f"thể, phiên bản {c.version}, ngày {c.date_text}.",
-        f"This report sets the scenarios {names} of {c.reference} side by side. Every scenario uses the same "
+        f"This report sets the scenarios ({names}) of {c.reference} side by side. Every scenario uses the same "
         f"random numbers, so differences come from the assumptions, not the noise. Made with the "
         f"collective-economy scenario planner, version {c.version}, on {c.date_text}."))
     w.heading(_numbered(lang, 0, _t(lang, "Các kịch bản", "The scenarios")))
@@ -634,7 +634,7 @@ def comparison_layout(c: ComparisonContent) -> bytes:
                 + [f"{s.likely}/{s.total}" for s in c.scenarios])
     fills = {(i, 2 + j): _tint(x.colour) for i, t in enumerate(c.targets) for j, x in enumerate(t.cells)}
     w.table([_t(lang, "Chỉ tiêu", "Target"), _t(lang, "Năm", "Year")] + [s.name for s in c.scenarios], rows,
-            (36, 8, *[56 / k] * k), right={1}, size=SMALL_PT, bold_last=True, fills=fills)
+            (34, 10, *[56 / k] * k), right={1}, size=SMALL_PT, bold_last=True, fills=fills)
 
     w.heading(_numbered(lang, 2, _t(lang, "Giả định khác nhau", "Assumptions that differ")))
     if c.lever_rows:

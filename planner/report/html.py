@@ -232,7 +232,7 @@ def comparison_layout(c: ComparisonContent) -> str:
                   (_t(lang, "Ngày lập", "Date"), _e(c.date_text)),
                   (_t(lang, "Phiên bản công cụ", "App version"), _e(c.version))]
     listing = "<ol>" + "".join(
-        f'<li>{_user(s.name)} · {_e(_t(lang, "mẫu", "preset"))} {_e(s.preset)} · {_e(s.likely_text)}</li>'
+        f'<li>{_user(s.name)} · {_e(_t(lang, "kịch bản mẫu", "preset"))} {_e(s.preset)} · {_e(s.likely_text)}</li>'
         for s in c.scenarios) + "</ol>"
     cover = ('<header class="cover">'
              f'<p class="kicker">{_e(_t(lang, "So sánh kịch bản · Kinh tế tập thể", "Scenario comparison · Collective economy"))}</p>'
