@@ -33,17 +33,24 @@ from planner.registry import COUNT_KINDS  # noqa: E402
 def draw_same_numbers(pack, values: dict[str, float], draws: int, seed: int) -> None:
     """What numpy needs to draw the engine's random numbers: the floor of the work.
 
-    One uniform per draw and lever (the triangular draws), Poisson foundings and binomial
-    dissolutions for each count and year, Poisson exporters per year: the same calls, shapes and
-    parameters as the engine, without any of the modelling around them.
+    One uniform per draw and lever (the triangular draws) and per estimated base-year figure, a gamma
+    factor per count and year (negative binomial foundings), Poisson foundings and binomial
+    dissolutions for each count and year, binomial survivors and Poisson entrants of exporters per
+    year: the same calls, shapes and parameters as the engine, without any of the modelling around them.
     """
     years = pack.horizon - pack.base_year
     for i in range(len(values)):
         np.random.default_rng([seed, i]).random(draws)
+    for i, obs in enumerate(pack.baseline.values()):
+        if obs.has_range:
+            np.random.default_rng([seed, 2000 + i]).random(draws)
+    shape = 1 / max(values.get("foundings_dispersion", 0.0), 1e-6) ** 2
     for j, kind in enumerate(COUNT_KINDS):
         if kind not in pack.baseline:
             continue
         lam = np.full((draws, years), values[f"{kind}_new_per_year"])
+        if values.get("foundings_dispersion", 0.0) > 0:
+            np.random.default_rng([seed, 1008 + j]).standard_gamma(shape, size=lam.shape)
         np.random.default_rng([seed, 1000 + 2 * j]).poisson(lam)
         gen = np.random.default_rng([seed, 1001 + 2 * j])
         stock = np.full(draws, int(pack.baseline[kind].value))
@@ -51,7 +58,12 @@ def draw_same_numbers(pack, values: dict[str, float], draws: int, seed: int) -> 
         for _ in range(years):
             gen.binomial(stock, delta)
     if "export" in pack.baseline:
-        np.random.default_rng([seed, 1006]).poisson(np.full((draws, years), pack.baseline["export"].value))
+        stays, enters = np.random.default_rng([seed, 1006]), np.random.default_rng([seed, 1007])
+        count = np.full(draws, int(pack.baseline["export"].value))
+        mean = np.full(draws, pack.baseline["export"].value * 0.1)
+        for _ in range(years):
+            stays.binomial(count, 0.9)
+            enters.poisson(mean)
 
 
 def timed(fn, repeat: int) -> list[float]:

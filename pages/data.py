@@ -13,7 +13,7 @@ from planner.errors import PlannerError
 from planner.fmt import indicator_value, number, percent
 from planner.registry import INDICATOR_BY_ID, INDICATORS
 from planner.text import source_text
-from ui import state, uploads
+from ui import evidence, state, uploads
 from ui.figures_view import baseline_note, figures_section
 from ui.levers import escape_markdown, show_error
 from ui.method import show_method
@@ -301,6 +301,7 @@ with tab_data:
                     fitted = base.transform_filter(alt.datum.series == fitted_label).mark_line(
                         point=alt.OverlayMarkDef(shape="diamond", size=40), strokeDash=[4, 3])
                     col.altair_chart((fitted + observed).properties(height=220), width="stretch")
+    evidence.show(pack)
 
 with tab_upload:
     st.subheader(tr("Tải lên hoặc nhập số liệu thực tế", "Upload or type in actual figures"))

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from planner.errors import PlannerError
-from ui import figures, state
-from ui.scorecard import changed_levers, headline, likelihood_legend, show_scorecard
+from ui import figures, reach, state, tolerance
+from ui.scorecard import borderline_count, changed_levers, headline, likelihood_legend, show_scorecard
 from ui.state import tr
 
 pack = state.pack()
@@ -25,9 +25,18 @@ col1, col2, col3 = st.columns(3)
 col1.metric(tr("Chỉ tiêu có khả năng đạt", "Targets likely met"), f"{k}/{n}", border=True)
 col2.metric(tr("Rất ít khả năng", "Very unlikely"), int((results["probability"] < 0.10).sum()), border=True)
 col3.metric(tr("Đúng tiến độ", "On track"), int((results["status"] == "on_track").sum()), border=True)
+if borderline := borderline_count(results):
+    st.caption(tr(f"{borderline} chỉ tiêu sát ngưỡng: xác suất cách một ngưỡng của thang khả năng chưa đến hai sai số "
+                  "chuẩn Monte Carlo, nên có thể rơi sang bên kia với hạt giống khác; chúng không được tính là "
+                  "“có khả năng đạt”. Tăng số lượt mô phỏng để phân định.",
+                  f"{borderline} borderline: the probability lies within two Monte Carlo standard errors of a "
+                  "boundary of the likelihood scale, so another seed could put it on the other side; they are "
+                  "not counted as likely met. More draws would settle them."))
 
 st.subheader(tr("Bảng điểm các chỉ tiêu", "Target scorecard"))
 show_scorecard(results)
+reach.show_blockers(results)
+tolerance.tolerance_inputs()
 st.caption(tr("Xác suất: tỷ lệ trong ", "Probability: share of ")
            + f"{state.scenario()['draws']:,}".replace(",", "." if state.lang() == "vi" else ",")
            + tr(" lượt mô phỏng đạt chỉ tiêu. Khả năng theo thang IPCC: ",
@@ -36,6 +45,7 @@ st.caption(tr("Xác suất: tỷ lệ trong ", "Probability: share of ")
            + tr("Tiến độ: tỷ lệ giữa mức tăng dự báo và mức tăng cần thiết từ năm gốc (≥ 0,95 đúng tiến độ).",
                 "Pace: projected change over the change required from the base year (≥ 0.95 on track).")
            + " " + figures.in_force_caption())
+reach.show_requirements(results)
 
 st.subheader(tr("Khác với kịch bản mẫu", "Changed from the preset"))
 changes = changed_levers()

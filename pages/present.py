@@ -24,6 +24,7 @@ from planner.results import driving_levers, main_indicator, observations_frame, 
 from planner.text import document_text, goal_seek_sentence, scenario_title
 from ui import figures, state
 from ui.downloads import downloads_section
+from ui.scorecard import headline
 from ui.state import escape_markdown, tr
 
 SCREEN = "present_screen"
@@ -106,7 +107,7 @@ if screen == 0:
     with deck:
         # The opening screen says what the report's cover says (planner.report.content), in large type.
         probs = list(results["probability"])
-        k = int(sum(p >= LIKELY_THRESHOLD for p in probs))
+        k, _ = headline(results)  # likely and not borderline, as on the scorecard
         with st.container(key="present_kicker"):
             st.markdown(tr("Kinh tế tập thể · Kịch bản đến 2030 và 2045",
                            "Collective economy · Scenario to 2030 and 2045"))

@@ -12,7 +12,7 @@ from planner.fmt import lever_value, probability
 from planner.model import levers_affecting
 from planner.packs import load_pack
 from planner.text import goal_seek_sentence
-from ui import state
+from ui import reach, state
 from ui.state import tr
 
 # Requests kept across reruns, so a result stays on screen until its inputs change.
@@ -75,12 +75,16 @@ if st.session_state.get(TORNADO) == (key, target_id):
         st.vega_lite_chart(tornado_spec(key, target_id, lang, swings), width="stretch",
                         alt=tr(f"Độ nhạy của chỉ tiêu {target.label(lang)} theo từng giả định",
                                f"Sensitivity of {target.label(lang)} to each assumption"))
+        base_p = probability(float(swings["base_probability"].iloc[0]), lang)
         st.caption(tr("Mỗi thanh: giá trị dự báo (đường trung tâm) khi một giả định ở mức thấp (◀) và mức cao (▶) "
                       "của khoảng bất định, các giả định khác giữ nguyên; thanh dài nhất ở trên cùng. Rê chuột để "
-                      "xem xác suất đạt ở mỗi đầu.",
+                      "xem xác suất đạt ở mỗi đầu. Xác suất được tính bằng đúng các lượt mô phỏng của bảng kết quả "
+                      f"(cùng mức bất định, cùng số ngẫu nhiên): xác suất hiện tại là {base_p}, như trên bảng kết quả.",
                       "Each bar: the projected value (central path) with one assumption at the low (◀) and the "
                       "high (▶) end of its uncertainty range, the others unchanged; the widest bar on top. Hover "
-                      "to see the probability of meeting the target at each end."))
+                      "to see the probability of meeting the target at each end. The probabilities come from the "
+                      "scorecard's own Monte Carlo (same uncertainty, same random numbers): the current "
+                      f"probability is {base_p}, as on the scorecard."))
         frame = charts.tornado_frame(swings, target, pack, lang)
         with st.expander(tr("Bảng số liệu độ nhạy", "Sensitivity table")):
             st.dataframe(pd.DataFrame({
@@ -166,6 +170,7 @@ if st.session_state.get(SEEK) == (key, target_id, lever_id, wanted):
         sentence = plain(goal_seek_sentence(pack, result, lang))
         if result.status == "out_of_reach":
             st.warning(sentence, icon=":material/block:")
+            reach.show_requirement(target_id, wanted)
         elif result.status == "no_effect":
             st.info(sentence, icon=":material/info:")
         else:

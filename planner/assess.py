@@ -8,10 +8,26 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy import optimize, stats
 
-from .model import Projection, Settings, draw_levers, founding_means, lever_range, levers_affecting, project
+from .model import (
+    Projection,
+    Settings,
+    draw_levers,
+    export_meets_probability,
+    founding_rates,
+    lever_range,
+    levers_affecting,
+    memo_call,
+    project,
+    start_draw,
+)
 from .monitoring import Evidence, default_evidence, start_points
 from .packs import Pack, Target
-from .registry import LIKELY_THRESHOLD, likelihood, pace
+from .registry import ADOPTION, LIKELIHOOD, LIKELY_THRESHOLD, likelihood, pace
+
+# The floors between likelihood bands (0.10, 0.33, 0.66, 0.90): a probability within two Monte
+# Carlo standard errors of one of them could fall on either side with another seed.
+BOUNDARIES: tuple[float, ...] = tuple(b.floor for b in LIKELIHOOD if math.isfinite(b.floor))
+BORDERLINE_SE = 2.0
 
 
 @dataclass(frozen=True)
@@ -38,9 +54,42 @@ class TargetResult:
     recorded_year: int | None = None
     progress: float | None = None
     elapsed: float | None = None
+    mc_se: float = 0.0  # Monte Carlo standard error of ``probability``
+    borderline: bool = False  # within two standard errors of a likelihood boundary
+    blocked_by: str | None = None  # a lever that rules the target out (a ceiling below it)
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class Blocker:
+    target: str
+    lever: str
+    value: float  # the lever's value
+    highest: float  # the highest value its uncertainty range reaches
+    needed: float  # the value the target needs
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def blocker(pack: Pack, values: dict[str, float], target: Target, settings: Settings) -> Blocker | None:
+    """The ceiling lever that rules the target out, if any: no draw of it reaches the target."""
+    if target.kind != "share" or target.rule == "increase":
+        return None
+    family = next((f for f, ind in ADOPTION.items() if ind == target.indicator), None)
+    if family is None:
+        return None
+    lever = pack.lever(f"{family}_ceiling")
+    _, highest = lever_range(lever, values[lever.id], settings.uncertainty)
+    highest = max(highest, values[lever.id])
+    start = pack.baseline[target.indicator].value
+    needed = target.met_at
+    reached = highest > needed + 1e-12 if target.rule == "gt" else highest >= needed - 1e-9
+    if reached or start >= needed:  # a share already past the target is not held down by its ceiling
+        return None
+    return Blocker(target.id, lever.id, values[lever.id], highest, needed)
 
 
 def window_first(pack: Pack, settings: Settings) -> int:
@@ -62,60 +111,79 @@ def target_values(target: Target, proj: Projection, pack: Pack, settings: Settin
 
 
 def meets(target: Target, values: np.ndarray | float) -> np.ndarray | bool:
-    """Whether values satisfy the target's rule (strict ">" honoured; full coverage with tolerance)."""
+    """Whether values satisfy the target's rule (strict ">" honoured; full coverage with tolerance).
+
+    "increase" has one reading everywhere (gap, pace, probability): at least the base figure + 1.
+    """
     if target.rule == "gt":
         return values > target.threshold + 1e-12
     if target.rule == "increase":
-        return values > target.threshold
+        return values >= target.threshold + 1 - 1e-9
     # "ge" and "full": values within rounding noise of the threshold count as met
     return values >= target.met_at - 1e-9
 
 
-def probability(target: Target, proj: Projection, pack: Pack, settings: Settings) -> float:
-    """Share of draws meeting the target.
+def per_draw_probability(target: Target, proj: Projection, pack: Pack, settings: Settings) -> np.ndarray:
+    """The chance of meeting the target in each draw (0 or 1, or exact where the count noise allows).
 
-    For foundings and exporters, whose noise is Poisson given the draw's levers, the probability is
-    computed exactly per draw and averaged (a Rao–Blackwell estimate): no sampling noise from the
-    counts, and it moves monotonically with the levers.  Recorded foundings count as done: the
-    years not recorded must bring the rest (threshold − recorded).
+    For foundings (Poisson given the draw's yearly rates) and exporters (a binomial plus a Poisson
+    given the draw's levers), the chance is computed exactly per draw (a Rao–Blackwell estimate): no
+    sampling noise from the counts, and it moves monotonically with the levers.  Recorded foundings
+    count as done: the years not recorded must bring the rest (threshold − recorded).
     """
     lv = proj.lever_draws
     evidence = _evidence(proj, pack)
     if target.kind == "new":
         kind = target.indicator.removeprefix("new_")
-        growth = lv.get(f"{kind}_new_growth", np.zeros_like(lv[f"{kind}_new_per_year"]))
+        lam0 = lv[f"{kind}_new_per_year"]
+        growth = lv.get(f"{kind}_new_growth", np.zeros_like(lam0))
+        dispersion = lv.get("foundings_dispersion", np.zeros_like(lam0))
+        rates = memo_call(founding_rates, settings.seed, kind, lam0, growth, dispersion, pack.horizon - pack.base_year)
         first = window_first(pack, settings)
         recorded = dict(evidence.recorded(kind, first, target.year))
-        means = founding_means_years(lv[f"{kind}_new_per_year"], growth, pack.base_year,
-                                     [y for y in range(first, target.year + 1) if y not in recorded])
-        return float(_poisson_meets(target, means, sum(recorded.values())).mean())
+        # Column t − B − 1 of the rates holds year t; the years with a recorded count are done.
+        columns = [y - pack.base_year - 1 for y in range(first, target.year + 1) if y not in recorded]
+        means = rates[:, columns].sum(axis=1) if columns else np.zeros(len(lam0))
+        return _poisson_meets(target, means, sum(recorded.values()))
     if target.indicator == "export":
-        known = start_points(pack, evidence, "export")
-        year, value = known[-1]
+        year, value = start_points(pack, evidence, "export")[-1]
         if target.year > year:
-            means = value * (1 + lv["export_growth"]) ** (target.year - year)
-            return float(_poisson_meets(target, means).mean())
-    return float(np.mean(meets(target, target_values(target, proj, pack, settings))))
+            start = proj.start_draws.get("export")
+            if start is None and year == pack.base_year:
+                start = start_draw(pack, "export", settings)
+            if start is None or year != pack.base_year:
+                start = np.full(len(lv["export_growth"]), float(value))
+            # "increase": more than the base-year figure (this draw's own, where it is an estimate)
+            base = start if year == pack.base_year else np.full(len(start), float(base_value(target, pack, evidence)))
+            need = np.round(base) + 1 if target.rule == "increase" else np.full(len(start), _need(target))
+            return export_meets_probability(start, lv["export_growth"], target.year - year, need)
+    return meets(target, target_values(target, proj, pack, settings)).astype(float)
 
 
-def founding_means_years(lam0: np.ndarray, growth: np.ndarray, base_year: int, years: list[int]) -> np.ndarray:
-    """Expected foundings summed over the given years, per draw: Σ λ0·(1+g)^(t−B−1)."""
-    if not years:
-        return np.zeros_like(lam0)
-    first, last = min(years), max(years)
-    if years == list(range(first, last + 1)):  # the common case, the same sum as before monitoring
-        return founding_means(lam0, growth, base_year, first, last)
-    exponents = np.array(years) - base_year - 1
-    return (lam0[:, None] * (1 + growth[:, None]) ** exponents[None, :]).sum(axis=1)
+def probability(target: Target, proj: Projection, pack: Pack, settings: Settings) -> float:
+    """Share of draws meeting the target (the mean of the per-draw chances)."""
+    return float(per_draw_probability(target, proj, pack, settings).mean())
+
+
+def mc_standard_error(per_draw: np.ndarray) -> float:
+    """Standard error of the mean of the per-draw chances (for 0/1 draws: √(p(1−p)/n))."""
+    n = len(per_draw)
+    return float(per_draw.std(ddof=1) / math.sqrt(n)) if n > 1 else 0.0
+
+
+def is_borderline(p: float, se: float) -> bool:
+    return any(abs(p - b) < BORDERLINE_SE * se for b in BOUNDARIES)
+
+
+def _need(target: Target) -> int:
+    if target.rule in ("gt", "increase"):
+        return math.floor(target.threshold) + 1
+    return math.ceil(target.met_at - 1e-9)
 
 
 def _poisson_meets(target: Target, means: np.ndarray, done: float = 0.0) -> np.ndarray:
     """P(done + Poisson(mean) satisfies the rule) for integer counts."""
-    if target.rule in ("gt", "increase"):
-        need = math.floor(target.threshold) + 1
-    else:
-        need = math.ceil(target.met_at - 1e-9)
-    rest = need - done
+    rest = _need(target) - done
     if rest <= 0:
         return np.ones_like(means)
     return stats.poisson.sf(math.ceil(rest - 1e-9) - 1, means)
@@ -193,17 +261,26 @@ def assess(pack: Pack, values: dict[str, float], settings: Settings | None = Non
         draws = target_values(target, proj, pack, settings)
         det = float(target_values(target, proj, pack, settings, deterministic=True))
         p10, p50, p90 = (float(x) for x in np.percentile(draws, [10, 50, 90]))
-        prob = probability(target, proj, pack, settings)
+        chances = per_draw_probability(target, proj, pack, settings)
+        prob = float(chances.mean())
+        se = mc_standard_error(chances)
         ratio = pace_ratio(target, det, pack, evidence)
         status = pace(ratio).id if ratio is not None else ("on_track" if meets(target, det) else "moving_away")
+        blocked = blocker(pack, values, target, settings)
         rows.append(TargetResult(target.id, target.year, target.rule, target.threshold, target.tolerance,
                                  det, p10, p50, p90, prob, likelihood(prob).id, ratio, status,
-                                 *progress_so_far(target, pack, evidence, settings)))
+                                 *progress_so_far(target, pack, evidence, settings), se,
+                                 is_borderline(prob, se), blocked.lever if blocked else None))
     return rows
 
 
 def count_likely(results: list[TargetResult]) -> int:
-    return sum(r.probability >= LIKELY_THRESHOLD for r in results)
+    """Targets likely met and not borderline: a count that does not flip with the seed."""
+    return sum(r.probability >= LIKELY_THRESHOLD and not r.borderline for r in results)
+
+
+def count_borderline(results: list[TargetResult]) -> int:
+    return sum(bool(r.borderline) for r in results)
 
 
 # --- What would it take --------------------------------------------------------------------------
@@ -256,15 +333,17 @@ def goal_seek(pack: Pack, values: dict[str, float], target_id: str, lever_id: st
         if levers_only:  # the exact Poisson probability needs only the lever draws, no simulation
             pack_levers = {lv.id: lv for lv in pack.levers}
             drawn = draw_levers({**values, lever_id: x}, settings, pack_levers)
-            return probability(target, Projection(np.empty(0), {}, {}, drawn, evidence), pack, settings)
+            return probability(target, Projection(np.empty(0), {}, {}, drawn, evidence=evidence), pack, settings)
         return probability(target, run(x), pack, settings)
 
     # The same slack as ``meets``: a path that reaches the threshold to within rounding meets it.
-    slack = 0.0 if target.rule in ("gt", "increase") else 1e-9
+    slack = 0.0 if target.rule == "gt" else 1e-9
+
+    goal = target.threshold + 1 if target.rule == "increase" else target.met_at  # "increase": base + 1
 
     def det_gap(x: float) -> float:
         value = float(target_values(target, run(x, mc=False), pack, settings, deterministic=True))
-        return value - target.met_at + slack
+        return value - goal + slack
 
     current = values[lever_id]
     p_now = prob(current)
@@ -349,17 +428,19 @@ def tornado(pack: Pack, values: dict[str, float], target_id: str,
     """Each lever that can move the target set to its low and high end, the others at the mode.
 
     Sorted by the swing of the deterministic value, widest first.  The range used is the lever's
-    uncertainty range at the scenario's scale (scale 1 when the scenario fixes the levers).
+    uncertainty range at the scenario's scale (scale 1 when the scenario fixes the levers).  The
+    probabilities come from the scorecard's own Monte Carlo (same draws, same uncertainty, common
+    random numbers): the base probability is the scorecard's, and each bar is the probability with
+    that one lever's value moved to the end of its range, its uncertainty and the others' still drawn.
     """
     settings = settings or Settings()
     target = pack.target(target_id)
     scale = settings.uncertainty or 1.0
-    fixed = Settings(settings.draws, settings.seed, 0.0, settings.window_start)
 
     def evaluate(vals: dict[str, float]) -> tuple[float, float]:
-        proj = project(pack, vals, fixed, wanted={target.indicator}, evidence=evidence)
-        det = float(target_values(target, proj, pack, fixed, deterministic=True))
-        return det, probability(target, proj, pack, fixed)
+        proj = project(pack, vals, settings, wanted={target.indicator}, evidence=evidence)
+        det = float(target_values(target, proj, pack, settings, deterministic=True))
+        return det, probability(target, proj, pack, settings)
 
     base_det, base_p = evaluate(values)
     swings = []

@@ -6,6 +6,7 @@ then come from this fit, and the Data page shows the fit beside the data.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -25,6 +26,12 @@ MIN_POINTS = 3
 # Bounds keep the fit inside what the levers allow and away from degenerate corners.
 GROWTH_BOUNDS = (-0.2, 0.3)
 DISSOLUTION_BOUNDS = (0.0, 0.3)
+WEAK_WIDENING = 2.0  # a weak fit's spread: at least twice the lever's default range
+# Measurement error of one published figure, relative: a stock is known to about 1 % (the two 2024
+# national HTX counts, 33,335 and 33,557, differ by 0.7 %); one year's foundings vary by the
+# documented dispersion of foundings (12 %: the two 2024 national counts, 2,197 and 1,942).
+STOCK_REL_SD = 0.01
+FOUNDINGS_REL_SD = 0.12
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,50 @@ class Fit:
     observed: tuple[float, ...]
     fitted: tuple[float, ...]
     indicators: tuple[str, ...]  # which series each point belongs to (stock or foundings)
+    # The fit's own uncertainty: the lever ids of the free parameters, their covariance (from the
+    # Jacobian, s²·(JᵀJ)⁻¹, correlations kept), the residual degrees of freedom (informative points
+    # less free parameters: the first stock point is where the path starts, so it informs nothing)
+    # and the parameters that ended on a bound.
+    params: tuple[str, ...] = ()
+    cov: tuple[tuple[float, ...], ...] = ()
+    dof: int = 0
+    at_bound: tuple[str, ...] = ()
+
+    @property
+    def weak(self) -> bool:
+        """No spare data point, or a parameter on its bound: the fit says little about its levers."""
+        return self.dof <= 0 or bool(self.at_bound) or not self.cov
+
+    def sd(self) -> dict[str, float]:
+        """Standard deviation of each free parameter; for a weak fit, at least twice the lever's default.
+
+        A weak fit must not look precise: with no spare point the covariance is undefined, and a
+        parameter on its bound has a curvature that understates how little is known.
+        """
+        from .registry import LEVER_BY_ID
+
+        values = {f"{self.kind}_new_per_year": self.new_per_year, f"{self.kind}_new_growth": self.growth,
+                  f"{self.kind}_dissolution_rate": self.dissolution_rate}
+        out = {}
+        for i, lever_id in enumerate(self.params):
+            sd = math.sqrt(max(self.cov[i][i], 0.0)) if self.cov else 0.0
+            if self.weak:
+                lever = LEVER_BY_ID[lever_id]
+                offset = max(abs(lever.spread[0]), abs(lever.spread[1]))
+                default = offset * abs(values[lever_id]) if lever.spread_mode == "mult" else offset
+                sd = max(sd if math.isfinite(sd) else 0.0, WEAK_WIDENING * default / math.sqrt(6))
+            out[lever_id] = sd
+        return out
+
+    def correlation(self) -> np.ndarray:
+        """Correlation matrix of the free parameters (identity for a weak fit: its covariance is not trusted)."""
+        k = len(self.params)
+        if self.weak or not self.cov:
+            return np.eye(k)
+        cov = np.array(self.cov)
+        d = np.sqrt(np.maximum(np.diag(cov), 1e-300))
+        corr = cov / np.outer(d, d)
+        return np.clip((corr + corr.T) / 2, -1.0, 1.0)
 
     def lever_values(self) -> dict[str, float]:
         out = {f"{self.kind}_new_per_year": round(self.new_per_year, 2),
@@ -104,6 +155,23 @@ def fit_counts(kind: str, series: Sequence[Point], base_year: int, hold_growth: 
         bounds = ([0.0, DISSOLUTION_BOUNDS[0]], [10 * scale, DISSOLUTION_BOUNDS[1]])
     sol = optimize.least_squares(residuals, x0, bounds=bounds, x_scale="jac")
     lam0, growth, delta = unpack(sol.x)
+    params = ((f"{kind}_new_per_year", f"{kind}_new_growth", f"{kind}_dissolution_rate") if free_growth
+              else (f"{kind}_new_per_year", f"{kind}_dissolution_rate"))
+    informative = len(s_idx) - 1 + len(n_idx)
+    dof = informative - len(params)
+    cov: tuple[tuple[float, ...], ...] = ()
+    if dof > 0:
+        # Each point weighed by its measurement error; the covariance (JᵀWJ)⁻¹ is inflated by the
+        # residuals' own scatter where that exceeds the measurement error (the Birge ratio).
+        sd = np.concatenate([np.full(len(s_idx), STOCK_REL_SD), np.full(len(n_idx), FOUNDINGS_REL_SD)])
+        jac = sol.jac / sd[:, None]
+        chi2 = float(np.sum((sol.fun / sd) ** 2))
+        matrix = max(1.0, chi2 / dof) * np.linalg.pinv(jac.T @ jac)
+        if np.all(np.isfinite(matrix)):
+            cov = tuple(tuple(float(v) for v in row) for row in matrix)
+    low_b, high_b = bounds
+    at_bound = tuple(name for name, x, lo, hi in zip(params, sol.x, low_b, high_b, strict=True)
+                     if min(abs(x - lo), abs(x - hi)) <= 1e-6 * max(1.0, abs(hi - lo)))
     stock, new = stock_path(s_val[0], years, lam0, growth, delta, base_year)
     fitted = [stock[i] for i in s_idx] + [new[i] for i in n_idx]
     observed = list(s_val) + list(n_val)
@@ -113,4 +181,30 @@ def fit_counts(kind: str, series: Sequence[Point], base_year: int, hold_growth: 
                float(np.mean(np.abs(errors[: len(s_idx)]) / s_val)),
                len(observed), tuple(int(o.year) for o in stock_obs + new_obs),
                tuple(float(v) for v in observed), tuple(float(v) for v in fitted),
-               tuple([kind] * len(s_idx) + [f"new_{kind}"] * len(n_idx)))
+               tuple([kind] * len(s_idx) + [f"new_{kind}"] * len(n_idx)),
+               params, cov, dof, at_bound)
+
+
+MIN_FOUNDING_YEARS = 3
+
+
+def fit_dispersion(series: Sequence[Point], kinds: Sequence[str] = ("htx", "tht", "lhhtx")) -> tuple[float | None, int]:
+    """The foundings' coefficient of variation beyond Poisson, by the method of moments.
+
+    For yearly founding counts x_t of one kind around their mean m (a series of at least
+    ``MIN_FOUNDING_YEARS`` years), Var = m + φ²m² gives φ² = (s² − m) / m²; kinds are pooled by
+    averaging φ² over those with enough years.  Returns (φ, years used) or (None, years) when the
+    data do not allow a fit (the documented default then applies).
+    """
+    estimates, used = [], 0
+    for kind in kinds:
+        counts = np.array([o.value for o in series if o.indicator == f"new_{kind}"], dtype=float)
+        used = max(used, len(counts))
+        if len(counts) < MIN_FOUNDING_YEARS:
+            continue
+        m, s2 = counts.mean(), counts.var(ddof=1)
+        if m > 0:
+            estimates.append(max(s2 - m, 0.0) / m**2)
+    if not estimates:
+        return None, used
+    return float(math.sqrt(np.mean(estimates))), used

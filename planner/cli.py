@@ -31,6 +31,7 @@ from .scenario import (
     DEFAULT_PRESET,
     Resolved,
     check_lever,
+    check_tolerance,
     figures_list,
     load_file,
     new_scenario,
@@ -65,6 +66,24 @@ def _scenario_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--draws", metavar="N", help="Monte Carlo draws (default 5000)")
     p.add_argument("--seed", metavar="N", help="random seed (fixed by default, so results reproduce)")
     p.add_argument("--window-start", metavar="YEAR", help="first year whose foundings count (default: the pack's)")
+    _tolerance_option(p)
+
+
+def _tolerance_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--tolerance", action="append", default=[], metavar="TARGET=VALUE",
+                   help="tolerance of a full-coverage target (repeatable), a fraction: digital_2030=0.01 "
+                        "means met from 99 %%")
+
+
+def _apply_tolerances(data: dict[str, Any], items: list[str], pack) -> None:
+    """``--tolerance TARGET=VALUE`` options into the scenario (checked like a scenario file's)."""
+    tolerance = dict(data.get("tolerance") or {})
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise PlannerError(f"'{item}' phải có dạng TARGET=VALUE", f"'{item}' must read TARGET=VALUE", "--tolerance")
+        tolerance[key.strip()] = check_tolerance(pack, key.strip(), value, f"--tolerance {key.strip()}")
+    data["tolerance"] = tolerance
 
 
 def _monitoring_options(p: argparse.ArgumentParser) -> None:
@@ -116,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
         if name != "packs":
             p.add_argument("--pack")
         _output_options(p)
+    _calibration_parser(sub)
     p = sub.add_parser("validate", help="check a scenario (JSON), actuals (CSV/XLSX) or pack (folder) file")
     p.add_argument("file")
     p.add_argument("--pack")
@@ -153,6 +173,7 @@ def _scenario_from_args(args: argparse.Namespace) -> dict[str, Any]:
             raise PlannerError(f"'{item}' phải có dạng LEVER=VALUE", f"'{item}' must read LEVER=VALUE", "--set")
         levers[key.strip()] = check_lever(pack, key.strip(), value, f"--set {key.strip()}")
     data["levers"] = levers
+    _apply_tolerances(data, getattr(args, "tolerance", []), pack)
     for option, key in (("uncertainty", "uncertainty"), ("draws", "draws"), ("seed", "seed"),
                         ("window_start", "window_start")):
         raw = getattr(args, option)
@@ -240,7 +261,21 @@ def _cmd_assess(args: argparse.Namespace) -> str:
     title = (f"{res.pack.name(args.lang)} · {'kịch bản mẫu' if vi else 'preset'} {preset_label(res.preset, args.lang)} · "
              f"{res.settings.draws} {'lượt mô phỏng' if vi else 'draws'} · "
              f"{'số liệu thực tế' if vi else 'actual figures'}: {figures_line(res.evidence, args.lang)}")
-    return f"{title}\n\n{_table(headers, rows, {2, 3, 5})}\n\n{headline(results, args.lang)}"
+    return f"{title}\n\n{_table(headers, rows, {2, 3, 5})}\n\n{headline(results, args.lang)}" + _blocked_lines(res, results, args.lang)
+
+
+def _blocked_lines(res: Resolved, results: list, lang: str) -> str:
+    """One sentence per target that the chosen levers rule out (a ceiling set below the target)."""
+    from .assess import blocker
+    from .reach import blocker_sentence
+
+    lines = []
+    for r in results:
+        if r.blocked_by:
+            b = blocker(res.pack, res.values, res.pack.target(r.id), res.settings)
+            if b is not None:
+                lines.append(blocker_sentence(res.pack, b, lang))
+    return "".join(f"\n{line}" for line in lines)
 
 
 def projection_rows(data: dict[str, Any], res: Resolved | None = None) -> list[dict[str, Any]]:
@@ -383,7 +418,62 @@ def _cmd_report(args: argparse.Namespace) -> str:
     return f"{out}" if args.lang == "en" else f"Đã ghi {out}"
 
 
-COMMANDS = {"assess": _cmd_assess, "project": _cmd_project, "goal-seek": _cmd_goal_seek,
+def _calibration_parser(sub) -> None:
+    p = sub.add_parser("calibration", help="each fit of the pack: parameters, spread, residual dof, weak flag")
+    p.add_argument("--pack")
+    _output_options(p)
+
+
+def calibration_rows(pack) -> list[dict[str, Any]]:
+    """One row per fitted parameter (and one for the foundings' dispersion)."""
+    from .calibrate import fit_dispersion
+
+    rows = []
+    for kind, fit in pack.fits.items():
+        sd = fit.sd()
+        corr = fit.correlation()
+        values = fit.lever_values()
+        for i, lever_id in enumerate(fit.params):
+            rows.append({"fit": kind, "lever": lever_id, "value": values[lever_id], "sd": sd[lever_id],
+                         "points": fit.points, "dof": fit.dof, "weak": fit.weak,
+                         "at_bound": lever_id in fit.at_bound, "rmse": fit.rmse,
+                         "correlation": {p: round(float(corr[i, j]), 4) for j, p in enumerate(fit.params) if j != i}})
+    phi, years = fit_dispersion(tuple(pack.series) + tuple(pack.actuals))
+    default = pack.presets.get("trend", {}).get("foundings_dispersion")
+    rows.append({"fit": "foundings", "lever": "foundings_dispersion",
+                 "value": phi if phi is not None else default, "sd": None, "points": years,
+                 "dof": max(years - 1, 0), "weak": phi is None, "at_bound": False, "rmse": None,
+                 "correlation": {}, "fitted": phi is not None})
+    return rows
+
+
+def _cmd_calibration(args: argparse.Namespace) -> str:
+    pack = load_pack(args.pack or DEFAULT_PACK)
+    rows = calibration_rows(pack)
+    if args.format == "json":
+        return _json(rows)
+    if args.format == "csv":
+        return _csv([{**r, "correlation": " ".join(f"{k}={v}" for k, v in r["correlation"].items())} for r in rows])
+    vi = args.lang == "vi"
+    headers = (["Phép khớp", "Giả định", "Giá trị", "Độ lệch chuẩn", "Điểm", "Bậc tự do dư", "Yếu"] if vi
+               else ["Fit", "Lever", "Value", "Std. dev.", "Points", "Residual dof", "Weak"])
+    yes, no = ("có", "không") if vi else ("yes", "no")
+    body = []
+    for r in rows:
+        lever = pack.lever(r["lever"])
+        weak = yes if r["weak"] else no
+        if r["at_bound"]:
+            weak += " (chạm giới hạn)" if vi else " (on a bound)"
+        if r["fit"] == "foundings" and r["weak"]:
+            weak = (f"chưa khớp được ({r['points']} năm), dùng mặc định" if vi
+                    else f"not fitted ({r['points']} year{'' if r['points'] == 1 else 's'}), default used")
+        body.append([r["fit"], r["lever"], lever_value(lever, r["value"], args.lang),
+                     "–" if r["sd"] is None else lever_value(lever, r["sd"], args.lang),
+                     str(r["points"]), str(r["dof"]), weak])
+    return _table(headers, body, {2, 3, 4, 5})
+
+
+COMMANDS = {"calibration": _cmd_calibration, "assess": _cmd_assess, "project": _cmd_project, "goal-seek": _cmd_goal_seek,
             "levers": _cmd_levers, "targets": _cmd_targets, "packs": _cmd_packs,
             "validate": _cmd_validate, "report": _cmd_report, "store": cmd_store}
 

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from .calibrate import fit_counts
 from .errors import PlannerError
 from .registry import (
@@ -73,6 +75,12 @@ class Observation:
     note: str = ""
     unit: str = ""
     note_vi: str = ""  # the note in Vietnamese, where the pack gives one
+    # An estimate's stated range (baseline.csv ``low``, ``high``): the Monte Carlo draws the figure
+    # from it.  ``reason`` / ``reason_vi`` say why the range is what it is.
+    low: float | None = None
+    high: float | None = None
+    reason: str = ""
+    reason_vi: str = ""
     # Whether the projection starts from this figure by default (an actuals.csv column ``use``, yes/no):
     # a figure of another definition is kept and shown, but not used unless a user switches it on.
     use: bool = True
@@ -84,6 +92,13 @@ class Observation:
 
     def note_in(self, lang: str) -> str:
         return (self.note_vi or self.note) if lang == "vi" else self.note
+
+    def reason_in(self, lang: str) -> str:
+        return (self.reason_vi or self.reason) if lang == "vi" else self.reason
+
+    @property
+    def has_range(self) -> bool:
+        return self.low is not None and self.high is not None and self.high > self.low
 
 
 @dataclass(frozen=True)
@@ -121,9 +136,10 @@ class Pack:
 
     @property
     def levers(self) -> tuple[Lever, ...]:
-        """The pack's levers, with the bounds its ``[bounds]`` table sets (lo, hi, step)."""
-        return tuple(_with_bounds(lv, self.meta.get("bounds", {}).get(lv.id))
-                     for lv in levers_for_indicators(self.indicators))
+        """The pack's levers, with the bounds its ``[bounds]`` table sets (lo, hi, step), and for the
+        parameters of a fit, the fit's own spread and correlations (see ``_with_fits``)."""
+        bounds = tuple(sorted((k, tuple(v)) for k, v in self.meta.get("bounds", {}).items()))
+        return _pack_levers(self.indicators, bounds, tuple(self.fits.values()))
 
     def lever(self, lever_id: str) -> Lever:
         for lv in self.levers:
@@ -162,7 +178,38 @@ class Pack:
         return dict(self.presets[name])
 
 
-def _with_bounds(lever: Lever, bounds: list | None) -> Lever:
+@lru_cache(maxsize=64)
+def _pack_levers(indicators: frozenset[str], bounds: tuple, fits: tuple) -> tuple[Lever, ...]:
+    by_id = dict(bounds)
+    levers = tuple(_with_bounds(lv, by_id.get(lv.id)) for lv in levers_for_indicators(indicators))
+    return _with_fits(levers, fits)
+
+
+def _with_fits(levers: tuple[Lever, ...], fits: tuple) -> tuple[Lever, ...]:
+    """Fitted levers take their uncertainty from the fit: a symmetric triangle with the parameter's
+    standard deviation (half-width √6·sd), and a Gaussian copula with the fit's correlations (the
+    Cholesky row of each parameter over the fitted levers' random streams)."""
+    out = {lv.id: lv for lv in levers}
+    for fit in fits:
+        params = [p for p in fit.params if p in out]
+        if not params:
+            continue
+        sd = fit.sd()
+        index = [fit.params.index(p) for p in params]
+        corr = fit.correlation()[np.ix_(index, index)]
+        try:
+            chol = np.linalg.cholesky(corr + 1e-12 * np.eye(len(params)))
+        except np.linalg.LinAlgError:  # not positive definite: keep the parameters independent
+            chol = np.eye(len(params))
+        for i, lever_id in enumerate(params):
+            half = math.sqrt(6) * sd[lever_id]
+            mix = tuple((params[j], float(chol[i, j])) for j in range(i + 1) if abs(chol[i, j]) > 1e-12)
+            out[lever_id] = replace(out[lever_id], spread=(-half, half), spread_mode="add",
+                                    mix=mix if len(mix) > 1 else ())
+    return tuple(out[lv.id] for lv in levers)
+
+
+def _with_bounds(lever: Lever, bounds: list | tuple | None) -> Lever:
     if not bounds:
         return lever
     lo, hi, step = (float(x) for x in bounds)
@@ -228,12 +275,33 @@ def _observations(rows: list[dict[str, str]], path: Path) -> tuple[Observation, 
         ind = row.get("indicator", "")
         if ind not in INDICATOR_BY_ID:
             raise PlannerError(f"chỉ tiêu lạ '{ind}'", f"unknown indicator '{ind}'", where)
+        value = _number(row.get("value", ""), where)
+        low, high = _range(row, value, where)
         out.append(Observation(
-            ind, int(_number(row.get("year", ""), where)), _number(row.get("value", ""), where),
+            ind, int(_number(row.get("year", ""), where)), value,
             row.get("source", ""), row.get("date", ""), _flag(row.get("estimate", "")),
             row.get("note", ""), row.get("unit", ""), row.get("note_vi", ""),
-            _use(row.get("use", ""), where), row.get("why_not", ""), row.get("why_not_vi", "")))
+            low=low, high=high, reason=row.get("reason", ""), reason_vi=row.get("reason_vi", ""),
+            use=_use(row.get("use", ""), where), why_not=row.get("why_not", ""),
+            why_not_vi=row.get("why_not_vi", "")))
     return tuple(out)
+
+
+def _range(row: dict[str, str], value: float, where: str) -> tuple[float | None, float | None]:
+    """The optional ``low`` and ``high`` of an estimate: both or neither, around the value."""
+    raw_low, raw_high = row.get("low", ""), row.get("high", "")
+    if not raw_low and not raw_high:
+        return None, None
+    if not raw_low or not raw_high:
+        raise PlannerError("cần cả 'low' và 'high' (hoặc để trống cả hai)",
+                           "'low' and 'high' go together (or both stay empty)", where)
+    low, high = _number(raw_low, f"{where}, low"), _number(raw_high, f"{where}, high")
+    if not low <= value <= high:
+        raise PlannerError(f"cần low ≤ giá trị ≤ high ({low:g} ≤ {value:g} ≤ {high:g})",
+                           f"needs low ≤ value ≤ high ({low:g} ≤ {value:g} ≤ {high:g})", where)
+    if low < 0:
+        raise PlannerError("'low' không được âm", "'low' cannot be negative", where)
+    return low, high
 
 
 def load_pack_dir(folder: Path) -> Pack:

@@ -42,7 +42,11 @@ class Lever:
     ``kind`` says how the value reads: ``count`` (a number a year), ``rate`` (a fraction a year) or
     ``share`` (a fraction).  Rates and shares are stored as fractions and shown as percentages.
     ``spread`` is the default uncertainty range as (low, high) offsets from the value: multiplied
-    (``spread_mode="mult"``: value × (1+low) .. value × (1+high)) or added (``"add"``).
+    (``spread_mode="mult"``: value × (1+low) .. value × (1+high)), added (``"add"``) or added on the
+    logit scale of the lever's bounds (``"logit"``, for shares: the range narrows toward 0 % and 100 %
+    and never crosses them, so a share at its bound is not pulled off it by construction).
+    ``mix`` (set by a pack whose trend preset is fitted) correlates this lever's random numbers with
+    other levers' as the fit's parameters are correlated: a row of weights over lever streams.
     ``drives`` lists the indicators the lever feeds; ``sign`` is +1 when raising the lever raises
     those indicators, −1 when it lowers them.
     """
@@ -58,9 +62,10 @@ class Lever:
     hi: float
     step: float
     spread: tuple[float, float]
-    spread_mode: Literal["mult", "add"]
+    spread_mode: Literal["mult", "add", "logit"]
     drives: tuple[str, ...]
     sign: int = 1
+    mix: tuple[tuple[str, float], ...] = ()
 
     def label(self, lang: str) -> str:
         return self.vi if lang == "vi" else self.en
@@ -119,7 +124,7 @@ def _adoption_levers(key: str, group: str, vi_name: str, en_name: str,
               f"{vi_name}: mức trần", f"{en_name}: ceiling",
               "Tỷ lệ tối đa có thể đạt được về lâu dài.",
               "The highest share reachable in the long run.",
-              "share", 0.0, 1.0, 0.005, (-0.05, 0.0), "add", drives),
+              "share", 0.0, 1.0, 0.005, (-0.4, 0.4), "logit", drives),
     )
 
 
@@ -128,6 +133,16 @@ LEVERS: tuple[Lever, ...] = (
     *_count_levers("htx", "HTX", "Cooperatives", 200.0, 0.5),
     *_count_levers("tht", "THT", "Cooperative groups", 50.0, 0.25),
     *_count_levers("lhhtx", "liên hiệp HTX", "Unions of cooperatives", 5.0, 0.05),
+    # Overdispersion of yearly foundings (negative binomial: a gamma-distributed yearly rate around
+    # λ_t with this coefficient of variation); 0 gives Poisson.  Its own uncertainty is not drawn.
+    Lever("foundings_dispersion", "founding",
+          "Biến động số thành lập mới giữa các năm", "Year-to-year variation of foundings",
+          "Hệ số biến thiên của số thành lập mới từng năm ngoài dao động ngẫu nhiên thuần túy "
+          "(phân phối nhị thức âm); 0 là phân phối Poisson.",
+          "Coefficient of variation of each year's foundings beyond pure chance (negative binomial); "
+          "0 gives Poisson.",
+          "share", 0.0, 1.0, 0.01, (0.0, 0.0), "add",
+          ("htx", "new_htx", "tht", "new_tht", "lhhtx", "new_lhhtx")),
     Lever("quality_upgrade_rate", "quality",
           "Tỷ lệ HTX trung bình, yếu được nâng lên tốt, khá mỗi năm",
           "Average/weak HTX upgraded to good/fair per year",
@@ -141,15 +156,17 @@ LEVERS: tuple[Lever, ...] = (
           "Share of good/fair HTX that fall to a lower rating in a year.",
           "rate", 0.0, 0.3, 0.0025, (-0.3, 0.3), "mult", ("good_fair_share",), -1),
     Lever("quality_new_good_share", "quality",
-          "Tỷ lệ HTX mới đạt tốt, khá ngay", "New HTX starting good/fair",
-          "Phần HTX thành lập mới được xếp loại tốt, khá ngay từ đầu.",
-          "Share of newly founded HTX that start out good/fair.",
-          "share", 0.0, 1.0, 0.01, (-0.2, 0.2), "mult", ("good_fair_share",)),
+          "Tỷ lệ HTX mới đạt tốt, khá khi được xếp loại lần đầu", "New HTX rated good/fair at their first rating",
+          "HTX thành lập chưa đủ 12 tháng chưa được xếp loại (Thông tư 01/2020/TT-BKHĐT); đây là phần HTX "
+          "được xếp loại tốt, khá ở lần xếp loại đầu tiên, sau năm đầu hoạt động.",
+          "HTX younger than 12 months are not rated (Thông tư 01/2020/TT-BKHĐT); this is the share of new "
+          "HTX rated good/fair at their first rating, after their first year.",
+          "share", 0.0, 1.0, 0.01, (-0.3, 0.3), "logit", ("good_fair_share",)),
     Lever("quality_dissolution_weak_share", "quality",
           "Tỷ lệ HTX giải thể thuộc nhóm yếu kém", "Dissolutions from weak HTX",
           "Trong số HTX giải thể, phần thuộc nhóm trung bình, yếu (giải thể HTX yếu kém nâng tỷ lệ tốt, khá).",
           "Of the dissolved HTX, the share that were average or weak (dissolving weak HTX lifts the good/fair share).",
-          "share", 0.0, 1.0, 0.01, (-0.1, 0.1), "mult", ("good_fair_share",)),
+          "share", 0.0, 1.0, 0.01, (-0.5, 0.5), "logit", ("good_fair_share",)),
     *_adoption_levers("hightech", "hightech", "Công nghệ cao", "High technology", "hightech"),
     *_adoption_levers("digital", "digital", "Chuyển đổi số", "Digital transformation", "digital_share"),
     *_adoption_levers("linkage", "linkage", "Liên kết chuỗi", "Value-chain linkage", "linkage_share"),

@@ -14,10 +14,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .assess import TargetResult, assess
+from .assess import TargetResult, assess, count_likely
 from .model import Projection, project
 from .packs import Observation, Pack, Target
-from .registry import ADOPTION, COUNT_KINDS, INDICATORS, LIKELY_THRESHOLD
+from .registry import ADOPTION, COUNT_KINDS, INDICATORS
 from .scenario import Resolved, resolve
 
 TRAJECTORY_COLUMNS = ("year", "indicator", "deterministic", "mean", "p10", "p50", "p90")
@@ -77,7 +77,8 @@ class Computed:
 
     @property
     def likely(self) -> int:
-        return sum(r.probability >= LIKELY_THRESHOLD for r in self.results)
+        """Likely met and not borderline (the headline's count, which does not change with the seed)."""
+        return count_likely(self.results)
 
 
 def compute(data: dict[str, Any]) -> Computed:

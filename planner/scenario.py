@@ -20,7 +20,8 @@ from .packs import DEFAULT_PACK, PRESETS, Observation, Pack, load_pack
 from .registry import INDICATOR_BY_ID, Lever
 
 SCENARIO_KEYS = {"pack", "preset", "levers", "name", "note", "uncertainty", "draws", "seed",
-                 "window_start", "as_of", "actuals", "fingerprint"}
+                 "window_start", "as_of", "actuals", "fingerprint", "tolerance"}
+MAX_TOLERANCE = 0.1  # a full-coverage target met at 90 % would no longer be "full"
 # Monitoring keys (optional): ``as_of`` (figures after that year ignored), ``actuals`` (the figures the
 # scenario was made with, as [{"indicator", "year", "value"}]: when given, exactly these are used) and
 # ``fingerprint`` (of the figures used when it was saved or shared, to tell later that they changed).
@@ -31,7 +32,8 @@ DEFAULT_PRESET = "trend"
 
 def new_scenario(pack_id: str = DEFAULT_PACK, preset: str = DEFAULT_PRESET) -> dict[str, Any]:
     return {"pack": pack_id, "preset": preset, "levers": {}, "name": "", "note": "",
-            "uncertainty": 1.0, "draws": DEFAULT_DRAWS, "seed": DEFAULT_SEED, "window_start": None}
+            "uncertainty": 1.0, "draws": DEFAULT_DRAWS, "seed": DEFAULT_SEED, "window_start": None,
+            "tolerance": {}}
 
 
 def parse_number(text: Any, where: str) -> float:
@@ -69,6 +71,32 @@ def check_lever(pack: Pack, lever_id: str, value: Any, where: str = "") -> float
                            f"{lever_id} = {number:g} outside the allowed range [{lever.lo:g}, {lever.hi:g}]",
                            where)
     return number
+
+
+def check_tolerance(pack: Pack, target_id: str, value: Any, where: str = "") -> float:
+    """A full-coverage target's tolerance: the target is met from 100 % − tolerance."""
+    where = where or target_id
+    try:
+        target = pack.target(target_id)
+    except PlannerError as exc:
+        raise PlannerError(exc.vi, exc.en, where) from None
+    if target.rule != "full":
+        raise PlannerError(f"chỉ tiêu '{target_id}' không phải chỉ tiêu bao phủ toàn bộ (100 %), không có dung sai",
+                           f"target '{target_id}' is not a full-coverage (100 %) target: it has no tolerance", where)
+    number = parse_number(value, where)
+    if not 0 <= number <= MAX_TOLERANCE:
+        raise PlannerError(f"dung sai phải từ 0 đến {MAX_TOLERANCE:g} (tức 0–{MAX_TOLERANCE * 100:g} điểm %)",
+                           f"the tolerance must be from 0 to {MAX_TOLERANCE:g} (0–{MAX_TOLERANCE * 100:g} "
+                           "percentage points)", where)
+    return number
+
+
+def with_tolerances(pack: Pack, tolerances: dict[str, float]) -> Pack:
+    """The pack with some full-coverage targets' tolerances set by the scenario."""
+    if not tolerances:
+        return pack
+    targets = tuple(replace(t, tolerance=tolerances[t.id]) if t.id in tolerances else t for t in pack.targets)
+    return replace(pack, targets=targets)
 
 
 @dataclass(frozen=True)
@@ -128,6 +156,12 @@ def validate(data: Any, where: str = "scenario") -> dict[str, Any]:
             out[key] = int(number)
     if data.get("window_start") is not None:
         out["window_start"] = check_window_start(pack, data["window_start"], f"{where}: window_start")
+    tolerance = data.get("tolerance") or {}
+    if not isinstance(tolerance, dict):
+        raise PlannerError("'tolerance' phải là một đối tượng {chỉ tiêu: dung sai}",
+                           "'tolerance' must be an object {target: tolerance}", f"{where}: tolerance")
+    out["tolerance"] = {str(k): check_tolerance(pack, str(k), v, f"{where}: tolerance.{k}")
+                        for k, v in tolerance.items()}
     if data.get("as_of") is not None:
         out["as_of"] = check_as_of(pack, data["as_of"], f"{where}: as_of")
     if data.get("actuals") is not None:
@@ -208,6 +242,7 @@ def resolve(data: dict[str, Any], extra: tuple[Observation, ...] = (),
     else:
         evidence = evidence_for(pack, extra, clean.get("as_of"), switches)
     pack = refit(pack, evidence)
+    pack = with_tolerances(pack, clean["tolerance"])
     values = pack.preset(clean["preset"])
     values.update(clean["levers"])
     settings = Settings(clean["draws"], clean["seed"], clean["uncertainty"], clean["window_start"])
@@ -232,6 +267,10 @@ def minimal(data: dict[str, Any]) -> dict[str, Any]:
                          ("window_start", None), ("as_of", None), ("actuals", None), ("fingerprint", None)):
         if data.get(key, default) != default:
             out[key] = data[key]
+    defaults = {t.id: t.tolerance for t in load_pack(res.pack.id).targets}
+    tolerance = {k: v for k, v in (data.get("tolerance") or {}).items() if abs(v - defaults.get(k, -1)) > 1e-12}
+    if tolerance:
+        out["tolerance"] = tolerance
     return out
 
 
@@ -323,6 +362,8 @@ def to_query(data: dict[str, Any], lang: str) -> dict[str, str]:
         out["fp"] = small["fingerprint"]
     if "actuals" in small:
         out["figs"] = figures_to_text(small["actuals"])
+    if small.get("tolerance"):  # one parameter: tolerance=digital_2030:0.01,households_2045:0.02
+        out["tolerance"] = ",".join(f"{k}:{v:.6g}" for k, v in sorted(small["tolerance"].items()))
     return out
 
 
@@ -360,6 +401,14 @@ def from_query(params: dict[str, str]) -> tuple[dict[str, Any], str, list[Planne
                 value = parse_number(raw, key)
                 Settings(uncertainty=value)
                 data["uncertainty"] = value
+            elif key == "tolerance":
+                for part in filter(None, raw.split(",")):
+                    target_id, _, text = part.partition(":")
+                    try:
+                        data["tolerance"][target_id] = check_tolerance(pack, target_id, text, key)
+                    except PlannerError as exc:
+                        notices.append(PlannerError(f"{exc.vi}; bỏ qua", f"{exc.en}; ignored",
+                                                    f"URL: tolerance {target_id[:MAX_URL_VALUE]}"))
             elif key == "window_start":
                 data["window_start"] = check_window_start(pack, raw, key)
             elif key == "as_of":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .assess import GoalSeek, TargetResult
+from .assess import GoalSeek, TargetResult, count_borderline, count_likely
 from .fmt import day_text, indicator_value, lever_value, probability
 from .packs import Pack
 from .registry import LIKELIHOOD, PACE, likelihood, preset_label
@@ -32,12 +32,21 @@ def assumptions(count: int, lang: str) -> str:
 
 
 def headline(results: list[TargetResult], lang: str) -> str:
-    """'k of n targets likely met' — the one line a leader reads first."""
-    k = sum(r.probability >= 0.66 for r in results)
-    n = len(results)
+    """'k of n targets likely met' — the one line a leader reads first.
+
+    A target whose probability lies within two Monte Carlo standard errors of a likelihood boundary
+    is counted apart, as borderline, so the line does not change with the random seed.
+    """
+    k, n, m = count_likely(results), len(results), count_borderline(results)
     if lang == "vi":
-        return f"{k}/{n} chỉ tiêu có khả năng đạt (xác suất ≥ 66 %)"
-    return f"{k} of {n} targets likely met (probability ≥ 66 %)"
+        extra = f"; {m} chỉ tiêu sát ngưỡng" if m else ""
+        return f"{k}/{n} chỉ tiêu có khả năng đạt (xác suất ≥ 66 %){extra}"
+    extra = f"; {m} borderline" if m else ""
+    return f"{k} of {n} targets likely met (probability ≥ 66 %){extra}"
+
+
+def borderline_words(lang: str) -> str:
+    return "sát ngưỡng" if lang == "vi" else "borderline"
 
 
 def goal_seek_sentence(pack: Pack, result: GoalSeek, lang: str) -> str:
@@ -84,7 +93,8 @@ def result_summary(pack: Pack, result: TargetResult, lang: str) -> dict[str, str
         "projected": indicator_value(ind, result.p50, lang),
         "range": f"{indicator_value(ind, result.p10, lang)} – {indicator_value(ind, result.p90, lang)}",
         "central": indicator_value(ind, result.deterministic, lang),
-        "probability": probability(result.probability, lang),
+        "probability": probability(result.probability, lang)
+        + (f" · {borderline_words(lang)}" if getattr(result, "borderline", False) else ""),
         "likelihood": likely_words(result.probability, lang),
         "pace": pace_words(result.status, lang),
     }

@@ -367,7 +367,7 @@ def test_goal_seek_for_all_levers_and_in_english(monkeypatch, tmp_path, hd_pack)
 
 def test_out_of_reach_is_said_plainly(monkeypatch, tmp_path):
     # Digital transformation at 100 % by 2030 with a ceiling of 90 %: no push from support is enough.
-    at = start(monkeypatch, tmp_path, "pages/sensitivity.py")
+    at = start(monkeypatch, tmp_path, "pages/sensitivity.py", {"digital_ceiling": "0.9"})
     at.selectbox(key="sens_target_hai-duong-2023").select("digital_2030").run()
     at.selectbox(key="sens_lever_hai-duong-2023_digital_2030").select("digital_p").run()
     at.button(key="sens_seek_button").click().run()

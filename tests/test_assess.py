@@ -139,17 +139,30 @@ def test_full_coverage_is_met_within_its_tolerance(hd_pack):
     assert not meets(full, 0.9949)
 
 
-def test_increase_means_more_than_the_base_year(hd_pack, fixed_settings):
+def test_increase_means_at_least_the_base_year_plus_one(hd_pack, fixed_settings):
     more = hd_pack.target("export_2030")
     b = hd_pack.baseline["export"].value  # 3 directly exporting HTX in 2022
     assert more.rule == "increase" and more.threshold == b
     assert not meets(more, b)
+    assert not meets(more, b + 0.8)  # a central path of 3.8 is not an increase of a count
     assert meets(more, b + 1)
-    # With no growth the count stays Poisson(b): P(more than b) = 1 − e^−b Σ_{k ≤ b} b^k / k!.
+    # The pace reads the same way: the required change is one exporter.
+    assert pace_ratio(more, b + 0.5, hd_pack) == pytest.approx(0.5)
+    # With no growth, exporters stop at 10 % a year and as many start: after 8 years the 3 of 2022
+    # survive as Binomial(3, 0.9^8) and the entrants alive are Poisson(3 (1 − 0.9^8)).
     values = {**hd_pack.preset("trend"), "export_growth": 0.0}
     p = prob_at(hd_pack, values, "export_2030", fixed_settings)
-    exact = 1 - math.exp(-b) * sum(b**k / math.factorial(k) for k in range(int(b) + 1))
+    s8 = 0.9 ** 8
+    lam = 3 * (1 - s8)
+    exact = sum(math.comb(3, k) * s8**k * (1 - s8) ** (3 - k)
+                * (1 - sum(math.exp(-lam) * lam**j / math.factorial(j) for j in range(4 - k)))
+                for k in range(4))
     assert p == pytest.approx(exact, abs=1e-9)
+    # And the simulated paths agree with the closed form (within 4 standard errors of 20,000 draws).
+    settings = Settings(draws=20_000, uncertainty=0.0)
+    proj = project(hd_pack, values, settings, wanted={"export"})
+    simulated = float(np.mean(proj.draws["export"][:, proj.column(2030)] >= b + 1))
+    assert abs(simulated - exact) < 4 * math.sqrt(exact * (1 - exact) / 20_000)
 
 
 # --- Founding probabilities and the plan pace ------------------------------------------------------
@@ -157,7 +170,7 @@ def test_increase_means_more_than_the_base_year(hd_pack, fixed_settings):
 def test_union_founding_probability_is_the_exact_poisson_tail(hd_pack):
     # 0.25 unions a year for 8 years, levers fixed: N ~ Poisson(2), P(N ≥ 2) = 1 − e^−2 (1 + 2).
     settings = Settings(draws=20_000, uncertainty=0.0)
-    values = {**hd_pack.preset("plan-pace"), "lhhtx_new_per_year": 0.25}
+    values = {**hd_pack.preset("plan-pace"), "lhhtx_new_per_year": 0.25, "foundings_dispersion": 0.0}
     target = hd_pack.target("new_lhhtx_2030")
     proj = project(hd_pack, values, settings, wanted={"new_lhhtx"})
     exact = 1 - math.exp(-2) * 3
@@ -217,7 +230,7 @@ def test_goal_seek_foundings_breakeven_is_the_plan_pace(hd_pack, uncertainty):
     ("nq_pack", "htx_2030", "htx_dissolution_rate", 0.0),
     ("hd_pack", "new_htx_2030", "htx_new_per_year", 1.0),
     ("hd_pack", "good_fair_2030", "quality_upgrade_rate", 0.0),
-    ("nq_pack", "htx_2030", "htx_dissolution_rate", 1.0),
+    ("nq_pack", "htx_2030", "htx_new_per_year", 1.0),
 ])
 def test_goal_seek_likely_value_is_the_first_step_that_suffices(request, pack_name, target_id, lever_id,
                                                                 uncertainty):
@@ -285,8 +298,7 @@ def test_goal_seek_breakeven_agrees_with_the_rule_used_for_probability(nq_pack, 
 
 
 def test_goal_seek_breakeven_when_the_ceiling_equals_the_target(nq_pack, fixed_settings):
-    values = nq_pack.preset("trend")
-    assert values["members_ceiling"] == nq_pack.target("members_2045").threshold
+    values = {**nq_pack.preset("trend"), "members_ceiling": nq_pack.target("members_2045").threshold}
     gs = goal_seek(nq_pack, values, "members_2045", "members_q", fixed_settings)
     assert gs.status == "reachable"
     assert gs.breakeven <= gs.likely_value + 1e-9

@@ -201,15 +201,18 @@ def test_adoption_share_above_its_ceiling_stays_put_in_the_projection(hd_pack, s
     values = with_levers(hd_pack, linkage_ceiling=0.05)
     proj = project(hd_pack, values, small_settings, wanted={"linkage_share"})
     assert np.all(proj.deterministic["linkage_share"] == 0.12)
-    assert np.all(proj.draws["linkage_share"] == 0.12)
+    # 12 % is an estimate drawn from its range: each draw stays at its own base-year figure.
+    np.testing.assert_array_equal(proj.draws["linkage_share"], np.repeat(proj.start_draws["linkage_share"][:, None],
+                                                                          len(proj.years), axis=1))
 
 
 # --- Quality: two classes G (good/fair) and W ---------------------------------------------------------
 
 def test_good_count_grows_only_by_new_htx_when_nothing_moves_between_classes(hd_pack):
-    # u = v = 0 (no upgrades, no downgrades), e = 1 (new HTX start good), f = 1 (dissolutions all
-    # from W): while the dissolutions have not exhausted W, G_t = G_0 + new HTX so far.  The share
-    # times the stock must then be exactly that: this checks G + W = HTX stock on every draw.
+    # u = v = 0 (no upgrades, no downgrades), e = 1 (new HTX rated good at their first rating), f = 1
+    # (dissolutions all from W): while the dissolutions have not exhausted W, G_t = G_0 + the HTX
+    # founded up to the year before (this year's are not rated yet).  The share times the rated
+    # stock (the stock less this year's new HTX) must be exactly that: G + W + U = HTX stock.
     values = with_levers(hd_pack, quality_upgrade_rate=0.0, quality_downgrade_rate=0.0,
                          quality_new_good_share=1.0, quality_dissolution_weak_share=1.0)
     proj = project(hd_pack, values, Settings(draws=2000, uncertainty=0.0), wanted={"good_fair_share"})
@@ -225,7 +228,8 @@ def test_good_count_grows_only_by_new_htx_when_nothing_moves_between_classes(hd_
         gone[:, 1:] = stock[:, :-1] + new[:, 1:] - stock[:, 1:]  # S_t = S_{t−1} + N_t − D_t
         ok = np.cumsum(gone, axis=1) <= w0
         assert ok[:, : proj.column(2030) + 1].all()  # the check covers the whole plan window
-        np.testing.assert_allclose((share * stock)[ok], (g0 + np.cumsum(new, axis=1))[ok], rtol=1e-12)
+        rated_before = np.cumsum(new, axis=1) - new
+        np.testing.assert_allclose((share * (stock - new))[ok], (g0 + rated_before)[ok], rtol=1e-12)
 
 
 def test_good_count_is_constant_when_new_htx_start_weak(hd_pack):
@@ -233,7 +237,8 @@ def test_good_count_is_constant_when_new_htx_start_weak(hd_pack):
                          quality_new_good_share=0.0, quality_dissolution_weak_share=1.0,
                          htx_dissolution_rate=0.01)
     proj = det(hd_pack, values, {"good_fair_share"})
-    good = proj.deterministic["good_fair_share"] * proj.deterministic["htx"]
+    rated = proj.deterministic["htx"] - proj.deterministic["new_htx"]  # this year's new HTX are unrated
+    good = proj.deterministic["good_fair_share"] * rated
     g0 = hd_pack.baseline["htx"].value * hd_pack.baseline["good_fair_share"].value
     np.testing.assert_allclose(good, g0, rtol=1e-12)
 
@@ -266,12 +271,14 @@ def test_hightech_count_is_share_times_htx_stock_of_the_same_draw(request, pack_
     pack = request.getfixturevalue(pack_name)
     values = pack.preset("trend")
     proj = project(pack, values, small_settings, wanted={"hightech"})
-    start = pack.baseline["hightech"].value / pack.baseline["htx"].value
+    # The base-year count is an estimate drawn from its range: each draw's own figure over its stock.
+    start = proj.start_draws["hightech"] / proj.draws["htx"][:, 0]
     lv = proj.lever_draws
-    share = _path(np.full(small_settings.draws, start), lv["hightech_p"], lv["hightech_q"],
+    share = _path(start, lv["hightech_p"], lv["hightech_q"],
                   lv["hightech_ceiling"], len(proj.years) - 1).T
     np.testing.assert_allclose(proj.draws["hightech"], share * proj.draws["htx"], rtol=1e-12)
-    det_share = _path(np.array([start]), values["hightech_p"], values["hightech_q"],
+    central = pack.baseline["hightech"].value / pack.baseline["htx"].value
+    det_share = _path(np.array([central]), values["hightech_p"], values["hightech_q"],
                       values["hightech_ceiling"], len(proj.years) - 1)[:, 0]
     np.testing.assert_allclose(proj.deterministic["hightech"], det_share * proj.deterministic["htx"],
                                rtol=1e-12)
@@ -282,7 +289,7 @@ def test_hightech_count_is_share_times_htx_stock_of_the_same_draw(request, pack_
 def test_hightech_with_no_diffusion_keeps_the_base_share_of_a_changing_stock(hd_pack, small_settings):
     values = with_levers(hd_pack, hightech_p=0.0, hightech_q=0.0)
     proj = project(hd_pack, values, small_settings, wanted={"hightech"})
-    base_share = hd_pack.baseline["hightech"].value / hd_pack.baseline["htx"].value
+    base_share = (proj.start_draws["hightech"] / hd_pack.baseline["htx"].value)[:, None]
     np.testing.assert_allclose(proj.draws["hightech"], proj.draws["htx"] * base_share, rtol=1e-12)
 
 
@@ -375,7 +382,7 @@ def test_uncertainty_two_spreads_the_levers_wider_than_one(request, pack_name):
         off_lo, off_hi = lever.spread
         raw = (v * (1 + 2 * off_lo), v * (1 + 2 * off_hi)) if lever.spread_mode == "mult" \
             else (v + 2 * off_lo, v + 2 * off_hi)
-        if lever.lo <= min(raw) and max(raw) <= lever.hi:
+        if lever.spread_mode != "logit" and not lever.mix and lever.lo <= min(raw) and max(raw) <= lever.hi:
             np.testing.assert_allclose(two[lever.id] - v, 2 * (one[lever.id] - v), rtol=1e-9, atol=1e-12,
                                        err_msg=lever.id)
     assert widened >= 10

@@ -63,7 +63,15 @@ def show_scorecard(results: pd.DataFrame) -> None:
 
 
 def headline(results: pd.DataFrame) -> tuple[int, int]:
-    return int((results["probability"] >= 0.66).sum()), len(results)
+    """Targets likely met (not counting borderline ones, which could flip with the seed), and all."""
+    likely = results["probability"] >= 0.66
+    if "borderline" in results:
+        likely &= ~results["borderline"].astype(bool)
+    return int(likely.sum()), len(results)
+
+
+def borderline_count(results: pd.DataFrame) -> int:
+    return int(results["borderline"].astype(bool).sum()) if "borderline" in results else 0
 
 
 def likelihood_legend() -> str:
