@@ -311,7 +311,9 @@ def test_the_actuals_reader_takes_the_use_columns():
     assert not evidence_for(pack, obs).figure("good_fair_share:2024").used
 
 
-def test_exporters_grow_from_their_figure_and_the_probability_is_the_poisson_form(bare):
+def test_exporters_grow_from_their_figure_and_the_probability_starts_there(bare):
+    from planner.model import export_meets_probability
+
     settings = Settings(draws=200, uncertainty=0.0)
     values = {**bare.preset("trend"), "export_growth": 0.05}
     ev = evidence_for(bare, [fig("export", 2025, 5)])
@@ -319,7 +321,11 @@ def test_exporters_grow_from_their_figure_and_the_probability_is_the_poisson_for
     years = np.arange(2025, bare.horizon + 1)
     np.testing.assert_allclose(proj.deterministic["export"][proj.column(2025):], 5 * 1.05 ** (years - 2025))
     target = bare.target("export_2030")  # more than the base year's 3: at least 4
-    assert probability(target, proj, bare, settings) == pytest.approx(stats.poisson.sf(3, 5 * 1.05 ** 5), rel=1e-12)
+    # the exact per-draw probability of the exporters' path, run from the 2025 figure for five years
+    expected = export_meets_probability(np.full(1, 5.0), np.full(1, 0.05), 5, np.full(1, 4))[0]
+    assert probability(target, proj, bare, settings) == pytest.approx(expected, rel=1e-12)
+    from_base = export_meets_probability(np.full(1, 3.0), np.full(1, 0.05), 8, np.full(1, 4))[0]
+    assert expected != pytest.approx(from_base)
 
 
 def test_a_share_figure_restarts_the_bass_step_from_its_year(bare):
