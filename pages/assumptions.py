@@ -6,7 +6,7 @@ from planner.errors import PlannerError
 from planner.text import assumptions
 from ui import levers, state
 from ui.saved import saved_section
-from ui.scorecard import headline, show_compact_scorecard
+from ui.scorecard import TABLE_CSS, headline, show_compact_scorecard
 from ui.state import tr
 
 pack = state.pack()
@@ -23,41 +23,40 @@ except PlannerError as exc:
 st.subheader(tr("Kịch bản mẫu", "Presets"))
 with st.container(horizontal=True):
     for name in pack.presets:
+        # No tooltips on these buttons: the caption below says what they do once, and every tooltip is
+        # more for the browser to redraw on each slider move.
         st.button(levers.preset_label(name), key=f"preset_{name}", on_click=levers.choose_preset, args=(name,),
-                  type="primary" if name == data["preset"] else "secondary",
-                  help=tr("Đặt mọi giả định về giá trị của kịch bản mẫu này.",
-                          "Set every assumption to this preset's values."))
+                  type="primary" if name == data["preset"] else "secondary")
     st.button(tr("Về kịch bản mẫu", "Reset to the preset"), key="preset_reset", icon=":material/undo:",
-              on_click=levers.reset_to_preset, disabled=not data["levers"],
-              help=tr("Bỏ mọi thay đổi, trở về giá trị của kịch bản mẫu đang chọn.",
-                      "Drop every change and go back to the chosen preset's values."))
-st.caption(tr("Xu hướng: tiếp nối diễn biến đã qua. Nhịp kế hoạch: vừa đủ đạt chỉ tiêu trên đường trung tâm. "
+              on_click=levers.reset_to_preset, disabled=not data["levers"])
+st.caption(tr("Một kịch bản mẫu đặt mọi giả định về giá trị của nó; “Về kịch bản mẫu” bỏ mọi thay đổi. "
+              "Xu hướng: tiếp nối diễn biến đã qua. Nhịp kế hoạch: vừa đủ đạt chỉ tiêu trên đường trung tâm. "
               "Lạc quan, Thận trọng: hai phía của khoảng hợp lý. Di chuột vào dấu ? cạnh mỗi giả định để xem "
               "nguồn của giá trị mẫu.",
+              "A preset sets every assumption to its values; “Reset to the preset” drops every change. "
               "Trend: the past continued. Plan pace: just enough to meet the targets on the central path. "
               "Optimistic, Cautious: the two sides of the plausible range. Hover the ? beside each assumption "
               "for where the preset values come from."))
 
 
-@st.fragment(key=levers.LIVE_FRAGMENT)
-@state.guarded(levers.LIVE_FRAGMENT)  # a fragment's rerun does not pass app.py's boundary
-def live_section() -> None:
-    """The chosen group's sliders and, beside them, what they do: a slider reruns only this."""
+@st.fragment(key=levers.RESULTS_FRAGMENT)
+@state.guarded(levers.RESULTS_FRAGMENT)  # a fragment's rerun does not pass app.py's boundary
+def results_section() -> None:
+    """The headline and the live scorecard.  A slider's callback reruns only this and the lever table
+    (``levers._on_lever``): the sliders themselves are not sent again, the browser already shows them."""
     data = state.scenario()
-    levers.show_error_slot()
     try:
         results = state.assessment()
+        preset = state.assessment({**data, "levers": {}})
     except PlannerError as exc:
         levers.show_error(exc)
         return
     k, n = headline(results)
-    k0, _ = headline(preset_results)
+    k0, _ = headline(preset)
     changed = len(data["levers"])
-    group = levers.group_picker()
-    left, right = st.columns([3, 2], gap="large")
-    # Drawn first: the results reach the screen before the sliders are sent again.  Sticky, so the
-    # headline and the probabilities stay in view while the lower sliders of a long group are moved.
-    with right, st.container(key="live_results"):
+    # Sticky, so the headline and the probabilities stay in view while the lower sliders of a long
+    # group are moved.
+    with st.container(key="live_results"):
         st.metric(tr("Chỉ tiêu có khả năng đạt", "Targets likely met"), f"{k}/{n}",
                   delta=f"{k - k0:+d}" if k != k0 else None,
                   delta_description=tr("so với kịch bản mẫu", "vs the preset") if k != k0 else None,
@@ -67,18 +66,41 @@ def live_section() -> None:
                       f"Preset: {k0}/{n} · {assumptions(changed, 'en')} changed."))
         with st.container(key="live_scorecard"):  # a stable hook for the browser tests and bench/ui.py
             show_compact_scorecard(results)
-    with left:
-        levers.group_levers(group)
     state.sync_url()  # a fragment's rerun does not reach app.py, which syncs the link otherwise
+    levers.compute_ahead()  # the likely next positions, in the background once this is drawn
+
+
+@st.fragment(key=levers.TABLE_FRAGMENT)
+@state.guarded(levers.TABLE_FRAGMENT)
+def lever_table(group: str) -> None:
+    """The chosen group's preset values, current values and ranges, under its sliders."""
+    with st.container(key="live_lever_table"):  # a stable hook for the browser tests
+        levers.group_table(group)
 
 
 # Static CSS (no user text): keeps the results column in view beside a long group of sliders; on a
 # short screen (a 720p projector) the column scrolls on its own rather than hang below the window.
+# The sticky box is the results fragment's own wrapper, the column's direct child.
+st.html(TABLE_CSS)
 st.html("""<style>
-[data-testid="stLayoutWrapper"]:has(> .st-key-live_results) { position: sticky; top: 4rem; z-index: 1;
+[data-testid="stColumn"] > [data-testid="stVerticalBlock"] > [data-testid="stLayoutWrapper"]:has(.st-key-live_results) {
+  position: sticky; top: 4rem; z-index: 1;
   max-height: calc(100vh - 5rem); overflow-y: auto; }
 </style>""")
-live_section()
-st.subheader(tr("Thiết lập mô phỏng", "Simulation settings"))
-levers.settings()
+levers.show_error_slot()
+group = levers.group_picker()
+left, right = st.columns([3, 2], gap="large")
+with right:  # drawn first: on a full rerun the results reach the screen before the sliders
+    results_section()
+with left:
+    levers.group_sliders(group)
+    lever_table(group)
+
+
+# Lazy: closed, the settings draw nothing, so the page a slider rerenders in the browser stays small.
+settings = st.expander(tr("Thiết lập mô phỏng", "Simulation settings"), key=levers.SETTINGS_OPEN_KEY,
+                       on_change="rerun", icon=":material/settings:")
+with settings:
+    if settings.open:
+        levers.settings()
 saved_section()

@@ -312,8 +312,17 @@ def _cmd_goal_seek(args: argparse.Namespace) -> str:
     wanted = parse_number(args.likelihood, "--likelihood")
     result = goal_seek(res.pack, res.values, args.target, args.lever, res.settings, wanted, res.evidence)
     sentence = goal_seek_sentence(res.pack, result, args.lang)
+    extra: dict[str, Any] = {}
+    if result.status == "out_of_reach":  # one lever is not enough: what it would take together
+        from .reach import joint_requirement, requirement_sentence
+
+        need = joint_requirement(res.pack, res.values, args.target, res.settings, wanted, res.evidence)
+        extra = {"together": [{"lever": k, "value": v} for k, v in need.moves],
+                 "together_probability": need.probability,
+                 "together_sentence": requirement_sentence(res.pack, need, args.lang, wanted)}
+        sentence = f"{sentence}\n{extra['together_sentence']}"
     if args.format == "json":
-        return _json({**result.as_dict(), "sentence": sentence})
+        return _json({**result.as_dict(), **extra, "sentence": sentence})
     if args.format == "csv":
         return _csv([{**result.as_dict(), "sentence": sentence}])
     return sentence

@@ -53,13 +53,14 @@ TERMS: tuple[Term, ...] = (
     Term("actual", "số liệu thực tế", "actual figure", "a measured figure after the base year",
          avoid_vi=(r"số liệu thực(?! tế)", r"số thực tế"), avoid_en=(r"\bactual data\b", r"\bactuals\b(?= [a-z])")),
     Term("uncertainty", "mức bất định", "uncertainty", "the scale of every assumption's range",
-         avoid_vi=(r"độ không chắc chắn", r"độ bất định"), avoid_en=()),
+         avoid_vi=(r"độ không chắc chắn",), avoid_en=()),  # "độ bất định" of a fit is another concept
     Term("baseline", "số liệu gốc", "baseline", "the figures of the base year, with sources",
          avoid_vi=(r"số liệu cơ sở", r"số liệu nền"), avoid_en=()),
     Term("plan_window", "kỳ kế hoạch", "plan window", "the years whose foundings count for a 'newly founded' target",
          avoid_vi=(r"giai đoạn kế hoạch",), avoid_en=()),
+    # "ước lượng" stays free for statistical estimation (of a fit's parameters), another concept.
     Term("estimate", "ước tính", "estimate", "a figure without a published source, flagged as such",
-         avoid_vi=(r"ước lượng",), avoid_en=()),
+         avoid_vi=(r"số ước đoán", r"số phỏng đoán"), avoid_en=(r"\bguess(es)?\b",)),
 )
 
 TERM_BY_ID = {t.id: t for t in TERMS}

@@ -44,7 +44,7 @@ class Requirement:
 
 
 def joint_requirement(pack: Pack, values: dict[str, float], target_id: str, settings: Settings | None = None,
-                      wanted: float = LIKELY_THRESHOLD) -> Requirement:
+                      wanted: float = LIKELY_THRESHOLD, evidence=None) -> Requirement:
     """Levers moved to their favourable bounds, greedily (the largest gain first), until P ≥ ``wanted``.
 
     Each step tries every lever not yet moved at its bound in the direction that helps (the one with
@@ -56,12 +56,12 @@ def joint_requirement(pack: Pack, values: dict[str, float], target_id: str, sett
     search = Settings(min(settings.draws, SEARCH_DRAWS), settings.seed, settings.uncertainty, settings.window_start)
 
     def prob(vals: dict[str, float], s: Settings) -> float:
-        return probability(target, project(pack, vals, s, wanted={target.indicator}), pack, s)
+        return probability(target, project(pack, vals, s, wanted={target.indicator}, evidence=evidence), pack, s)
 
     def score(vals: dict[str, float]) -> tuple[float, float]:
         # The probability first; where it is 0 everywhere, the central path's progress breaks ties
         # (every target is "more is better"), so the search still finds its way toward the target.
-        proj = project(pack, vals, search, wanted={target.indicator})
+        proj = project(pack, vals, search, wanted={target.indicator}, evidence=evidence)
         det = float(target_values(target, proj, pack, search, deterministic=True))
         return round(probability(target, proj, pack, search), 9), det
 

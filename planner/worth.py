@@ -47,15 +47,22 @@ def estimates(pack: Pack) -> list[str]:
     return [ind for ind, obs in pack.baseline.items() if obs.estimate and obs.has_range]
 
 
-def worth_measuring(pack: Pack, values: dict[str, float], settings: Settings | None = None) -> list[Worth]:
-    """Each estimate with its largest probability swing over the targets, widest first."""
+def worth_measuring(pack: Pack, values: dict[str, float], settings: Settings | None = None,
+                    evidence=None) -> list[Worth]:
+    """Each estimate with its largest probability swing over the targets, widest first.
+
+    ``evidence``: the actual figures in force (default: the pack's); an estimate that a later figure
+    replaces moves nothing, and ranks last.
+    """
     settings = settings or Settings()
-    now = {r.id: r.probability for r in assess(pack, values, settings)}
+    now = {r.id: r.probability for r in assess(pack, values, settings, evidence=evidence)}
     out = []
     for indicator in estimates(pack):
         obs = pack.baseline[indicator]
-        at_low = {r.id: r.probability for r in assess(_known_at(pack, indicator, obs.low), values, settings)}
-        at_high = {r.id: r.probability for r in assess(_known_at(pack, indicator, obs.high), values, settings)}
+        at_low = {r.id: r.probability
+                  for r in assess(_known_at(pack, indicator, obs.low), values, settings, evidence=evidence)}
+        at_high = {r.id: r.probability
+                   for r in assess(_known_at(pack, indicator, obs.high), values, settings, evidence=evidence)}
         swings = sorted(((t, abs(at_high[t] - at_low[t])) for t in at_low if abs(at_high[t] - at_low[t]) > 1e-9),
                         key=lambda s: s[1], reverse=True)
         top = swings[0][0] if swings else pack.targets[0].id

@@ -34,3 +34,27 @@ def open_app(monkeypatch, db: Path, page: str | None = None, query: dict | None 
         at.button_group(key="language_choice").set_value(lang).run()
     assert not at.exception, at.exception
     return at
+
+
+def html_tables(at: AppTest) -> list:
+    """The page's HTML tables (``ui.scorecard.html_table``) as DataFrames of their cells' text, each
+    with ``.attrs["styles"]``: the inline CSS of every cell, by (row, column)."""
+    import html as html_lib
+    import re
+
+    import pandas as pd
+
+    out = []
+    for element in at.main.html:
+        for table in re.findall(r"<table\b.*?</table>", element.proto.body, flags=re.S):
+            header = [html_lib.unescape(h) for h in re.findall(r"<th(?:\s[^>]*)?>(.*?)</th>", table, flags=re.S)]
+            rows, styles = [], {}
+            for i, row in enumerate(re.findall(r"<tr>(.*?)</tr>", re.sub(r"<thead>.*?</thead>", "", table, flags=re.S),
+                                               flags=re.S)):
+                cells = re.findall(r'<td(?: style="([^"]*)")?>(.*?)</td>', row, flags=re.S)
+                rows.append([html_lib.unescape(text) for _, text in cells])
+                styles.update({(i, j): html_lib.unescape(css) for j, (css, _) in enumerate(cells) if css})
+            frame = pd.DataFrame(rows, columns=header)
+            frame.attrs["styles"] = styles
+            out.append(frame)
+    return out

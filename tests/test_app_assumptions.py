@@ -14,7 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from planner.packs import load_pack
-from tests.apptest import open_app
+from tests.apptest import html_tables, open_app
 from ui.saved import read_scenario_upload, safe_file_name
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,9 +23,10 @@ HTX_NEW = "lever_htx_new_per_year"
 
 
 def start(monkeypatch, tmp_path, lang: str | None = None, db: Path | None = None) -> AppTest:
-    # The saved-scenarios expander is lazy (closed, it draws nothing): open it, as a user would.
+    # The saved-scenarios and settings expanders are lazy (closed, they draw nothing): open them, as a
+    # user would.
     return open_app(monkeypatch, db or tmp_path / "scenarios.sqlite", PAGE, lang=lang,
-                    session={"saved_section_open": True})
+                    session={"saved_section_open": True, "settings_open": True})
 
 
 @pytest.fixture
@@ -38,10 +39,10 @@ def headline(at: AppTest) -> str:
 
 
 def scorecard(at: AppTest):
-    """The scorecard table (st.dataframe of a Styler; AppTest may list it as a table)."""
-    for frame in (*at.main.dataframe, *at.main.table):
-        if "Xác suất" in frame.value.columns:
-            return frame.value
+    """The live scorecard beside the sliders (an HTML table)."""
+    for frame in html_tables(at):
+        if "Xác suất" in frame.columns:
+            return frame
     raise AssertionError("no scorecard on the page")
 
 
@@ -305,9 +306,9 @@ def test_only_the_chosen_group_draws_sliders_and_the_choice_is_kept(at):
 
 
 def lever_summary(at: AppTest):
-    for frame in at.main.table:
-        if "Khoảng bất định (×1,0)" in frame.value.columns:
-            return frame.value
+    for frame in html_tables(at):
+        if "Khoảng bất định (×1,0)" in frame.columns:
+            return frame.set_index("Giả định")
     raise AssertionError("no lever summary on the page")
 
 
@@ -334,6 +335,19 @@ def test_a_slider_reruns_only_the_live_section_and_it_shows_the_new_result(at):
     assert headline(at) != before
     assert "Thành lập mới 180 hợp tác xã" in list(scorecard(at)["Chỉ tiêu"])
     assert at.session_state["scenario"]["levers"] == {"htx_new_per_year": 40.0}
+
+
+def test_a_further_move_reruns_the_results_and_the_table_but_sends_no_slider_again(at):
+    """After the first change (which reruns the page: "Reset" is enabled), a move reruns only the two
+    live fragments: the new results and lever table come back, the sliders are not sent again."""
+    move(at, HTX_NEW, 40.0)
+    before = list(scorecard(at)["Xác suất"])
+    at.select_slider(key=HTX_NEW).set_value(60.0).run()
+    assert not at.exception
+    assert not at.main.select_slider  # only the keyed fragments ran
+    assert list(scorecard(at)["Xác suất"]) != before
+    assert lever_summary(at).loc["Số HTX thành lập mới mỗi năm", "Kịch bản này"] == "60,0 (đã đổi)"
+    assert at.query_params["htx_new_per_year"] == "60"  # the link follows the fragment's run
 
 
 def test_slider_help_says_where_the_preset_values_come_from_in_the_language(at):

@@ -393,3 +393,13 @@ def test_track_record_refits_as_of_past_years_and_places_later_figures(nq_pack):
     assert all(c.weak for c in htx if c.points == 3)
     inside, total = coverage(checks)
     assert total == len(checks) and 0 <= inside <= total
+
+
+def test_goal_seek_out_of_reach_says_what_it_would_take_together(capsys):
+    code = main(["goal-seek", "--target", "effective_2045", "--lever", "quality_upgrade_rate", "--draws", "1000",
+                 "--format", "json", "--lang", "en"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0 and out["status"] == "out_of_reach"
+    together = {m["lever"]: m["value"] for m in out["together"]}
+    assert together["quality_downgrade_rate"] == 0.0 and together["quality_new_good_share"] == 1.0
+    assert out["together_probability"] >= 0.66 and "it would take, together" in out["sentence"]

@@ -26,7 +26,7 @@ WORTH_REQUEST = "evidence_worth_request"
 @st.cache_data(max_entries=32, show_spinner=False)
 def _worth(key: str) -> list[dict]:
     res = resolve(json.loads(key))
-    return [w.as_dict() for w in worth_measuring(res.pack, res.values, res.settings)]
+    return [w.as_dict() for w in worth_measuring(res.pack, res.values, res.settings, res.evidence)]
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -83,16 +83,17 @@ def show_worth(pack: Pack) -> None:
                   "assumptions as in the current scenario, the same draws). The estimate on top is the one to "
                   "measure first."))
     key = state.key_of(state.scenario())
+    # Once asked for, the ranking follows the scenario for the rest of the session (cached per scenario).
     if st.button(tr("Xếp hạng các số liệu ước tính", "Rank the estimates"), icon=":material/straighten:",
                  key="evidence_worth_button"):
-        st.session_state[WORTH_REQUEST] = key
+        st.session_state[WORTH_REQUEST] = True
     rows_range = [{
         tr("Số liệu", "Figure"): INDICATOR_BY_ID[o.indicator].label(lang),
         tr("Ước tính", "Estimate"): indicator_value(o.indicator, o.value, lang),
         tr("Khoảng", "Range"): f"{indicator_value(o.indicator, o.low, lang)} – {indicator_value(o.indicator, o.high, lang)}",
         tr("Lý do của khoảng", "Why this range"): o.reason_in(lang),
     } for o in ranged]
-    if st.session_state.get(WORTH_REQUEST) != key:
+    if not st.session_state.get(WORTH_REQUEST):
         st.dataframe(pd.DataFrame(rows_range), hide_index=True, width="stretch")
         return
     with st.spinner(tr("Đang tính…", "Computing…")):
@@ -118,9 +119,9 @@ def show_fit_uncertainty(pack: Pack) -> None:
     lang = state.lang()
     if not pack.fits:
         return
-    st.subheader(tr("Độ bất định của các phép khớp", "Uncertainty of the fits"))
+    st.subheader(tr("Mức bất định của các phép khớp", "Uncertainty of the fits"))
     st.caption(tr("Độ lệch chuẩn từ ma trận hiệp phương sai của phép khớp (sai số đo của mỗi số liệu: 1 % với tổng số, "
-                  "12 % với số thành lập mới trong năm; nhân thêm khi phần dư lớn hơn). Các giả định được khớp lấy độ "
+                  "12 % với số thành lập mới trong năm; nhân thêm khi phần dư lớn hơn). Các giả định được khớp lấy mức "
                   "bất định và tương quan này trong mô phỏng. Phép khớp **yếu** (không còn bậc tự do dư, hoặc tham số "
                   "chạm giới hạn) được gán khoảng ít nhất gấp đôi khoảng mặc định.",
                   "Standard deviations from the fit's covariance (each figure's measurement error: 1 % for a stock, "
@@ -148,7 +149,7 @@ def show_fit_uncertainty(pack: Pack) -> None:
     phi, years = fit_dispersion(tuple(pack.series) + tuple(pack.actuals))
     default = pack.presets.get("trend", {}).get("foundings_dispersion", 0.0)
     st.caption(tr(f"Biến động số thành lập mới giữa các năm: {percent(phi if phi is not None else default, 0, lang)}"
-                  + (" (ước lượng từ số liệu)." if phi is not None else
+                  + (" (ước tính từ số liệu)." if phi is not None else
                      f" (giá trị mặc định; cần số thành lập mới của ít nhất 3 năm, gói có {years})."),
                   f"Year-to-year variation of foundings: {percent(phi if phi is not None else default, 0, lang)}"
                   + (" (fitted)." if phi is not None else
@@ -166,7 +167,7 @@ def show_track_record(pack: Pack) -> None:
                       "This pack has no series long enough (3 years of stock figures before a later figure) to check."))
         return
     inside, total = coverage([_Check(c) for c in checks])
-    st.caption(tr(f"Mô hình được khớp lại chỉ với số liệu đến năm xét, dự báo tiếp với cùng độ bất định, rồi đặt số liệu "
+    st.caption(tr(f"Mô hình được khớp lại chỉ với số liệu đến năm xét, dự báo tiếp với cùng mức bất định, rồi đặt số liệu "
                   f"thực tế sau đó vào các lượt mô phỏng. {inside}/{total} số liệu sau đó nằm trong khoảng p10–p90 "
                   "(nếu khoảng trung thực: khoảng 80 %). Thứ hạng: tỷ lệ lượt mô phỏng thấp hơn số liệu thực tế.",
                   f"The model is refitted on the figures up to the year of the check only, projected with the same "

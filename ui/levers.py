@@ -15,11 +15,13 @@ leaves the scenario as it was and the message is shown next to the widgets.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from functools import lru_cache
 from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from planner import registry
 from planner.errors import PlannerError
@@ -29,7 +31,8 @@ from planner.packs import Pack
 from planner.registry import GROUP_BY_ID, GROUPS, Lever
 from planner.scenario import check_window_start, lever_display
 from planner.text import assumptions
-from ui import state
+from ui import precompute, state
+from ui.scorecard import html_table
 from ui.state import tr
 
 KEY_PREFIX = "lever_"
@@ -37,10 +40,16 @@ UNCERTAINTY_KEY = "setting_uncertainty"
 WINDOW_KEY = "setting_window_start"
 ERROR_KEY = "levers_error"
 SETTINGS_ERROR_KEY = "settings_error"  # shown beside the run settings, which sit below the levers
-# The assumptions page's live section: the sliders and the results they move, rerun alone by a slider.
-LIVE_FRAGMENT = "assumptions_live"
+SETTINGS_OPEN_KEY = "settings_open"  # the run settings' (lazy) expander
+# The assumptions page's live parts, rerun alone by a slider's callback: the results beside the
+# sliders and the table under them.  The sliders themselves sit outside both, so a move does not send
+# them again (the browser already shows the new position).
+RESULTS_FRAGMENT = "assumptions_results"
+TABLE_FRAGMENT = "assumptions_lever_table"
 GROUP_KEY = "lever_group"  # the chosen group, kept across pages (the widget's own key is dropped off-page)
 GROUP_WIDGET_KEY = "lever_group_choice"
+MOVED_KEY = "lever_last_moved"  # the lever a slider moved last: its neighbouring positions are computed ahead
+PREVIOUS_KEY = "lever_previous_position"  # {lever id: its position at the last live run}: the direction of travel
 
 UNCERTAINTY_STEPS = tuple(round(i / 10, 1) for i in range(21))  # 0 .. 2 by 0.1
 
@@ -94,18 +103,55 @@ def reset_to_preset() -> None:
 
 
 def _on_lever(lever_id: str) -> None:
+    """A slider moved: write it to the scenario, then rerun only the live results and the lever table.
+
+    The whole page reruns instead (the callback returns without a keyed rerun) when the value was
+    refused, so the slider is set back and the message shown, or when this move is the first change
+    from the preset or undoes the last one, which enables or disables "Reset" above."""
     pack = state.pack()
+    precompute.live_run_starts(_session())
     try:
         lever = pack.lever(lever_id)
         had_changes = bool(state.scenario()["levers"])
+        had_error = st.session_state.pop(ERROR_KEY, None) is not None
         state.set_lever(lever_id, from_display(lever, st.session_state[widget_key(lever_id)]))
-        st.session_state.pop(ERROR_KEY, None)
-        if bool(state.scenario()["levers"]) != had_changes:
-            # The first change (or the last one undone) also enables or disables "Reset" outside the
-            # live section: this one move reruns the whole page; the others rerun the section alone.
-            st.rerun()
     except PlannerError as exc:
         st.session_state[ERROR_KEY] = exc  # the widget is set back from the scenario on the next run
+        return
+    st.session_state[MOVED_KEY] = lever_id
+    if bool(state.scenario()["levers"]) == had_changes and not had_error:
+        st.rerun([RESULTS_FRAGMENT, TABLE_FRAGMENT])
+
+
+def _session() -> str:
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else ""
+
+
+def compute_ahead() -> None:
+    """Once the results of a move are drawn: queue the moved lever's neighbouring positions (the
+    direction it last moved first) to be assessed in the background (``ui.precompute``)."""
+    keys: list[str] = []
+    lever_id = st.session_state.get(MOVED_KEY)
+    pack = state.pack()
+    data = state.scenario()
+    if lever_id in {lv.id for lv in pack.levers}:
+        lever = pack.lever(lever_id)
+        grid = slider_grid(pack, lever)
+        current = to_display(lever, data["levers"].get(lever_id, pack.preset(data["preset"])[lever_id]))
+        at = bisect_left(grid, current)
+        after = at + 1 if at < len(grid) and grid[at] == current else at
+        up = [grid[after]] if after < len(grid) else []
+        down = [grid[at - 1]] if at > 0 else []
+        previous = st.session_state.get(PREVIOUS_KEY, {}).get(lever_id)
+        ahead = down + up if previous is not None and previous > current else up + down
+        st.session_state[PREVIOUS_KEY] = {lever_id: current}
+        for shown in ahead:
+            try:
+                keys.append(state.key_of({**data, "levers": {**data["levers"], lever_id: from_display(lever, shown)}}))
+            except PlannerError:
+                continue
+    precompute.live_run_done(_session(), keys, state.assessment_rows)
 
 
 def _on_uncertainty() -> None:
@@ -126,10 +172,15 @@ def _on_window() -> None:
         st.session_state[SETTINGS_ERROR_KEY] = exc
 
 
+def slider_grid(pack: Pack, lever: Lever) -> tuple[float, ...]:
+    """The positions of a lever's slider in display units: its grid plus every preset value."""
+    return _grid(lever, tuple(p[lever.id] for p in pack.presets.values() if lever.id in p))
+
+
 def _options(pack: Pack, lever: Lever, current: float) -> list[float]:
     """The lever's grid in display units, plus every preset value and the current one (they may lie
     between grid points, e.g. a fitted value or one from a link)."""
-    grid = _grid(lever, tuple(p[lever.id] for p in pack.presets.values() if lever.id in p))
+    grid = slider_grid(pack, lever)
     return list(grid) if current in _labels(lever, grid, state.lang()) else sorted({*grid, current})
 
 
@@ -193,8 +244,7 @@ def _lever_widget(pack: Pack, lever: Lever, data: dict[str, Any]) -> None:
     if st.session_state.get(key) != shown:
         st.session_state[key] = shown
     options = _options(pack, lever, shown)
-    labels = _labels(lever, _grid(lever, tuple(p[lever.id] for p in pack.presets.values() if lever.id in p)), lang)
-    # No st.rerun here: the slider sits in the live fragment, so its own rerun redraws the results.
+    labels = _labels(lever, slider_grid(pack, lever), lang)
     st.select_slider(
         lever.label(lang) + _unit(lever), options=options,
         format_func=lambda x, lv=lever: labels.get(x) or lever_value(lv, from_display(lv, x), lang),
@@ -251,16 +301,23 @@ def group_picker() -> str:
     return chosen
 
 
-def group_levers(group_id: str) -> None:
-    """The group's sliders, then a table of their preset values, current values and ranges.
+def group_sliders(group_id: str) -> None:
+    """The chosen group's sliders (one group at a time keeps the page light)."""
+    pack = state.pack()
+    data = state.scenario()
+    for lever in lever_groups(pack)[group_id]:
+        _lever_widget(pack, lever, data)
 
-    One group at a time: a slider's rerun redraws only these sliders and the results beside them."""
+
+def group_table(group_id: str) -> None:
+    """A table of the group's preset values, current values and uncertainty ranges, redrawn with the
+    results after each move: one HTML element (``scorecard.html_table``), cheap for the browser."""
     pack = state.pack()
     data = state.scenario()
     mine = lever_groups(pack)[group_id]
-    for lever in mine:
-        _lever_widget(pack, lever, data)
-    st.table(lever_summary(pack, mine, data).set_index(tr("Giả định", "Assumption")))
+    frame = lever_summary(pack, mine, data)
+    st.html(html_table(list(frame.columns), frame.values.tolist(),
+                       caption=tr("Giá trị của các giả định trong nhóm", "The values of this group's assumptions")))
     others = len(data["levers"]) - sum(lv.id in data["levers"] for lv in mine)
     if others:
         st.caption(tr(f"Ngoài nhóm này còn {assumptions(others, 'vi')} đã thay đổi.",

@@ -32,7 +32,7 @@ def show_blockers(results: pd.DataFrame) -> None:
 @st.cache_data(max_entries=128, show_spinner=False)
 def _requirement(key: str, target_id: str, wanted: float) -> dict:
     res = resolve(json.loads(key))
-    return joint_requirement(res.pack, res.values, target_id, res.settings, wanted).as_dict()
+    return joint_requirement(res.pack, res.values, target_id, res.settings, wanted, res.evidence).as_dict()
 
 
 def requirement(target_id: str, wanted: float = 0.66) -> Requirement:

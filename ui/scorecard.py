@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from html import escape
+
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
-from planner.fmt import lever_value
-from planner.registry import LIKELIHOOD
+from planner.fmt import lever_value, probability
+from planner.registry import likelihood
 from planner.text import LIKELIHOOD_BY_ID, result_summary
 from ui import state
 from ui.state import tr
@@ -47,19 +51,72 @@ def _so_far(pack, row: dict) -> dict[str, str]:
     return {tr("Đến nay (số liệu thực tế)", "So far (actual figures)"): text or "–"}
 
 
-def _colour_for(text: str) -> str:
-    for band in LIKELIHOOD:
-        if text.endswith(band.label(state.lang())):
-            return f"background-color: {band.colour}22; color: {band.colour}; font-weight: 600"
-    return ""
+def band_ids(results: pd.DataFrame) -> list[str | None]:
+    """The likelihood band of each row, from its probability (the one place a band is decided); None
+    for a target without a probability (one the engine does not project)."""
+    return [None if p is None or p != p else likelihood(p).id for p in results["probability"]]
+
+
+def full_css(band_id: str | None) -> str:
+    if band_id is None:
+        return ""
+    band = LIKELIHOOD_BY_ID[band_id]
+    return f"background-color: {band.colour}22; color: {band.colour}; font-weight: 600"
+
+
+def compact_css(band_id: str | None) -> str:
+    if band_id is None:
+        return ""
+    return f"color: {LIKELIHOOD_BY_ID[band_id].colour}; font-weight: 600; white-space: nowrap"
+
+
+def _compact_cell(band_id: str | None, p: float | None, lang: str) -> str:
+    return "–" if band_id is None else f"{LIKELIHOOD_BY_ID[band_id].symbol}\u00a0{probability(p, lang)}"
+
+
+TABLE_CLASS = "planner-table"  # styled once by TABLE_CSS
+
+
+def html_table(header: list[str], rows: list[list[str]], styles: dict[int, list[str]] | None = None,
+               caption: str = "") -> str:
+    """A static table as one HTML string: every text escaped; ``styles`` maps a column to each row's
+    CSS (from code, never from data)."""
+    styles = styles or {}
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in header)
+    body = "".join(
+        "<tr>" + "".join(
+            (f'<td style="{escape(styles[j][i])}">' if j in styles else "<td>") + escape(str(cell)) + "</td>"
+            for j, cell in enumerate(row)) + "</tr>"
+        for i, row in enumerate(rows))
+    label = f'<caption class="sr-only">{escape(caption)}</caption>' if caption else ""
+    return f'<table class="{TABLE_CLASS}">{label}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+# Static CSS for ``html_table`` (no user text), drawn once per page that shows one.
+TABLE_CSS = f"""<style>
+table.{TABLE_CLASS} {{ width: 100%; border-collapse: collapse; font-size: 0.875rem; line-height: 1.4; }}
+table.{TABLE_CLASS} th, table.{TABLE_CLASS} td {{ text-align: left; vertical-align: top; padding: 0.3rem 0.5rem;
+  border-bottom: 1px solid rgba(128, 128, 128, 0.25); }}
+table.{TABLE_CLASS} th {{ font-weight: 600; color: inherit; opacity: 0.8; }}
+table.{TABLE_CLASS} caption.sr-only {{ position: absolute; width: 1px; height: 1px; overflow: hidden;
+  clip: rect(0 0 0 0); white-space: nowrap; }}
+</style>"""
+
+
+def styled_by_band(frame: pd.DataFrame, column: str, bands: list[str], css: Callable[[str], str]) -> Styler:
+    """``frame`` with the cells of ``column`` coloured by each row's band id.
+
+    The colour follows the band, never the words shown: labels share endings across bands ("likely" /
+    "unlikely", "ít khả năng" / "rất ít khả năng"), so matching text would colour a band as another."""
+    styles = pd.DataFrame("", index=frame.index, columns=frame.columns)
+    styles[column] = [css(b) for b in bands]
+    return frame.style.apply(lambda _: styles, axis=None).hide(axis="index")
 
 
 def show_scorecard(results: pd.DataFrame) -> None:
     frame = scorecard_frame(results)
-    column = tr("Khả năng", "Likelihood")
-    styled = frame.style.map(_colour_for, subset=[column]).hide(axis="index")
     # A static table: readable on a projector, selectable text, no scrolling inside the grid.
-    st.table(styled)
+    st.table(styled_by_band(frame, tr("Khả năng", "Likelihood"), band_ids(results), full_css))
 
 
 def headline(results: pd.DataFrame) -> tuple[int, int]:
@@ -94,22 +151,14 @@ def changed_levers() -> pd.DataFrame:
 
 def show_compact_scorecard(results: pd.DataFrame) -> None:
     """Target and probability only, with the likelihood symbol: fits beside the sliders."""
-    from planner.registry import likelihood
-    from planner.text import probability
-
     pack = state.pack()
-    rows = []
-    for row in results.to_dict("records"):
-        band = likelihood(row["probability"])
-        rows.append({tr("Chỉ tiêu", "Target"): pack.target(row["id"]).label(state.lang()),
-                     tr("Xác suất", "Probability"): f"{band.symbol} {probability(row['probability'], state.lang())}"})
-    frame = pd.DataFrame(rows)
+    lang = state.lang()
+    bands = band_ids(results)
     column = tr("Xác suất", "Probability")
-
-    def colour(text: str) -> str:
-        for band in LIKELIHOOD:
-            if text.startswith(band.symbol + " "):
-                return f"color: {band.colour}; font-weight: 600; white-space: nowrap"
-        return ""
-
-    st.table(frame.style.map(colour, subset=[column]).hide(axis="index"))
+    # One HTML element, not an st.table: Streamlit's browser side redraws the whole page about ten
+    # times per slider move, and a table cell costs it a Markdown component each; here a cell is a
+    # plain <td>.  Every text is escaped; the colour is the band's own.
+    rows = [[pack.target(i).label(lang), _compact_cell(b, p, lang)]
+            for i, b, p in zip(results["id"], bands, results["probability"], strict=True)]
+    st.html(html_table([tr("Chỉ tiêu", "Target"), column], rows, {1: [compact_css(b) for b in bands]},
+                       caption=tr("Xác suất đạt từng chỉ tiêu", "Probability of meeting each target")))

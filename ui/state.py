@@ -34,6 +34,7 @@ from planner.scenario import (
     validate,
 )
 from planner.store import ENV_VAR, ScenarioStore, default_store_target
+from ui import precompute
 
 SCENARIO = "scenario"
 LANG = "lang"
@@ -162,15 +163,23 @@ def sync_url() -> None:
 
 # --- Cached engine calls (keyed on the scenario's text) -------------------------------------------
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _assessment(key: str) -> list[dict]:
+def assessment_rows(key: str) -> list[dict]:
+    """The engine's scorecard rows for a scenario key (uncached: the one function computing them)."""
     res = resolve(json.loads(key))
     return [r.as_dict() for r in assess(res.pack, res.values, res.settings, evidence=res.evidence)]
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _assessment(key: str) -> list[dict]:
+    return assessment_rows(key)
+
+
 def assessment(data: dict[str, Any] | None = None) -> pd.DataFrame:
-    """The scorecard rows of a scenario (default: the current one) as a DataFrame."""
-    return pd.DataFrame(_assessment(key_of(data or scenario())))
+    """The scorecard rows of a scenario (default: the current one) as a DataFrame; a slider position
+    computed ahead (``ui.precompute``, same key, same function) is used as it is."""
+    key = key_of(data or scenario())
+    rows = precompute.lookup(key)
+    return pd.DataFrame(rows if rows is not None else _assessment(key))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
