@@ -97,7 +97,9 @@ ARM = """(sel) => {
     obs.observe(document.body, {subtree: true, childList: true, characterData: true});
   });
 }"""
-WAIT_DONE = "() => Promise.race([window.__bench.done, new Promise((_, no) => setTimeout(() => no('timeout'), 30000))])"
+# No change within 8 s: that press changed nothing on that page (its engine may differ from the one the
+# walk was chosen with, e.g. an older checkout); it is left out and counted.
+WAIT_DONE = "() => Promise.race([window.__bench.done, new Promise((ok) => setTimeout(() => ok(null), 8000))])"
 QUIET = f"""(ms) => !document.querySelector('{STATUS}') && performance.now() - window.__bench.lastMsg > ms
                  && performance.now() - window.__bench.lastMutation > ms"""
 COLLECT = """() => window.__bench.log.map(m => {
@@ -129,6 +131,7 @@ class Side:
     name: str
     samples: list[Sample] = field(default_factory=list)
     last_elements: dict = field(default_factory=dict)
+    unchanged: int = 0  # presses after which the watched text did not change (left out)
 
 
 def parse(log: list[dict], start: float, end: float, side: Side | None) -> Sample:
@@ -173,7 +176,7 @@ def wait_quiet(page, ms: int = 300) -> None:
     page.wait_for_function(QUIET, arg=ms, polling=50, timeout=60_000)
 
 
-def press(page, cdp, side: Side, slider: str, watch: str, key: str = "ArrowRight") -> Sample:
+def press(page, cdp, side: Side, slider: str, watch: str, key: str = "ArrowRight") -> Sample | None:
     """A real key press on a slider → the watched text changed on screen (the next frame)."""
     page.locator(slider).focus()
     wait_quiet(page, 200)
@@ -182,6 +185,9 @@ def press(page, cdp, side: Side, slider: str, watch: str, key: str = "ArrowRight
     page.keyboard.press(key)
     done = page.evaluate(WAIT_DONE)
     wait_quiet(page)
+    if done is None:
+        side.unchanged += 1
+        return None
     after = metrics(cdp)
     log = page.evaluate(COLLECT)
     start = page.evaluate("window.__bench.key")
@@ -319,20 +325,21 @@ def trajectories_after_move(page, cdp, side: Side) -> tuple[Sample, int]:
 def chart_work(pack_id: str, preset: str, levers: dict[str, float]) -> dict[str, float]:
     """The Trajectories page's work outside Streamlit for one scenario, in ms: the projection, the
     assessment and the spec of every chart the page draws (indicators with a target: the default)."""
-    from planner import charts, report
+    from planner import charts
     from planner.assess import assess
     from planner.model import project
     from planner.registry import INDICATOR_BY_ID
+    from planner.results import observations_frame, tidy_trajectories
     from planner.scenario import resolve
 
     res = resolve({"pack": pack_id, "preset": preset, "levers": levers})
     pack = res.pack
     t0 = time.perf_counter()
-    traj = report.tidy_trajectories(project(pack, res.values, res.settings))
+    traj = tidy_trajectories(project(pack, res.values, res.settings, evidence=res.evidence))
     t1 = time.perf_counter()
     results = {r.id: r for r in assess(pack, res.values, res.settings)}
     t2 = time.perf_counter()
-    observations = report.observations_frame(pack, (), "vi")
+    observations = observations_frame(pack, (), "vi")
     import pandas as pd
 
     rows = pd.DataFrame([r.as_dict() for r in results.values()]).set_index("id")
@@ -449,7 +456,8 @@ def slider_part(planners: list[Planner], floor: tuple, floor_url: str, walks: li
         for planner in planners:
             side = planner.slider[pack_id]
             a = [s.total for s in side.samples]
-            print(breakdown(planner.name, side.samples))
+            print(breakdown(planner.name, side.samples) + (f"  ({side.unchanged} presses left out: no change)"
+                                                          if side.unchanged else ""))
             print(f"  {'':18} median {med(a):.1f}, p90 {p90(a):.1f} → median ratio {med(a) / med(f):.2f}, "
                   f"p90 / floor median {p90(a) / med(f):.2f}")
         print(breakdown("floor", floor_side.samples))

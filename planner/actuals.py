@@ -231,7 +231,9 @@ def _inert(text: str) -> str:
     apostrophe (the reader takes it off again, see ``_text``).  Control characters, which would make
     the file look binary, are dropped; line breaks and tabs stay."""
     text = _WRITE_CONTROL.sub("", unicodedata.normalize("NFC", text))
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    # A text that already starts with the apostrophe of an inert formula ("'=") gets one more, so the
+    # reader, which takes one off, gives it back as it was.
+    return "'" + text if text.lstrip("'").startswith(_FORMULA_START) else text
 
 
 inert_text = _inert  # the same rule for the store's workbook of figures (planner/store/figures.py)
@@ -740,7 +742,7 @@ def _text(cell: object) -> str:
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
     text = str(cell).strip()
-    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
+    return text[1:] if text.startswith("'") and text.lstrip("'").startswith(_FORMULA_START) else text
 
 
 def _blank(cells: list[object]) -> bool:

@@ -195,3 +195,19 @@ def test_the_admin_page_is_not_there_for_an_editor(monkeypatch, db: Path) -> Non
     admin = signed_in(monkeypatch, db, ADMIN, page="pages/overview.py")
     admin.switch_page("pages/admin.py").run()  # registered for an admin
     assert not admin.exception and admin.title[0].value == "Quản trị"
+
+
+def test_the_secrets_connection_puts_the_store_in_postgresql(monkeypatch, pg_cluster) -> None:
+    """Without PLANNER_DB, ``[connections.planner] url`` in the secrets chooses the database."""
+    url = pg_cluster.new_database()
+    monkeypatch.delenv("PLANNER_DB", raising=False)
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.secrets["connections"] = {"planner": {"url": url}}
+    at.run()
+    at.switch_page(PAGE)
+    at.session_state["saved_section_open"] = True
+    at.run()
+    fill(at, "Trong PostgreSQL", "ghi chú")
+    assert [s.name for s in ScenarioStore(url).list()] == ["Trong PostgreSQL"]
+    st.cache_resource.clear()

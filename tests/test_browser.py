@@ -154,6 +154,6 @@ def test_save_reload_find_and_compare_with_a_preset(page, server):
     wait_idle(page)
     page.wait_for_timeout(1000)
     body = page.inner_text("body")
-    assert f"Đã lưu: {name} (v1)" in body and "Mẫu: Nhịp kế hoạch" in body
+    assert f"Đã lưu: {name} (v1)" in body and "Kịch bản mẫu: Nhịp kế hoạch" in body
     assert page.locator('[data-testid="stException"]').count() == 0
     page.screenshot(path=str(SHOTS / "compare-saved.png"), full_page=True)

@@ -156,3 +156,33 @@ def test_the_command_line_moves_a_store(tmp_path: Path, pg_cluster, capsys) -> N
     assert main(["store", "grant", "an@example.vn", "admin", "--db", pg]) == 0
     assert ScenarioStore(pg).role("an@example.vn") == "admin"
     assert main(["store", "counts", "--db", "mysql://x@y/z"]) == 2
+
+
+OPENER = """
+import sys
+from planner.store import ScenarioStore
+sys.stdin.readline()
+s = ScenarioStore(sys.argv[1])
+print(s.save({"pack": "hai-duong-2023", "preset": "trend"}, "mở cùng lúc")[1], flush=True)
+"""
+
+
+def test_processes_starting_together_on_a_new_store_migrate_it_once(store_target) -> None:
+    """Four app processes starting at the same moment on an empty database: one creates the schema, the
+    others wait for it and find it done; every one of them saves."""
+    target = store_target()
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
+    procs = [subprocess.Popen([sys.executable, "-c", OPENER, target], cwd=ROOT, env=env, text=True,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(4)]
+    for proc in procs:
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+    results = [proc.communicate(timeout=120) for proc in procs]
+    assert [proc.returncode for proc in procs] == [0] * 4, [err for _, err in results]
+    assert [out.strip() for out, _ in results] == ["1"] * 4
+    store = ScenarioStore(target)
+    assert store.counts()["scenarios"] == 4
+    with store.engine.connect() as conn:
+        import sqlalchemy as sa
+
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).all() == [("0003",)]

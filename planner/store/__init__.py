@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from .backup import BACKUP_FORMAT, BACKUP_FORMAT_VERSION, MAX_BACKUP_CHARS
 from .checks import MAX_AUTHOR, MAX_NAME, MAX_NOTE, MAX_SCENARIO_JSON, fold
-from .core import NameTaken, RestoreReport, SavedScenario, SavedVersion, ScenarioStore, VersionConflict
+from .core import ScenarioStore
 from .engine import BUSY_TIMEOUT_S, ENV_VAR, PROJECT_ROOT, default_store_path, default_store_target, safe_url
 from .figures import FigureImport, StoredFigure, observations
+from .records import NameTaken, RestoreReport, SavedScenario, SavedVersion, VersionConflict
 from .roles import ROLES, Actor, AuditEntry, Forbidden, RoleGrant
 
 __all__ = [

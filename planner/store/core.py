@@ -19,26 +19,22 @@ plain text stored exactly as given; nothing is ever unpickled or evaluated.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import secrets
 import sqlite3
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from ..actuals import actuals_csv
 from ..errors import PlannerError
-from ..packs import Observation
-from ..registry import INDICATORS
 from ..scenario import minimal, validate
 from . import engine as eng
 from . import migrate
+from .access import AccessMethods
 from .backup import BACKUP_FORMAT, BACKUP_FORMAT_VERSION, figure_doc, parse_backup
 from .checks import (
     MAX_AUTHOR,
@@ -51,95 +47,13 @@ from .checks import (
     now,
     unknown,
 )
-from .figures import (
-    MAX_FIGURE_NOTE,
-    MAX_SOURCE,
-    FigureImport,
-    StoredFigure,
-    check_figure_text,
-    check_key,
-    check_pack,
-    check_value,
-    figures_workbook,
-    no_figure,
-    observations,
-)
-from .roles import (
-    DEFAULT_ROLE,
-    LEVEL,
-    NEEDS,
-    Actor,
-    AuditEntry,
-    RoleGrant,
-    check_email,
-    check_role,
-    configured_admins,
-    forbidden,
-)
-from .schema import audit, figures, roles, scenarios, versions
+from .figure_store import FIGURE_COLUMNS, FigureMethods, figure_from_row, figure_values
+from .records import NameTaken, RestoreReport, SavedScenario, SavedVersion, VersionConflict
+from .roles import Actor, configured_admins
+from .schema import figures, scenarios, versions
 
 log = logging.getLogger("planner.store")
 T = TypeVar("T")
-_INDICATOR_ORDER = {ind.id: i for i, ind in enumerate(INDICATORS)}
-
-
-@dataclass(frozen=True)
-class SavedScenario:
-    """One saved scenario as shown in a list: its latest version and whether it is deleted."""
-
-    id: str
-    pack: str
-    version: int
-    name: str
-    author: str
-    note: str
-    created_at: str
-    saved_at: str
-    deleted_at: str | None = None
-
-    @property
-    def deleted(self) -> bool:
-        return self.deleted_at is not None
-
-
-@dataclass(frozen=True)
-class SavedVersion:
-    """One version of a saved scenario (metadata only; ``load`` gives the scenario itself)."""
-
-    scenario_id: str
-    version: int
-    name: str
-    author: str
-    note: str
-    saved_at: str
-
-
-@dataclass(frozen=True)
-class RestoreReport:
-    """What ``restore_json`` did, so the app can tell the user."""
-
-    scenarios_added: int
-    versions_added: int
-    versions_skipped: int
-    conflicts: int  # skipped versions (of scenarios or figures) whose stored content differs from the backup's
-    figures_added: int = 0
-    figures_skipped: int = 0
-
-
-class VersionConflict(PlannerError):
-    """Someone else saved a newer version since this session's; nothing was written."""
-
-    def __init__(self, vi: str, en: str, latest: SavedVersion) -> None:
-        super().__init__(vi, en, "version")
-        self.latest = latest
-
-
-class NameTaken(PlannerError):
-    """An active scenario of the pack already has this name; nothing was written."""
-
-    def __init__(self, vi: str, en: str, existing: SavedScenario) -> None:
-        super().__init__(vi, en, "name")
-        self.existing = existing
 
 
 def _latest_version_id() -> sa.ScalarSelect:
@@ -152,33 +66,9 @@ _LATEST = (sa.select(scenarios.c.id, scenarios.c.pack, versions.c.version, versi
                      versions.c.note, scenarios.c.created_at, versions.c.saved_at, scenarios.c.deleted_at)
            .join(versions, versions.c.scenario_id == scenarios.c.id)
            .where(versions.c.version == _latest_version_id()))
-_FIGURE_COLS = (figures.c.pack, figures.c.indicator, figures.c.year, figures.c.version, figures.c.value,
-                figures.c.source, figures.c.note, figures.c.author, figures.c.saved_at, figures.c.removed)
 
 
-def _figure(row: Any) -> StoredFigure:
-    pack, indicator, year, version, value, source, note, author, saved_at, removed = tuple(row)
-    return StoredFigure(pack, indicator, int(year), int(version), float(value), source, note, author, saved_at,
-                        bool(removed))
-
-
-def _figure_row(f: StoredFigure) -> dict[str, Any]:
-    return {"pack": f.pack, "indicator": f.indicator, "year": f.year, "version": f.version, "value": f.value,
-            "source": f.source, "note": f.note, "author": f.author, "saved_at": f.saved_at,
-            "removed": int(f.removed)}
-
-
-def _figure_order(f: StoredFigure) -> tuple[int, int]:
-    return _INDICATOR_ORDER.get(f.indicator, len(_INDICATOR_ORDER)), f.year
-
-
-def _key_lock(pack: str, indicator: str, year: int) -> int:
-    """A stable signed 64-bit advisory-lock key for one figure (PostgreSQL)."""
-    digest = hashlib.blake2b(f"figure\x1f{pack}\x1f{indicator}\x1f{year}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
-
-
-class ScenarioStore:
+class ScenarioStore(AccessMethods, FigureMethods):
     """The store; one object per process is enough (it holds a connection pool), safe across threads.
 
     ``target`` is a SQLite file path or a URL (``postgresql://…``); None means ``$PLANNER_DB`` or the
@@ -269,80 +159,6 @@ class ScenarioStore:
                 return fn(conn)
         except SQLAlchemyError as exc:
             raise self._db_error(exc, what) from None
-
-    # -- roles and audit -----------------------------------------------------------------------
-
-    def _role_of(self, conn: sa.Connection, email: str) -> str:
-        if email in self.admins:
-            return "admin"
-        found = conn.execute(sa.select(roles.c.role).where(roles.c.email == email)).scalar()
-        return found or DEFAULT_ROLE
-
-    def role(self, email: str | None = None) -> str | None:
-        """The role of ``email`` (default: the actor); None without sign-in (everything allowed)."""
-        if email is None:
-            if self.actor is None:
-                return None
-            email = self.actor.email
-        email = check_email(email)
-        return self._read(lambda conn: self._role_of(conn, email))
-
-    def may(self, action: str) -> bool:
-        """Whether the actor may do ``action`` (for drawing the page; the store checks again on writing)."""
-        role = self.role()
-        return role is None or LEVEL[role] >= LEVEL[NEEDS[action][0]]
-
-    def _authorize(self, conn: sa.Connection, action: str) -> None:
-        if self.actor is None:
-            return
-        role = self._role_of(conn, self.actor.email)
-        if LEVEL[role] < LEVEL[NEEDS[action][0]]:
-            log.warning("store: refused %s for %s (role %s)", action, self.actor.email, role)
-            raise forbidden(self.actor, role, action)
-
-    def _author(self, typed: str) -> str:
-        """The signed-in identity when there is one; else the typed name, as before sign-in existed."""
-        return self.actor.label if self.actor is not None else typed
-
-    def _audit(self, conn: sa.Connection, action: str, pack: str = "", target: str = "", typed: str = "",
-               **detail: Any) -> None:
-        actor = self.actor.email if self.actor is not None else typed
-        conn.execute(audit.insert().values(at=now(), actor=actor, action=action, pack=pack, target=target,
-                                           detail=json.dumps(detail, ensure_ascii=False, sort_keys=True)))
-
-    def set_role(self, email: str, role: str) -> RoleGrant:
-        """Grant ``role`` to ``email`` (admins only, when signed in); the grant is audited."""
-        email, role = check_email(email), check_role(role)
-        by = self.actor.email if self.actor is not None else ""
-
-        def op(conn: sa.Connection) -> RoleGrant:
-            self._authorize(conn, "role.grant")
-            at = now()
-            old = conn.execute(sa.select(roles.c.role).where(roles.c.email == email)).scalar()
-            if old is None:
-                conn.execute(roles.insert().values(email=email, role=role, granted_by=by, granted_at=at))
-            else:
-                conn.execute(roles.update().where(roles.c.email == email)
-                             .values(role=role, granted_by=by, granted_at=at))
-            self._audit(conn, "role.grant", target=email, role=role, before=old)
-            return RoleGrant(email, role, by, at)
-
-        return self._write(op, "role.grant")
-
-    def role_grants(self) -> list[RoleGrant]:
-        rows = self._read(lambda conn: conn.execute(sa.select(roles).order_by(roles.c.email)).all())
-        return [RoleGrant(*row) for row in rows]
-
-    def audit_log(self, limit: int = 500, actor: str = "", action: str = "") -> list[AuditEntry]:
-        """The newest changes first: who did what, when."""
-        query = sa.select(audit).order_by(audit.c.id.desc()).limit(max(1, min(int(limit), 10_000)))
-        if actor:
-            query = query.where(audit.c.actor == actor)
-        if action:
-            query = query.where(audit.c.action == action)
-        rows = self._read(lambda conn: conn.execute(query).all())
-        return [AuditEntry(*row) for row in rows]
-
     # -- reading scenarios ---------------------------------------------------------------------
 
     def _scenario_row(self, conn: sa.Connection, scenario_id: str, include_deleted: bool = True,
@@ -529,154 +345,6 @@ class ScenarioStore:
             self._audit(conn, "scenario.restore", pack, scenario_id)
 
         self._write(op, "scenario.restore")
-
-    # -- actual figures ------------------------------------------------------------------------
-
-    def _latest_figure(self, conn: sa.Connection, pack: str, indicator: str, year: int,
-                       lock: bool = False) -> StoredFigure | None:
-        if lock and conn.dialect.name == "postgresql":  # SQLite: BEGIN IMMEDIATE already holds the lock
-            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _key_lock(pack, indicator, year)})
-        row = conn.execute(sa.select(*_FIGURE_COLS).where(
-            figures.c.pack == pack, figures.c.indicator == indicator, figures.c.year == year)
-            .order_by(figures.c.version.desc()).limit(1)).first()
-        return None if row is None else _figure(row)
-
-    def _add_figure(self, conn: sa.Connection, figure: StoredFigure, latest: StoredFigure | None) -> StoredFigure:
-        stored = replace(figure, version=1 if latest is None else latest.version + 1, saved_at=now())
-        conn.execute(figures.insert().values(**_figure_row(stored)))
-        return stored
-
-    def _checked_figure(self, pack: str, indicator: str, year: int, value: float, source: str, note: str,
-                        author: str) -> StoredFigure:
-        indicator, year = check_key(pack, indicator, year)
-        check_text(author, "author", MAX_AUTHOR)
-        return StoredFigure(pack, indicator, year, 0, check_value(indicator, value),
-                            check_figure_text(source, MAX_SOURCE, "source"),
-                            check_figure_text(note, MAX_FIGURE_NOTE, "note"), self._author(author), "")
-
-    def save_figure(self, pack: str, indicator: str, year: int, value: float, source: str = "",
-                    note: str = "", author: str = "") -> StoredFigure:
-        """Store an actual figure: the first version, or a correction (a new version; the old one stays)."""
-        figure = self._checked_figure(pack, indicator, year, value, source, note, author)
-
-        def op(conn: sa.Connection) -> StoredFigure:
-            self._authorize(conn, "figure.save")
-            latest = self._latest_figure(conn, pack, figure.indicator, figure.year, lock=True)
-            stored = self._add_figure(conn, figure, latest)
-            self._audit(conn, "figure.save", pack, f"{stored.indicator} {stored.year}", figure.author,
-                        version=stored.version, value=stored.value, before=None if latest is None else latest.value)
-            return stored
-
-        return self._write(op, "figure.save")
-
-    def figures(self, pack: str, include_removed: bool = False) -> list[StoredFigure]:
-        """The figure in force for every (indicator, year) of ``pack``, in registry then year order;
-        with ``include_removed`` also the removal marks of figures taken away (to restore them)."""
-        check_pack(pack)
-        inner = figures.alias("f2")
-        newest = (sa.select(sa.func.max(inner.c.version)).where(
-            inner.c.pack == figures.c.pack, inner.c.indicator == figures.c.indicator, inner.c.year == figures.c.year)
-            .scalar_subquery())
-        query = sa.select(*_FIGURE_COLS).where(figures.c.pack == pack, figures.c.version == newest)
-        found = [_figure(row) for row in self._read(lambda conn: conn.execute(query).all())]
-        return sorted((f for f in found if include_removed or not f.removed), key=_figure_order)
-
-    def figure_observations(self, pack: str) -> tuple[Observation, ...]:
-        """The stored figures in force as engine input (``planner.packs.Observation``)."""
-        return observations(self.figures(pack))
-
-    def figure_history(self, pack: str, indicator: str, year: int) -> list[StoredFigure]:
-        """Every version of one figure, oldest first (corrections, removals, restores); [] if none."""
-        indicator, year = check_key(pack, indicator, year, known_pack=False)
-        query = sa.select(*_FIGURE_COLS).where(figures.c.pack == pack, figures.c.indicator == indicator,
-                                               figures.c.year == year).order_by(figures.c.version)
-        return [_figure(row) for row in self._read(lambda conn: conn.execute(query).all())]
-
-    def remove_figure(self, pack: str, indicator: str, year: int, author: str = "") -> StoredFigure:
-        """Take a figure out of force with a removal mark (a new version keeping the value it removes)."""
-        indicator, year = check_key(pack, indicator, year, known_pack=False)
-        check_text(author, "author", MAX_AUTHOR)
-        author = self._author(author)
-
-        def op(conn: sa.Connection) -> StoredFigure:
-            self._authorize(conn, "figure.remove")
-            latest = self._latest_figure(conn, pack, indicator, year, lock=True)
-            if latest is None or latest.removed:
-                raise no_figure(pack, indicator, year)
-            mark = self._add_figure(conn, replace(latest, author=author, removed=True), latest)
-            self._audit(conn, "figure.remove", pack, f"{indicator} {year}", author, version=mark.version,
-                        value=mark.value)
-            return mark
-
-        return self._write(op, "figure.remove")
-
-    def restore_figure(self, pack: str, indicator: str, year: int, version: int | None = None,
-                       author: str = "") -> StoredFigure:
-        """Put an earlier version back in force as a new version: ``version``, or by default the last
-        version that was not a removal mark.  Bringing back a removed figure needs the admin role."""
-        indicator, year = check_key(pack, indicator, year, known_pack=False)
-        if version is not None:
-            check_version(version)
-        check_text(author, "author", MAX_AUTHOR)
-        author = self._author(author)
-
-        def op(conn: sa.Connection) -> StoredFigure:
-            latest = self._latest_figure(conn, pack, indicator, year, lock=True)
-            self._authorize(conn, "figure.undelete" if latest is not None and latest.removed else "figure.restore")
-            query = sa.select(*_FIGURE_COLS).where(figures.c.pack == pack, figures.c.indicator == indicator,
-                                                   figures.c.year == year)
-            if version is None:
-                query = query.where(figures.c.removed == 0).order_by(figures.c.version.desc()).limit(1)
-            else:
-                query = query.where(figures.c.version == version)
-            row = conn.execute(query).first()
-            if row is None:
-                if version is None:
-                    raise no_figure(pack, indicator, year)
-                raise PlannerError(f"số liệu {indicator} năm {year} không có phiên bản {version}",
-                                   f"figure {indicator} {year} has no version {version}", "version")
-            old = _figure(row)
-            back = self._add_figure(conn, replace(old, author=author, removed=False), latest)
-            self._audit(conn, "figure.restore", pack, f"{indicator} {year}", author, version=back.version,
-                        from_version=old.version, value=back.value)
-            return back
-
-        return self._write(op, "figure.restore")
-
-    def import_figures(self, pack: str, items: Iterable[Observation], author: str = "") -> FigureImport:
-        """Store figures read from an actuals CSV/XLSX (``planner.actuals.read_actuals``) in one
-        transaction: a new or changed figure gets a version; one identical in value, source and note
-        to the figure in force is left as it is, so importing the same file twice adds nothing."""
-        checked = [self._checked_figure(pack, o.indicator, int(o.year), o.value, o.source, o.note, author)
-                   for o in items]
-        checked.sort(key=_figure_order)  # one lock order for every import: no deadlock between two
-
-        def op(conn: sa.Connection) -> FigureImport:
-            self._authorize(conn, "figure.import")
-            added = corrected = unchanged = 0
-            for figure in checked:
-                latest = self._latest_figure(conn, pack, figure.indicator, figure.year, lock=True)
-                if latest is not None and not latest.removed and (latest.value, latest.source, latest.note) == (
-                        figure.value, figure.source, figure.note):
-                    unchanged += 1
-                    continue
-                self._add_figure(conn, figure, latest)
-                added += latest is None
-                corrected += latest is not None
-            self._audit(conn, "figure.import", pack, "", checked[0].author if checked else author,
-                        added=added, corrected=corrected, unchanged=unchanged)
-            return FigureImport(added, corrected, unchanged)
-
-        return self._write(op, "figure.import")
-
-    def figures_csv(self, pack: str) -> bytes:
-        """The figures in force as the actuals CSV of the contract (``read_actuals`` reads it back)."""
-        return actuals_csv(self.figure_observations(pack))
-
-    def figures_xlsx(self, pack: str) -> bytes:
-        """The figures in force as an Excel workbook of the same contract."""
-        return figures_workbook(self.figure_observations(pack))
-
     # -- backup --------------------------------------------------------------------------------
 
     def backup_json(self) -> str:
@@ -687,7 +355,7 @@ class ScenarioStore:
                     conn.execute(sa.select(versions.c.scenario_id, versions.c.version, versions.c.name,
                                            versions.c.author, versions.c.note, versions.c.saved_at,
                                            versions.c.scenario_json)).all(),
-                    conn.execute(sa.select(*_FIGURE_COLS)).all())
+                    conn.execute(sa.select(*FIGURE_COLUMNS)).all())
 
         scenario_rows, version_rows, figure_rows = self._read(op, "backup")
         by_id: dict[str, list[dict[str, Any]]] = {}
@@ -695,7 +363,7 @@ class ScenarioStore:
             by_id.setdefault(sid, []).append({"version": version, "name": name, "author": author,
                                               "note": note, "saved_at": saved_at, "scenario": text})
         ordered = sorted(scenario_rows, key=lambda r: (r[2], r[0]))
-        figs = sorted((_figure(r) for r in figure_rows), key=lambda f: (f.pack, f.indicator, f.year, f.version))
+        figs = sorted((figure_from_row(r) for r in figure_rows), key=lambda f: (f.pack, f.indicator, f.year, f.version))
         doc = {"format": BACKUP_FORMAT, "format_version": BACKUP_FORMAT_VERSION,
                "scenarios": [{"id": sid, "pack": pack, "created_at": created, "deleted_at": deleted,
                               "versions": by_id.get(sid, [])}
@@ -714,14 +382,14 @@ class ScenarioStore:
             self._authorize(conn, "backup.restore")
             added_s = added_v = skipped = conflicts = added_f = skipped_f = 0
             for f in figs:
-                old = conn.execute(sa.select(*_FIGURE_COLS).where(
+                old = conn.execute(sa.select(*FIGURE_COLUMNS).where(
                     figures.c.pack == f.pack, figures.c.indicator == f.indicator, figures.c.year == f.year,
                     figures.c.version == f.version)).first()
                 if old is not None:
                     skipped_f += 1
-                    conflicts += _figure(old) != f
+                    conflicts += figure_from_row(old) != f
                     continue
-                conn.execute(figures.insert().values(**_figure_row(f)))
+                conn.execute(figures.insert().values(**figure_values(f)))
                 added_f += 1
             for sc in parsed:
                 pack = conn.execute(sa.select(scenarios.c.pack).where(scenarios.c.id == sc["id"])).scalar()
