@@ -7,15 +7,16 @@ from pathlib import Path
 import streamlit as st
 
 from planner.errors import PlannerError
-from planner.packs import load_pack, pack_ids
 from planner.registry import preset_label
 from planner.text import assumptions
 from ui import auth, state
+from ui.scorecard import headline
 from ui.state import tr
 
 ICON = Path(__file__).parent / "assets" / "icon.png"  # served by the app itself: nothing fetched from outside
 st.set_page_config(page_title="Kế hoạch KTTT · Collective economy planner", page_icon=str(ICON),
                    layout="wide")
+state.stored_packs()  # packs saved to the store load by id in this process before a link names one
 state.init()
 
 ASSUMPTIONS_URL = "gia-dinh"  # the page whose sliders rerun only its own live section
@@ -105,9 +106,8 @@ def _on_preset() -> None:
 def sidebar_headline() -> None:
     """k/n targets likely met (the Assumptions page shows it beside its sliders instead)."""
     try:
-        results = state.assessment()
-        st.metric(tr("Chỉ tiêu có khả năng đạt", "Targets likely met"),
-                  f"{int((results['probability'] >= 0.66).sum())}/{len(results)}",
+        likely, projected = headline(state.assessment())
+        st.metric(tr("Chỉ tiêu có khả năng đạt", "Targets likely met"), f"{likely}/{projected}",
                   help=tr("Xác suất đạt ít nhất 66 % (thang IPCC: “có khả năng”).",
                           "Probability of at least 66 % (IPCC scale: “likely”)."))
         changed = len(state.scenario()["levers"])
@@ -122,7 +122,7 @@ with st.sidebar:
     auth.sidebar(role)
     st.segmented_control("Ngôn ngữ / Language", ["vi", "en"], format_func={"vi": "Tiếng Việt", "en": "English"}.get,
                          key="language_choice", on_change=_on_language)
-    pack_names = {i: load_pack(i).name(state.lang()) for i in pack_ids()}
+    pack_names = state.available_packs()
     st.selectbox(tr("Gói kế hoạch", "Plan pack"), list(pack_names), key="pack_choice", on_change=_on_pack,
                  format_func=pack_names.get)
     preset_names = {p: preset_label(p, state.lang()) for p in state.pack().presets}

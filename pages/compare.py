@@ -107,7 +107,7 @@ first = names[0]
 # --- Probabilities side by side -------------------------------------------------------------------------
 st.subheader(tr("Xác suất đạt từng chỉ tiêu", "Probability of meeting each target"))
 probs = pd.DataFrame({name: results[name].set_index("id")["probability"] for name in names})
-probs = probs.reindex([t.id for t in pack.targets])
+probs = probs.reindex([t.id for t in pack.modelled_targets])  # a target with no projection has nothing to compare
 target_col, year_col = tr("Chỉ tiêu", "Target"), tr("Năm", "Year")
 table = pd.DataFrame({target_col: [pack.target(i).label(lang) for i in probs.index],
                       year_col: [str(pack.target(i).year) for i in probs.index]})
@@ -157,7 +157,7 @@ st.dataframe(diff.style.format(signed, subset=names[1:]).map(diff_colour, subset
 
 # --- Trajectories overlaid ------------------------------------------------------------------------------
 st.subheader(tr("Quỹ đạo chồng lên nhau", "Trajectories overlaid"))
-with_target = list(dict.fromkeys(t.indicator for t in pack.targets))
+with_target = list(dict.fromkeys(t.indicator for t in pack.modelled_targets))
 options = with_target + [i.id for i in INDICATORS if i.id in pack.indicators and i.id not in with_target]
 indicator = st.selectbox(tr("Chỉ số", "Indicator"), options, format_func=lambda i: INDICATOR_BY_ID[i].label(lang),
                          key=f"cmp_indicator_{pack.id}")

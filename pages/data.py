@@ -1,5 +1,5 @@
 """Dữ liệu / Data and method: the pack's figures with sources and estimate flags, uploads of actual
-figures, the calibration, the method in plain words and the administrative changes since 2023."""
+figures, the calibration, the method in plain words, the pack's own notes, and uploading a pack."""
 
 from datetime import date
 
@@ -11,9 +11,9 @@ from planner.actuals import MAX_BYTES, actuals_csv, read_actuals, read_typed_fig
 from planner.calibrate import DISSOLUTION_BOUNDS, GROWTH_BOUNDS, MIN_POINTS
 from planner.errors import PlannerError
 from planner.fmt import indicator_value, number, percent
-from planner.registry import INDICATOR_BY_ID, INDICATORS
+from planner.registry import HISTORY_BY_ID, INDICATOR_BY_ID, INDICATORS
 from planner.text import source_text
-from ui import evidence, state, uploads
+from ui import evidence, pack_upload, state, uploads
 from ui.figures_view import baseline_note, figures_section
 from ui.levers import escape_markdown, show_error
 from ui.method import show_method
@@ -50,11 +50,12 @@ def observations_table(observations, with_date: bool = True, kind: str | None = 
     """A table of figures; ``kind`` overrides the published/estimate column (uploaded figures)."""
     rows = []
     for o in observations:
-        ind = INDICATOR_BY_ID[o.indicator]
+        ind = pack.indicator(o.indicator)
         row = {
             tr("Chỉ số", "Indicator"): ind.label(lang),
-            tr("Năm", "Year"): str(o.year),
-            tr("Giá trị", "Value"): indicator_value(o.indicator, o.value, lang),
+            tr("Năm", "Year"): o.period,
+            tr("Giá trị", "Value"): indicator_value(o.indicator, o.value, lang) if o.indicator in INDICATOR_BY_ID
+            else number(o.value, 0, lang),
             tr("Đơn vị", "Unit"): ind.unit(lang),
             tr("Loại số liệu", "Kind of figure"): kind or kind_label(o.estimate),
             tr("Nguồn", "Source"): source_text(o.source, state.lang()),
@@ -189,8 +190,8 @@ first_window = state.scenario().get("window_start") or pack.window_start
 estimates = sum(o.estimate for o in pack.baseline.values())
 st.markdown("\n".join(escape_markdown(line) for line in (
     tr("Gói kế hoạch: ", "Plan pack: ") + pack.name(lang),
-    tr("Văn bản: ", "Document: ") + f"{meta.get('document', '')}, "
-    + tr("ngày ", "dated ") + day(str(meta.get("document_date", ""))),
+    tr("Văn bản: ", "Document: ") + str(meta.get("document", ""))
+    + ((", " + tr("ngày ", "dated ") + day(str(meta["document_date"]))) if meta.get("document_date") else ""),
     tr("Cơ quan ban hành: ", "Issued by: ") + meta.get(f"issuer_{lang}", ""),
     tr("Năm gốc (số liệu xuất phát): ", "Base year (starting figures): ") + str(pack.base_year),
     tr(f"Kỳ kế hoạch: thành lập mới tính từ 01/01/{first_window}; chỉ tiêu đến năm "
@@ -198,14 +199,15 @@ st.markdown("\n".join(escape_markdown(line) for line in (
        f"Plan window: foundings counted from 1 January {first_window}; targets for "
        f"{', '.join(str(y) for y in sorted({t.year for t in pack.targets}))}; projections to {pack.horizon}."),
 )).replace("\n", "  \n"))
-if meta.get(f"area_note_{lang}"):
-    st.info(escape_markdown(meta[f"area_note_{lang}"]), icon=":material/map:")
+if pack.text("area_note", lang):
+    st.info(escape_markdown(pack.text("area_note", lang)), icon=":material/map:")
 
-tab_data, tab_figures, tab_upload, tab_method = st.tabs([
+tab_data, tab_figures, tab_upload, tab_method, tab_pack = st.tabs([
     tr("Số liệu gốc và lịch sử", "Baseline and history"),
     tr("Số liệu dùng cho dự báo", "Figures in use"),
     tr("Số liệu thực tế (tải lên, nhập)", "Actual figures (upload, type in)"),
     tr("Phương pháp", "Method"),
+    tr("Gói kế hoạch (tải lên)", "Plan pack (upload)"),
 ])
 
 with tab_figures:
@@ -224,11 +226,13 @@ with tab_data:
 
     if pack.series:
         st.subheader(tr("Chuỗi số liệu lịch sử", "History"))
-        show_observations(sorted(pack.series, key=lambda o: (INDICATORS.index(INDICATOR_BY_ID[o.indicator]), o.year)),
+        order = {ind: i for i, ind in enumerate([*INDICATOR_BY_ID, *HISTORY_BY_ID, *pack.declared])}
+        show_observations(sorted(pack.series, key=lambda o: (order.get(o.indicator, len(order)), o.year)),
                           key="series_table")
     if pack.actuals:
         st.subheader(tr("Số liệu thực tế sau năm gốc (trong gói)", "Actual figures after the base year (in the pack)"))
         show_observations(pack.actuals, key="actuals_table", with_date=False)
+    pack_upload.show_tracked(pack)
 
     if pack.fits:
         st.subheader(tr("Hiệu chỉnh theo chuỗi số liệu", "Calibration to the series"))
@@ -239,7 +243,7 @@ with tab_data:
                       "of the birth–death model to the series above. RMSE: root mean square error of the stock "
                       "(organisations); MAPE: mean absolute percentage error."))
         for kind, fit in pack.fits.items():
-            ind = INDICATOR_BY_ID[kind]
+            ind = pack.indicator(kind)
             with st.container(border=True):
                 st.markdown(f"**{escape_markdown(ind.label(lang))}** · "
                             + tr(f"{fit.points} điểm số liệu", f"{fit.points} data points"))
@@ -267,19 +271,25 @@ with tab_data:
                 observed_label, fitted_label = tr("Số liệu", "Observed"), tr("Mô hình", "Fitted")
                 points = pd.DataFrame({
                     "year": list(fit.years) * 2,
+                    "period": list(fit.periods or map(str, fit.years)) * 2,
                     "value": list(fit.observed) + list(fit.fitted),
                     "series": [observed_label] * fit.points + [fitted_label] * fit.points,
                     "indicator": list(fit.indicators) * 2,
                 })
                 points["shown"] = [indicator_value(i, v, lang)
                                    for i, v in zip(points["indicator"], points["value"], strict=True)]
-                charted = [i for i in dict.fromkeys(fit.indicators) if fit.indicators.count(i) >= 2]
+                # Yearly figures are charted (two or more of one series); totals over several years and
+                # lone figures are written out, so a six-year total never sits on a chart of single years.
+                points = points[~points["period"].str.contains("–")]
+                yearly = [i for i, y in zip(fit.indicators, fit.periods or map(str, fit.years), strict=True) if "–" not in y]
+                charted = [i for i in dict.fromkeys(yearly) if yearly.count(i) >= 2]
                 for indicator in dict.fromkeys(fit.indicators):
-                    if indicator in charted:
+                    rows = [(y, o, f) for y, o, f, i in zip(fit.periods or tuple(map(str, fit.years)), fit.observed,
+                                                            fit.fitted, fit.indicators, strict=True)
+                            if i == indicator and (indicator not in charted or "–" in y)]
+                    if not rows:
                         continue
-                    rows = [(y, o, f) for y, o, f, i in zip(fit.years, fit.observed, fit.fitted, fit.indicators,
-                                                            strict=True) if i == indicator]
-                    st.caption(escape_markdown(INDICATOR_BY_ID[indicator].label(lang) + ": " + "; ".join(
+                    st.caption(escape_markdown(pack.indicator(indicator).label(lang) + ": " + "; ".join(
                         f"{y}: {observed_label.lower()} {indicator_value(indicator, o, lang)}, "
                         f"{fitted_label.lower()} {indicator_value(indicator, f, lang)}" for y, o, f in rows)))
                 for col, indicator in zip(st.columns(max(len(charted), 1)), charted, strict=False):
@@ -290,7 +300,7 @@ with tab_data:
                     base = alt.Chart(part).encode(
                         x=alt.X("year:Q", title=tr("Năm", "Year"), axis=alt.Axis(format="d", tickMinStep=1),
                                 scale=alt.Scale(zero=False)),
-                        y=alt.Y("value:Q", title=INDICATOR_BY_ID[indicator].label(lang), scale=alt.Scale(zero=False),
+                        y=alt.Y("value:Q", title=pack.indicator(indicator).label(lang), scale=alt.Scale(zero=False),
                                 axis=alt.Axis(labelExpr=vi_axis())),
                         color=colour,
                         tooltip=[alt.Tooltip("year:Q", title=tr("Năm", "Year"), format="d"),
@@ -425,52 +435,11 @@ with tab_method:
     st.subheader(tr("Phương pháp", "Method"))
     show_method(lang)
 
-    st.subheader(tr("Những điểm kế hoạch chưa nói rõ và cách công cụ xử lý", "Open questions and the tool's defaults"))
-    st.markdown(tr(
-        """
-- **Kỳ tính “thành lập mới”:** kế hoạch ban hành 13/09/2023 và nói “đến năm 2030”. Mặc định tính số thành lập
-  từ 01/01/2023 đến 31/12/2030; đổi năm bắt đầu ở trang Giả định.
-- **Chỉ tiêu 100 %:** tỷ lệ tăng theo đường cong chữ S tiến gần nhưng không chạm 100 %. Mặc định coi là đạt khi
-  tỷ lệ từ 99,5 % trở lên (làm tròn thành 100 %).
-- **“Hiệu quả” và “tốt, khá”:** HTX được xếp loại theo Thông tư 01/2020/TT-BKHĐT (tốt 80–100 điểm, khá 65 đến
-  dưới 80, trung bình 50 đến dưới 65, yếu dưới 50). Mặc định cả chỉ tiêu 2030 (tốt, khá) và 2045 (hoạt động
-  hiệu quả) đều dùng tỷ lệ HTX tốt, khá.
-- **Liên kết năm 2045:** năm 2030 kế hoạch nói về HTX, năm 2045 về mọi tổ chức kinh tế tập thể. Mặc định cả
-  hai dùng tỷ lệ HTX liên kết chuỗi giá trị.
-- **Số liệu ước tính:** nơi không có số công bố, dự án dùng số ước tính, được đánh dấu “⚠ Ước tính” ở thẻ số
-  liệu; có thể thay bằng số liệu thực tế tải lên.
-""",
-        """
-- **The window for “newly founded”:** the plan was issued on 13/09/2023 and says “by 2030”. By default
-  foundings from 1 January 2023 to 31 December 2030 count; change the first year on the Assumptions page.
-- **100 % targets:** a share growing along an S-curve approaches 100 % but never reaches it. By default such a
-  target counts as met at 99.5 % or more (it rounds to 100 %).
-- **“Effective” and “good/fair”:** HTX are rated under Circular 01/2020/TT-BKHĐT (good 80–100 points, fair 65
-  to under 80, average 50 to under 65, weak under 50). By default both the 2030 target (good/fair) and the
-  2045 one (operating effectively) use the good/fair share.
-- **Linkage in 2045:** for 2030 the plan speaks of HTX, for 2045 of all collective organisations. By default
-  both use the share of HTX linked in value chains.
-- **Estimates:** where no published figure exists the project uses an estimate, marked “⚠ Estimate” in the
-  data tab; it can be replaced by uploaded actual figures.
-"""))
+    st.subheader(tr("Ghi chú của gói kế hoạch", "Notes of the plan pack"))
+    st.caption(tr("Do người soạn gói viết (notes.vi.md, notes.en.md): địa bàn, thay đổi hành chính, cách đọc chỉ tiêu.",
+                  "Written by the pack's authors (notes.vi.md, notes.en.md): the area, administrative changes, how "
+                  "the targets are read."))
+    pack_upload.show_notes(pack)
 
-    st.subheader(tr("Thay đổi hành chính từ năm 2023", "Administrative changes since 2023"))
-    st.markdown(tr(
-        """
-- **20/02/2025:** các sở của tỉnh được hợp nhất: Sở Kế hoạch và Đầu tư vào Sở Tài chính; Sở Nông nghiệp và
-  Phát triển nông thôn với Sở Tài nguyên và Môi trường thành Sở Nông nghiệp và Môi trường; Sở Thông tin và
-  Truyền thông vào Sở Khoa học và Công nghệ.
-- **01/07/2025:** tỉnh Hải Dương hợp nhất vào thành phố Hải Phòng (chính quyền địa phương hai cấp, không còn
-  cấp huyện). Kế hoạch nay mô tả địa bàn tỉnh Hải Dương cũ trong thành phố Hải Phòng.
-- Chưa rõ Hải Phòng giữ nguyên hay thay thế Kế hoạch 3413/KH-UBND; công cụ trình bày nó như kế hoạch của
-  **tỉnh Hải Dương cũ**.
-""",
-        """
-- **20/02/2025:** provincial departments were merged: the Department of Planning and Investment into the
-  Department of Finance; Agriculture and Rural Development with Natural Resources and Environment into the
-  Department of Agriculture and Environment; Information and Communications into Science and Technology.
-- **01/07/2025:** Hải Dương province was merged into Hải Phòng city (two-tier local government, no more
-  districts). The plan now describes the former Hải Dương area within Hải Phòng.
-- Whether Hải Phòng kept or replaced Plan 3413/KH-UBND is not known; the tool presents it as the plan of the
-  **former Hải Dương province**.
-"""))
+with tab_pack:
+    pack_upload.show_upload(pack)

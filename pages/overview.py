@@ -21,6 +21,7 @@ except PlannerError as exc:
     st.stop()
 
 k, n = headline(results)
+not_projected = int((~results["modelled"]).sum()) if "modelled" in results else 0
 col1, col2, col3 = st.columns(3)
 col1.metric(tr("Chỉ tiêu có khả năng đạt", "Targets likely met"), f"{k}/{n}", border=True)
 col2.metric(tr("Rất ít khả năng", "Very unlikely"), int((results["probability"] < 0.10).sum()), border=True)
@@ -46,6 +47,14 @@ st.caption(tr("Xác suất: tỷ lệ trong ", "Probability: share of ")
                 "Pace: projected change over the change required from the base year (≥ 0.95 on track).")
            + " " + figures.in_force_caption())
 reach.show_requirements(results)
+if not_projected:
+    st.info(tr(f"{not_projected} chỉ tiêu không được dự báo (mô hình không có chỉ số, hoặc gói thiếu số liệu năm gốc): "
+               "chúng vẫn ở trong bảng, với tiến độ đọc từ số liệu thực tế khi có (tỷ lệ giữa phần chặng đường đã đi "
+               "và phần thời gian đã qua).",
+               f"{not_projected} target{'s are' if not_projected > 1 else ' is'} not projected (the engine has no "
+               "model of the indicator, or the pack has no base-year figure): they stay in the table, with the pace "
+               "read on actual figures where there are any (the share of the way covered over the share of the time "
+               "passed)."), icon=":material/info:")
 
 st.subheader(tr("Khác với kịch bản mẫu", "Changed from the preset"))
 changes = changed_levers()

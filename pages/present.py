@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from planner import charts
-from planner.assess import GoalSeek
+from planner.assess import GoalSeek, TargetResult
 from planner.charts import FONT_STACK
 from planner.errors import PlannerError
 from planner.fmt import day_text, indicator_value, probability
@@ -21,10 +21,10 @@ from planner.registry import LIKELY_THRESHOLD, likelihood, preset_label
 from planner.report import projector_spec
 from planner.report.content import LIKELY_WORDS, band_counts, changes_text
 from planner.results import driving_levers, main_indicator, observations_frame, target_groups
-from planner.text import document_text, goal_seek_sentence, scenario_title
+from planner.text import document_text, goal_seek_sentence, result_summary, scenario_title
 from ui import figures, state
 from ui.downloads import downloads_section
-from ui.scorecard import headline
+from ui.scorecard import clean_row, headline
 from ui.state import escape_markdown, tr
 
 SCREEN = "present_screen"
@@ -105,8 +105,9 @@ deck = st.container(key="present_deck")
 # --- Screen 1: the title --------------------------------------------------------------------------------
 if screen == 0:
     with deck:
-        # The opening screen says what the report's cover says (planner.report.content), in large type.
-        probs = list(results["probability"])
+        # The opening screen says what the report's cover says (planner.report.content), in large type;
+        # a target with no projection has no probability, so it is not counted.
+        probs = [p for p, m in zip(results["probability"], results["modelled"], strict=True) if m]
         k, _ = headline(results)  # likely and not borderline, as on the scorecard
         with st.container(key="present_kicker"):
             st.markdown(tr("Kinh tế tập thể · Kịch bản đến 2030 và 2045",
@@ -135,7 +136,8 @@ if screen == 0:
 # --- One screen per target group -------------------------------------------------------------------------
 else:
     group, targets = groups[screen - 1]
-    indicator = main_indicator(group, targets)
+    projected_here = [t for t in targets if t.modelled]
+    indicator = main_indicator(group, projected_here) if projected_here else None
     with deck:
         st.header(escape_markdown(group.label(lang)), anchor=False)
         left, right = st.columns([5, 6], gap="large")
@@ -145,6 +147,9 @@ else:
                 ind = t.indicator
                 with st.container(border=True, key=f"present_target_{t.id}"):
                     st.markdown(f"**{escape_markdown(t.label(lang))}** ({t.year})")
+                    if not t.modelled:
+                        st.markdown(escape_markdown(result_summary(pack, TargetResult(**clean_row(row)), lang)["note"]))
+                        continue
                     st.markdown(tr("Dự báo: ", "Projected: ") + f"**{escape_markdown(indicator_value(ind, row['p50'], lang))}** "
                                 + escape_markdown(tr("(khoảng 80 %: ", "(80 % range: ")
                                                   + f"{indicator_value(ind, row['p10'], lang)} – "
@@ -152,21 +157,25 @@ else:
                     st.markdown(colour_words(row["probability"]))
         with right:
             try:
-                spec = fan_spec(scenario_key, indicator, lang,
-                                observations_frame(pack, figures.chart_figures(), lang))
+                spec = None if indicator is None else fan_spec(
+                    scenario_key, indicator, lang, observations_frame(pack, figures.chart_figures(), lang))
             except PlannerError as exc:
                 state.show_error(exc)
             else:
-                st.vega_lite_chart(spec, width="stretch", theme=None,
-                                   alt=tr(f"{group.label(lang)}: dự báo đến 2045 so với chỉ tiêu",
-                                          f"{group.label(lang)}: projection to 2045 against the targets"))
+                if spec is None:
+                    st.markdown(tr("Các chỉ tiêu này không được dự báo, nên không có biểu đồ.",
+                                   "These targets are not projected, so there is no chart."))
+                else:
+                    st.vega_lite_chart(spec, width="stretch", theme=None,
+                                       alt=tr(f"{group.label(lang)}: dự báo đến 2045 so với chỉ tiêu",
+                                              f"{group.label(lang)}: projection to 2045 against the targets"))
 
         # What it would take: the least likely target that one lever can still make likely (else the least
         # likely one), goal-seeked on the lever that drives it most directly (the next one if that cannot).
         seeks: list[GoalSeek] = []
         try:
             with st.spinner(tr("Đang tính điều kiện để đạt…", "Working out what it would take…")):
-                for t in sorted(targets, key=lambda t: by_id[t.id]["probability"]):
+                for t in sorted((t for t in targets if t.modelled), key=lambda t: by_id[t.id]["probability"]):
                     tried = [GoalSeek(**state.goal_seek_result(t.id, lever_id))
                              for lever_id in driving_levers(pack, t)]
                     if tried:

@@ -51,7 +51,10 @@ st.caption(tr("Giả định nào quan trọng nhất cho một chỉ tiêu, và
               "Which assumptions matter most for a target, and what value one assumption needs for the target "
               "to become likely. These computations run when you press a button."))
 
-target_id = st.selectbox(tr("Chỉ tiêu", "Target"), pack.target_ids,
+if len(pack.modelled_targets) < len(pack.targets):
+    st.caption(tr("Chỉ các chỉ tiêu được dự báo có độ nhạy; các chỉ tiêu khác chỉ được theo dõi bằng số liệu thực tế.",
+                  "Only projected targets have a sensitivity; the others are tracked on actual figures only."))
+target_id = st.selectbox(tr("Chỉ tiêu", "Target"), [t.id for t in pack.modelled_targets],
                          format_func=lambda i: f"{pack.target(i).label(lang)} ({pack.target(i).year})",
                          key=f"sens_target_{pack.id}")
 target = pack.target(target_id)

@@ -56,7 +56,7 @@ except PlannerError as exc:
     st.stop()
 
 # Indicators with a target first, in the order of the plan's targets; then the others in registry order.
-with_target = list(dict.fromkeys(t.indicator for t in pack.targets))
+with_target = list(dict.fromkeys(t.indicator for t in pack.modelled_targets))
 options = with_target + [i.id for i in INDICATORS if i.id in pack.indicators and i.id not in with_target]
 
 col_pick, col_plan = st.columns([4, 1], vertical_alignment="bottom")
@@ -89,7 +89,7 @@ def estimate_note(indicator: str) -> str:
 
 for indicator in ordered:
     ind = INDICATOR_BY_ID[indicator]
-    targets = [t for t in pack.targets if t.indicator == indicator]
+    targets = [t for t in pack.modelled_targets if t.indicator == indicator and t.kind not in ("ratio", "growth")]
     with st.container(border=True):
         fan = fan_spec(scenario_key, indicator, lang, plan_path, observations)
         if ind.kind == "flow" and targets:

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy import optimize, stats
 
+from .errors import PlannerError
 from .model import (
     Projection,
     Settings,
@@ -22,7 +23,8 @@ from .model import (
 )
 from .monitoring import Evidence, default_evidence, start_points
 from .packs import Pack, Target
-from .registry import ADOPTION, LIKELIHOOD, LIKELY_THRESHOLD, likelihood, pace
+from .registry import ADOPTION, LIKELIHOOD, LIKELY_THRESHOLD, LOWER_RULES, likelihood, pace
+from .tracking import NO_DATA, NOT_MODELLED, track
 
 # The floors between likelihood bands (0.10, 0.33, 0.66, 0.90): a probability within two Monte
 # Carlo standard errors of one of them could fall on either side with another seed.
@@ -32,16 +34,20 @@ BORDERLINE_SE = 2.0
 
 @dataclass(frozen=True)
 class TargetResult:
+    """One scorecard row.  For a target the engine cannot project (``modelled`` False) the projected
+    numbers and the probability are None, ``likelihood`` is ``not_modelled`` and the pace reading comes
+    from the actual figures (``status`` ``no_data`` when there are none)."""
+
     id: str
     year: int
     rule: str
     threshold: float
     tolerance: float
-    deterministic: float
-    p10: float
-    p50: float
-    p90: float
-    probability: float
+    deterministic: float | None
+    p10: float | None
+    p50: float | None
+    p90: float | None
+    probability: float | None
     likelihood: str
     pace_ratio: float | None
     status: str
@@ -57,6 +63,7 @@ class TargetResult:
     mc_se: float = 0.0  # Monte Carlo standard error of ``probability``
     borderline: bool = False  # within two standard errors of a likelihood boundary
     blocked_by: str | None = None  # a lever that rules the target out (a ceiling below it)
+    modelled: bool = True  # False: no projection; the numbers are None and the reading is on figures
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -102,11 +109,20 @@ def target_values(target: Target, proj: Projection, pack: Pack, settings: Settin
     source = proj.deterministic if deterministic else proj.draws
     series = source[target.indicator]
     series = series[None, :] if deterministic else series
+    col = proj.column(target.year)
     if target.kind == "new":
         first = proj.column(window_first(pack, settings))
-        values = series[:, first:proj.column(target.year) + 1].sum(axis=1)
+        values = series[:, first:col + 1].sum(axis=1)
+    elif target.kind == "ratio":
+        of = source[target.of]
+        of = of[None, :] if deterministic else of
+        values = series[:, col] / np.maximum(of[:, col], 1e-12)
+    elif target.kind == "growth":
+        # Average yearly growth from the base year: (X_T / X_B)^(1 / (T − B)) − 1.
+        start = np.maximum(series[:, proj.column(pack.base_year)], 1e-12)
+        values = (np.maximum(series[:, col], 0.0) / start) ** (1.0 / (target.year - pack.base_year)) - 1.0
     else:
-        values = series[:, proj.column(target.year)]
+        values = series[:, col]
     return values[0] if deterministic else values
 
 
@@ -117,6 +133,10 @@ def meets(target: Target, values: np.ndarray | float) -> np.ndarray | bool:
     """
     if target.rule == "gt":
         return values > target.threshold + 1e-12
+    if target.rule == "lt":
+        return values < target.threshold - 1e-12
+    if target.rule == "le":
+        return values <= target.threshold + 1e-9
     if target.rule == "increase":
         return values >= target.threshold + 1 - 1e-9
     # "ge" and "full": values within rounding noise of the threshold count as met
@@ -145,7 +165,7 @@ def per_draw_probability(target: Target, proj: Projection, pack: Pack, settings:
         columns = [y - pack.base_year - 1 for y in range(first, target.year + 1) if y not in recorded]
         means = rates[:, columns].sum(axis=1) if columns else np.zeros(len(lam0))
         return _poisson_meets(target, means, sum(recorded.values()))
-    if target.indicator == "export":
+    if target.indicator == "export" and target.kind in ("count", "stock"):
         year, value = start_points(pack, evidence, "export")[-1]
         if target.year > year:
             start = proj.start_draws.get("export")
@@ -183,23 +203,33 @@ def _need(target: Target) -> int:
 
 def _poisson_meets(target: Target, means: np.ndarray, done: float = 0.0) -> np.ndarray:
     """P(done + Poisson(mean) satisfies the rule) for integer counts."""
+    if target.rule == "le":
+        return stats.poisson.cdf(math.floor(target.threshold + 1e-9 - done), means)
+    if target.rule == "lt":
+        return stats.poisson.cdf(math.ceil(target.threshold - 1e-9 - done) - 1, means)
     rest = _need(target) - done
     if rest <= 0:
         return np.ones_like(means)
     return stats.poisson.sf(math.ceil(rest - 1e-9) - 1, means)
 
 
-def _evidence(proj: Projection, pack: Pack) -> Evidence:
-    return proj.evidence if proj.evidence is not None else default_evidence(pack)
+def _evidence(proj: Projection | None, pack: Pack) -> Evidence:
+    return proj.evidence if proj is not None and proj.evidence is not None else default_evidence(pack)
 
 
 def base_value(target: Target, pack: Pack, evidence: Evidence | None = None) -> float:
     """The target's quantity at the base year: a base-year actual figure replaces the pack's estimate."""
-    if target.kind == "new":
-        return 0.0
-    if evidence is None:
-        return pack.baseline[target.indicator].value
-    return start_points(pack, evidence, target.indicator)[0][1]
+    if target.kind in ("new", "growth"):
+        return 0.0  # foundings start from none; a growth rate is measured against no growth
+
+    def at_base(indicator: str) -> float:
+        if evidence is None:
+            return pack.baseline[indicator].value
+        return start_points(pack, evidence, indicator)[0][1]
+
+    if target.kind == "ratio":
+        return at_base(target.indicator) / max(at_base(target.of), 1e-12)
+    return at_base(target.indicator)
 
 
 def pace_ratio(target: Target, projected: float, pack: Pack, evidence: Evidence | None = None) -> float | None:
@@ -210,7 +240,8 @@ def pace_ratio(target: Target, projected: float, pack: Pack, evidence: Evidence 
     start = base_value(target, pack, evidence)
     goal = _goal(target)
     required = goal - start
-    if required <= 0:
+    # A target met by staying under its threshold needs a fall; one already there needs no change.
+    if (required >= 0 if target.rule in LOWER_RULES else required <= 0):
         return None
     return (projected - start) / required
 
@@ -227,6 +258,9 @@ def progress_so_far(target: Target, pack: Pack, evidence: Evidence, settings: Se
     Progress (UN ESCAP current status): (recorded − base) / (target − base); elapsed: the share of
     the period passed at the recorded year.  All None without an actual figure.
     """
+    if target.kind in ("ratio", "growth"):  # read on the figures of both indicators (or the growth so far)
+        t = track(target, pack, evidence.used, evidence.as_of)
+        return t.recorded, t.recorded_year, t.progress, t.elapsed
     if target.kind == "new":
         first = window_first(pack, settings)
         rec = evidence.recorded(target.indicator.removeprefix("new_"), first, target.year)
@@ -243,21 +277,28 @@ def progress_so_far(target: Target, pack: Pack, evidence: Evidence, settings: Se
         start = base_value(target, pack, evidence)
         elapsed = (year - pack.base_year) / max(target.year - pack.base_year, 1)
     required = _goal(target) - start
-    progress = (done - start) / required if required > 0 else None
+    needed = required < 0 if target.rule in LOWER_RULES else required > 0
+    progress = (done - start) / required if needed else None
     return done, int(year), progress, elapsed
 
 
 def assess(pack: Pack, values: dict[str, float], settings: Settings | None = None,
            proj: Projection | None = None, targets: tuple[Target, ...] | None = None,
            evidence: Evidence | None = None) -> list[TargetResult]:
-    """One row per target of the pack, from the actual figures of ``evidence`` (default: the pack's)."""
+    """One row per target of the pack, from the actual figures of ``evidence`` (default: the pack's); a
+    target the engine cannot project is read on actual figures alone."""
     settings = settings or Settings()
     targets = targets if targets is not None else pack.targets
-    if proj is None:
-        proj = project(pack, values, settings, wanted={t.indicator for t in targets}, evidence=evidence)
-    evidence = _evidence(proj, pack)
+    modelled = [t for t in targets if t.modelled]
+    if proj is None and modelled:
+        proj = project(pack, values, settings, wanted=set().union(*(t.indicators for t in modelled)),
+                       evidence=evidence)
+    evidence = _evidence(proj, pack) if evidence is None or proj is not None else evidence
     rows = []
     for target in targets:
+        if not target.modelled:
+            rows.append(tracked_result(target, pack, evidence))
+            continue
         draws = target_values(target, proj, pack, settings)
         det = float(target_values(target, proj, pack, settings, deterministic=True))
         p10, p50, p90 = (float(x) for x in np.percentile(draws, [10, 50, 90]))
@@ -274,13 +315,38 @@ def assess(pack: Pack, values: dict[str, float], settings: Settings | None = Non
     return rows
 
 
+def tracked_result(target: Target, pack: Pack, evidence: Evidence | None = None) -> TargetResult:
+    """The row of a target with no projection: the progress its actual figures show, nothing more.
+
+    The pack's own figures count, and figures brought from elsewhere (upload, store, ``--actuals``) for
+    indicators the engine does not model, up to the as-of year."""
+    extra: tuple = ()
+    as_of = None
+    if evidence is not None:
+        as_of = evidence.as_of
+        extra = tuple(f.obs for f in evidence.figures if f.origin == "extra" and f.reason in ("", "not_modelled"))
+    t = track(target, pack, extra, as_of)
+    status = pace(t.pace_ratio).id if t.pace_ratio is not None else NO_DATA
+    return TargetResult(target.id, target.year, target.rule, target.threshold, target.tolerance,
+                        None, None, None, None, None, NOT_MODELLED, t.pace_ratio, status,
+                        t.recorded, t.recorded_year, t.progress, t.elapsed, modelled=False)
+
+
 def count_likely(results: list[TargetResult]) -> int:
     """Targets likely met and not borderline: a count that does not flip with the seed."""
-    return sum(r.probability >= LIKELY_THRESHOLD and not r.borderline for r in results)
+    return sum(r.probability is not None and r.probability >= LIKELY_THRESHOLD and not r.borderline
+               for r in results)
 
 
 def count_borderline(results: list[TargetResult]) -> int:
     return sum(bool(r.borderline) for r in results)
+
+
+def require_modelled(target: Target) -> None:
+    """Goal-seeking and sensitivity need a projection: refuse a target that has none, in words."""
+    if not target.modelled:
+        raise PlannerError(f"chỉ tiêu '{target.id}' không được dự báo: {target.reason('vi')}",
+                           f"target '{target.id}' is not projected: {target.reason('en')}", "--target")
 
 
 # --- What would it take --------------------------------------------------------------------------
@@ -315,6 +381,7 @@ def goal_seek(pack: Pack, values: dict[str, float], target_id: str, lever_id: st
 
     settings = settings or Settings()
     target = pack.target(target_id)
+    require_modelled(target)
     try:
         lever = pack.lever(lever_id)
     except PlannerError as exc:
@@ -323,11 +390,12 @@ def goal_seek(pack: Pack, values: dict[str, float], target_id: str, lever_id: st
         raise PlannerError("mức khả năng phải trong (0, 1)", "likelihood must be in (0, 1)", "--likelihood")
 
     def run(x: float, mc: bool = True) -> Projection:
-        return project(pack, {**values, lever_id: x}, settings, wanted={target.indicator}, monte_carlo=mc,
+        return project(pack, {**values, lever_id: x}, settings, wanted=set(target.indicators), monte_carlo=mc,
                        evidence=evidence)
 
     known = (evidence or default_evidence(pack)).as_of_for("export") or 0
-    levers_only = target.kind == "new" or (target.indicator == "export" and known < target.year)
+    levers_only = target.kind == "new" or (target.indicator == "export" and target.kind in ("count", "stock")
+                                           and known < target.year)
 
     def prob(x: float) -> float:
         if levers_only:  # the exact Poisson probability needs only the lever draws, no simulation
@@ -337,18 +405,19 @@ def goal_seek(pack: Pack, values: dict[str, float], target_id: str, lever_id: st
         return probability(target, run(x), pack, settings)
 
     # The same slack as ``meets``: a path that reaches the threshold to within rounding meets it.
-    slack = 0.0 if target.rule == "gt" else 1e-9
+    slack = 0.0 if target.rule in ("gt", "lt") else 1e-9
+    below = target.rule in LOWER_RULES  # met under the threshold: the gap is measured the other way
 
     goal = target.threshold + 1 if target.rule == "increase" else target.met_at  # "increase": base + 1
 
     def det_gap(x: float) -> float:
         value = float(target_values(target, run(x, mc=False), pack, settings, deterministic=True))
-        return value - goal + slack
+        return (goal - value if below else value - goal) + slack
 
     current = values[lever_id]
     p_now = prob(current)
     lo_p, hi_p = prob(lever.lo), prob(lever.hi)
-    if lever not in levers_affecting(target.indicator, pack) or math.isclose(lo_p, hi_p, abs_tol=1e-9) \
+    if all(lever not in levers_affecting(i, pack) for i in target.indicators) or math.isclose(lo_p, hi_p, abs_tol=1e-9) \
             and math.isclose(det_gap(lever.lo), det_gap(lever.hi), abs_tol=1e-9):
         return GoalSeek(target_id, lever_id, "min", current, p_now, None, None, "no_effect",
                         wanted_likelihood, lever.hi, hi_p)
@@ -435,16 +504,18 @@ def tornado(pack: Pack, values: dict[str, float], target_id: str,
     """
     settings = settings or Settings()
     target = pack.target(target_id)
+    require_modelled(target)
     scale = settings.uncertainty or 1.0
 
     def evaluate(vals: dict[str, float]) -> tuple[float, float]:
-        proj = project(pack, vals, settings, wanted={target.indicator}, evidence=evidence)
+        proj = project(pack, vals, settings, wanted=set(target.indicators), evidence=evidence)
         det = float(target_values(target, proj, pack, settings, deterministic=True))
         return det, probability(target, proj, pack, settings)
 
     base_det, base_p = evaluate(values)
     swings = []
-    for lever in levers_affecting(target.indicator, pack):
+    for lever in sorted(set().union(*(levers_affecting(i, pack) for i in target.indicators)),
+                        key=lambda lv: [x.id for x in pack.levers].index(lv.id)):
         low, high = lever_range(lever, values[lever.id], scale)
         if high - low <= 1e-12:
             continue

@@ -46,7 +46,7 @@ class Fit:
     years: tuple[int, ...]
     observed: tuple[float, ...]
     fitted: tuple[float, ...]
-    indicators: tuple[str, ...]  # which series each point belongs to (stock or foundings)
+    indicators: tuple[str, ...]  # which series each point belongs to (stock, foundings, dissolutions)
     # The fit's own uncertainty: the lever ids of the free parameters, their covariance (from the
     # Jacobian, s²·(JᵀJ)⁻¹, correlations kept), the residual degrees of freedom (informative points
     # less free parameters: the first stock point is where the path starts, so it informs nothing)
@@ -55,6 +55,7 @@ class Fit:
     cov: tuple[tuple[float, ...], ...] = ()
     dof: int = 0
     at_bound: tuple[str, ...] = ()
+    periods: tuple[str, ...] = ()  # each point's year, or "2015–2020" for a total over years
 
     @property
     def weak(self) -> bool:
@@ -112,38 +113,68 @@ def stock_path(start: float, years: np.ndarray, lam0: float, growth: float, delt
     return stock, new
 
 
-def fit_counts(kind: str, series: Sequence[Point], base_year: int, hold_growth: bool = False) -> Fit | None:
-    """Fit λ0, g and δ of one count to its stock series (and yearly foundings where known).
+def _flows(series: Sequence[Point], indicator: str) -> list[tuple[int, int, float]]:
+    """(first year, last year, value) of a flow's observations; a row with ``from_year`` is a total."""
+    out = []
+    for o in series:
+        if o.indicator == indicator:
+            first = getattr(o, "from_year", None) or o.year
+            out.append((int(first), int(o.year), float(o.value)))
+    return sorted(out, key=lambda r: (r[1], r[0]))
 
-    Returns None with fewer than ``MIN_POINTS`` stock points.  Residuals are relative, so a fit over
-    tens of thousands of HTX and a handful of foundings weigh alike; with only three points growth
-    is held at zero (three unknowns from three points would be an exact, meaningless fit).
+
+def fit_counts(kind: str, series: Sequence[Point], base_year: int, hold_growth: bool = False) -> Fit | None:
+    """Fit λ0, g and δ of one count to its stock series, its foundings and its dissolutions.
+
+    The stock pins δ through its changes, dissolutions pin it directly; foundings alone cannot, so the
+    fit needs ``MIN_POINTS`` stock and dissolution figures together, at least one of them a stock.  The
+    path runs forward from the first stock figure and backward before it
+    (S_{t−1} = (S_t − N_t) / (1 − δ)), so foundings and dissolutions of earlier years, or totals over
+    several years (``from_year``), count too.  Residuals are relative, so a fit over tens of thousands
+    of HTX and a handful of foundings weigh alike; with only ``MIN_POINTS`` figures in all, growth is
+    held at zero (three unknowns from three points would be an exact, meaningless fit).
     ``hold_growth`` holds it at zero anyway (a refit on more points keeps the form of the pack's fit).
     """
     stock_obs = sorted((o for o in series if o.indicator == kind), key=lambda o: o.year)
-    if len(stock_obs) < MIN_POINTS:
+    new_obs = _flows(series, f"new_{kind}")
+    gone_obs = _flows(series, f"dissolved_{kind}")
+    if not stock_obs or len(stock_obs) + len(gone_obs) < MIN_POINTS:
         return None
-    first = stock_obs[0].year
-    # Foundings are modelled only after the first stock point, where the path starts.
-    new_obs = sorted((o for o in series if o.indicator == f"new_{kind}" and o.year > first),
-                     key=lambda o: o.year)
-    years = np.arange(first, max(o.year for o in stock_obs + new_obs) + 1)
+    anchor = stock_obs[0].year
+    first = min([anchor] + [f for f, _, _ in new_obs] + [f - 1 for f, _, _ in gone_obs])
+    last = max([o.year for o in stock_obs] + [y for _, y, _ in new_obs + gone_obs])
+    years = np.arange(first, last + 1)
+    a = anchor - first
     s_idx = np.array([o.year - first for o in stock_obs])
     s_val = np.array([o.value for o in stock_obs])
-    n_idx = np.array([o.year - first for o in new_obs], dtype=int)
-    n_val = np.array([o.value for o in new_obs])
-    free_growth = len(stock_obs) + len(new_obs) > MIN_POINTS and not hold_growth
+    free_growth = len(stock_obs) + len(new_obs) + len(gone_obs) > MIN_POINTS and not hold_growth
 
     def unpack(x: np.ndarray) -> tuple[float, float, float]:
         return (x[0], x[1], x[2]) if free_growth else (x[0], 0.0, x[1])
 
+    def paths(lam0: float, growth: float, delta: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        new = lam0 * (1 + growth) ** (years - base_year - 1.0)
+        stock = np.empty(len(years))
+        stock[a] = s_val[0]
+        for i in range(a + 1, len(years)):
+            stock[i] = stock[i - 1] * (1 - delta) + new[i]
+        for i in range(a, 0, -1):  # back in time: the stock the year before, clipped at zero
+            stock[i - 1] = max((stock[i] - new[i]) / (1 - delta), 0.0)
+        gone = np.zeros(len(years))
+        gone[1:] = delta * stock[:-1]
+        return stock, new, gone
+
+    def totals(flow: np.ndarray, obs: list[tuple[int, int, float]]) -> np.ndarray:
+        return np.array([flow[f - first:y - first + 1].sum() for f, y, _ in obs])
+
     def residuals(x: np.ndarray) -> np.ndarray:
-        lam0, growth, delta = unpack(x)
-        stock, new = stock_path(s_val[0], years, lam0, growth, delta, base_year)
-        res = (stock[s_idx] - s_val) / s_val
-        if len(n_idx):
-            res = np.concatenate([res, (new[n_idx] - n_val) / np.maximum(n_val, 1)])
-        return res
+        stock, new, gone = paths(*unpack(x))
+        parts = [(stock[s_idx] - s_val) / s_val]
+        for flow, obs in ((new, new_obs), (gone, gone_obs)):
+            if obs:
+                values = np.array([v for _, _, v in obs])
+                parts.append((totals(flow, obs) - values) / np.maximum(values, 1))
+        return np.concatenate(parts)
 
     scale = max(s_val.mean(), 1.0)
     lam_guess = max((s_val[-1] - s_val[0]) / max(len(years) - 1, 1), 0.0) + 0.05 * scale
@@ -157,13 +188,14 @@ def fit_counts(kind: str, series: Sequence[Point], base_year: int, hold_growth: 
     lam0, growth, delta = unpack(sol.x)
     params = ((f"{kind}_new_per_year", f"{kind}_new_growth", f"{kind}_dissolution_rate") if free_growth
               else (f"{kind}_new_per_year", f"{kind}_dissolution_rate"))
-    informative = len(s_idx) - 1 + len(n_idx)
+    informative = len(s_idx) - 1 + len(new_obs) + len(gone_obs)
     dof = informative - len(params)
     cov: tuple[tuple[float, ...], ...] = ()
     if dof > 0:
         # Each point weighed by its measurement error; the covariance (JᵀWJ)⁻¹ is inflated by the
         # residuals' own scatter where that exceeds the measurement error (the Birge ratio).
-        sd = np.concatenate([np.full(len(s_idx), STOCK_REL_SD), np.full(len(n_idx), FOUNDINGS_REL_SD)])
+        sd = np.concatenate([np.full(len(s_idx), STOCK_REL_SD),
+                             np.full(len(new_obs) + len(gone_obs), FOUNDINGS_REL_SD)])
         jac = sol.jac / sd[:, None]
         chi2 = float(np.sum((sol.fun / sd) ** 2))
         matrix = max(1.0, chi2 / dof) * np.linalg.pinv(jac.T @ jac)
@@ -172,17 +204,19 @@ def fit_counts(kind: str, series: Sequence[Point], base_year: int, hold_growth: 
     low_b, high_b = bounds
     at_bound = tuple(name for name, x, lo, hi in zip(params, sol.x, low_b, high_b, strict=True)
                      if min(abs(x - lo), abs(x - hi)) <= 1e-6 * max(1.0, abs(hi - lo)))
-    stock, new = stock_path(s_val[0], years, lam0, growth, delta, base_year)
-    fitted = [stock[i] for i in s_idx] + [new[i] for i in n_idx]
-    observed = list(s_val) + list(n_val)
+    stock, new, gone = paths(lam0, growth, delta)
+    fitted = [stock[i] for i in s_idx] + list(totals(new, new_obs)) + list(totals(gone, gone_obs))
+    observed = list(s_val) + [v for _, _, v in new_obs] + [v for _, _, v in gone_obs]
     errors = np.array(fitted) - np.array(observed)
+    flows = [(f, y, f"new_{kind}") for f, y, _ in new_obs] + [(f, y, f"dissolved_{kind}") for f, y, _ in gone_obs]
     return Fit(kind, float(lam0), float(growth), float(delta),
                float(np.sqrt(np.mean(errors[: len(s_idx)] ** 2))),
                float(np.mean(np.abs(errors[: len(s_idx)]) / s_val)),
-               len(observed), tuple(int(o.year) for o in stock_obs + new_obs),
+               len(observed), tuple(int(o.year) for o in stock_obs) + tuple(y for _, y, _ in flows),
                tuple(float(v) for v in observed), tuple(float(v) for v in fitted),
-               tuple([kind] * len(s_idx) + [f"new_{kind}"] * len(n_idx)),
-               params, cov, dof, at_bound)
+               tuple([kind] * len(s_idx) + [ind for _, _, ind in flows]),
+               params, cov, dof, at_bound,
+               tuple(str(o.year) for o in stock_obs) + tuple(f"{f}–{y}" if f != y else str(y) for f, y, _ in flows))
 
 
 MIN_FOUNDING_YEARS = 3
@@ -198,7 +232,8 @@ def fit_dispersion(series: Sequence[Point], kinds: Sequence[str] = ("htx", "tht"
     """
     estimates, used = [], 0
     for kind in kinds:
-        counts = np.array([o.value for o in series if o.indicator == f"new_{kind}"], dtype=float)
+        counts = np.array([o.value for o in series if o.indicator == f"new_{kind}"
+                           and getattr(o, "from_year", None) is None], dtype=float)  # yearly counts only
         used = max(used, len(counts))
         if len(counts) < MIN_FOUNDING_YEARS:
             continue

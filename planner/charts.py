@@ -16,7 +16,7 @@ from collections.abc import Iterable
 import altair as alt
 import pandas as pd
 
-from planner.fmt import indicator_value, lever_value, number, probability
+from planner.fmt import indicator_value, lever_value, number, percent, probability
 from planner.packs import Pack, Target
 from planner.registry import INDICATOR_BY_ID, LEVER_BY_ID, RULES
 
@@ -119,12 +119,18 @@ def rule_text(target: Target, lang: str) -> str:
     """The target's threshold as a reader would say it: '≥ 180', '> 70,0 %', '= 100 % (đạt từ 99,5 %)'."""
     ind = target.indicator
     vi, en = RULES[target.rule]
+    # A share of a count, a growth rate and a pack's own share are fractions whatever the indicator's unit.
+    fraction = target.kind in ("share", "ratio", "growth")
+
+    def shown(value: float) -> str:
+        return percent(value, 1, lang) if fraction else indicator_value(ind, value, lang)
+
+    per_year = _t(lang, "/năm", " a year") if target.kind == "growth" else ""
     if target.rule == "full":
-        met = indicator_value(ind, target.met_at, lang) if _is_share(ind) else number(target.met_at, 1, lang)
-        return _t(lang, f"{vi} (đạt từ {met})", f"{en} (met from {met})")
+        return _t(lang, f"{vi} (đạt từ {shown(target.met_at)})", f"{en} (met from {shown(target.met_at)})")
     if target.rule == "increase":
-        return f"{_t(lang, vi, en)} (> {indicator_value(ind, target.threshold, lang)})"
-    return f"{vi} {indicator_value(ind, target.threshold, lang)}"
+        return f"{_t(lang, vi, en)} (> {shown(target.threshold)})"
+    return f"{vi} {shown(target.threshold)}{per_year}"
 
 
 def window_years(target: Target, pack: Pack, window_start: int | None = None) -> tuple[int, int]:
@@ -213,7 +219,9 @@ def _line_texts(data: pd.DataFrame, indicator: str, lang: str) -> list[str]:
 
 
 def _indicator_targets(targets: Iterable[Target], indicator: str) -> list[Target]:
-    return sorted((t for t in targets if t.indicator == indicator), key=lambda t: t.year)
+    # A share of a count or a growth rate is not a point on the count's own chart; nor is an unprojected target.
+    return sorted((t for t in targets if t.indicator == indicator and t.modelled and t.kind not in ("ratio", "growth")),
+                  key=lambda t: t.year)
 
 
 def fan_chart(traj: pd.DataFrame, indicator: str, observations: pd.DataFrame | None,

@@ -39,7 +39,7 @@ from .scenario import (
     resolve,
     validate,
 )
-from .text import goal_seek_sentence, headline, result_summary
+from .text import goal_seek_sentence, headline, result_summary, target_value
 
 FORMATS = ("table", "json", "csv")
 EXIT_BAD_INPUT = 2
@@ -113,8 +113,8 @@ def _output_options(p: argparse.ArgumentParser, formats: Sequence[str] = FORMATS
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m planner", description="Scenario planner for the collective economy "
-                     "(Kế hoạch 3413/KH-UBND, Nghị quyết 20-NQ/TW).")
+    parser = _Parser(prog="python -m planner", description="Scenario planner for the collective economy: "
+                     "provincial and national plan packs (see `packs`).")
     parser.add_argument("--version", action="version", version=__version__)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name, text in (("assess", "every target: projection, probability, likelihood, pace"),
@@ -140,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--pack")
     p.add_argument("--lang", choices=("vi", "en"), default="vi")
+    _pack_commands(sub)
     p = sub.add_parser("report", help="offline report of a scenario (Word, HTML or Excel)")
     _scenario_options(p)
     _monitoring_options(p)
@@ -148,6 +149,60 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("vi", "en"), default="vi")
     add_store_parser(sub)
     return parser
+
+
+def _pack_commands(sub: argparse._SubParsersAction) -> None:
+    """``pack new DIR --from ID`` and ``pack validate DIR|ZIP``: writing a pack without a programmer."""
+    p = sub.add_parser("pack", help="write and check plan packs (see docs/packs.md)")
+    actions = p.add_subparsers(dest="pack_command", required=True, parser_class=_Parser)
+    new = actions.add_parser("new", help="copy a pack into a new folder as a starting point")
+    new.add_argument("dir")
+    new.add_argument("--from", dest="source", default=DEFAULT_PACK, help=f"pack id to copy (default {DEFAULT_PACK})")
+    new.add_argument("--lang", choices=("vi", "en"), default="vi")
+    check = actions.add_parser("validate", help="check a pack folder or zip: one line per problem, exit 2 if any")
+    check.add_argument("path")
+    check.add_argument("--lang", choices=("vi", "en"), default="vi")
+
+
+def _cmd_pack(args: argparse.Namespace) -> str:
+    from .packs.archive import new_pack, read_upload
+    from .packs.read import PackError, pack_warnings
+
+    vi = args.lang == "vi"
+    if args.pack_command == "new":
+        folder = new_pack(Path(args.dir), args.source)
+        return (f"Đã tạo gói {folder.name} từ {args.source} trong {folder}; sửa các tệp rồi chạy "
+                f"`python -m planner pack validate {folder}`" if vi else
+                f"Created pack {folder.name} from {args.source} in {folder}; edit its files, then run "
+                f"`python -m planner pack validate {folder}`")
+    path = Path(args.path)
+    try:
+        if path.is_dir():
+            pack = load_pack_dir(path)
+            warnings = pack_warnings(path)
+        elif path.is_file():
+            if path.stat().st_size > 50 * 1024 * 1024:
+                raise PlannerError("tệp quá lớn", "file too large", str(path))
+            pack, warnings = read_upload([(path.name, path.read_bytes())])
+        else:
+            raise PlannerError("không tìm thấy thư mục hoặc tệp zip", "no such folder or zip file", str(path))
+    except PackError as exc:
+        raise _Problems(exc.lines(args.lang)) from None
+    modelled = sum(t.modelled for t in pack.targets)
+    lines = [f"{path}: gói kế hoạch hợp lệ ({pack.meta['id']}, {len(pack.targets)} chỉ tiêu, {modelled} được dự báo)"
+             if vi else f"{path}: valid plan pack ({pack.meta['id']}, {len(pack.targets)} targets, {modelled} projected)"]
+    lines += [f"  {'không dự báo' if vi else 'not projected'}: {t.id}: {t.reason(args.lang)}"
+              for t in pack.targets if not t.modelled]
+    lines += [f"  {'lưu ý' if vi else 'note'}: {w.message(args.lang)}" for w in warnings]
+    return "\n".join(lines)
+
+
+class _Problems(Exception):
+    """Several problems, each printed on its own line (exit 2)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
 
 
 def _report_options(p: argparse.ArgumentParser) -> None:
@@ -261,7 +316,10 @@ def _cmd_assess(args: argparse.Namespace) -> str:
     title = (f"{res.pack.name(args.lang)} · {'kịch bản mẫu' if vi else 'preset'} {preset_label(res.preset, args.lang)} · "
              f"{res.settings.draws} {'lượt mô phỏng' if vi else 'draws'} · "
              f"{'số liệu thực tế' if vi else 'actual figures'}: {figures_line(res.evidence, args.lang)}")
-    return f"{title}\n\n{_table(headers, rows, {2, 3, 5})}\n\n{headline(results, args.lang)}" + _blocked_lines(res, results, args.lang)
+    notes = [f"  {r.id}: {result_summary(res.pack, r, args.lang)['note']}" for r in results if not r.modelled]
+    tail = ("\n\n" + ("Không dự báo:" if vi else "Not projected:") + "\n" + "\n".join(notes)) if notes else ""
+    return (f"{title}\n\n{_table(headers, rows, {2, 3, 5})}\n\n{headline(results, args.lang)}"
+            + _blocked_lines(res, results, args.lang) + tail)
 
 
 def _blocked_lines(res: Resolved, results: list, lang: str) -> str:
@@ -355,7 +413,7 @@ def _cmd_targets(args: argparse.Namespace) -> str:
     pack = load_pack(args.pack or DEFAULT_PACK)
     rows = [{"id": t.id, "year": t.year, "indicator": t.indicator, "kind": t.kind, "rule": t.rule,
              "threshold": t.threshold, "tolerance": t.tolerance, "label": t.label(args.lang),
-             "plan_text": t.plan_text} for t in pack.targets]
+             "plan_text": t.plan_text, "of": t.of, "modelled": t.modelled} for t in pack.targets]
     if args.format == "json":
         return _json(rows)
     if args.format == "csv":
@@ -366,10 +424,11 @@ def _cmd_targets(args: argparse.Namespace) -> str:
     for t in pack.targets:
         symbol = RULES[t.rule][0 if vi else 1]
         rule = symbol if t.rule == "increase" else (
-            f"{symbol} {indicator_value(t.indicator, t.threshold, args.lang)}" if t.rule != "full"
-            else f"{symbol} (≥ {indicator_value(t.indicator, t.met_at, args.lang)})")
-        body.append([t.id, str(t.year), t.label(args.lang), rule])
-    return _table(headers, body, {1})
+            f"{symbol} {target_value(pack, t, t.threshold, args.lang)}" if t.rule != "full"
+            else f"{symbol} (≥ {target_value(pack, t, t.met_at, args.lang)})")
+        body.append([t.id, str(t.year), t.label(args.lang), rule,
+                     ("có" if vi else "yes") if t.modelled else ("không" if vi else "no")])
+    return _table(headers + (["Dự báo"] if vi else ["Projected"]), body, {1})
 
 
 def _cmd_packs(args: argparse.Namespace) -> str:
@@ -484,7 +543,7 @@ def _cmd_calibration(args: argparse.Namespace) -> str:
 
 COMMANDS = {"calibration": _cmd_calibration, "assess": _cmd_assess, "project": _cmd_project, "goal-seek": _cmd_goal_seek,
             "levers": _cmd_levers, "targets": _cmd_targets, "packs": _cmd_packs,
-            "validate": _cmd_validate, "report": _cmd_report, "store": cmd_store}
+            "validate": _cmd_validate, "report": _cmd_report, "store": cmd_store, "pack": _cmd_pack}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -495,8 +554,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         text = COMMANDS[args.command](args)
+    except _Problems as exc:
+        for line in exc.lines:
+            print(f"{'lỗi' if lang == 'vi' else 'error'}: {line}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except PlannerError as exc:
-        print(f"{'lỗi' if lang == 'vi' else 'error'}: {exc.message(lang)}", file=sys.stderr)
+        lines = exc.lines(lang) if hasattr(exc, "lines") else [exc.message(lang)]
+        for line in lines:
+            print(f"{'lỗi' if lang == 'vi' else 'error'}: {line}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except SystemExit as exc:
         return int(exc.code or 0)

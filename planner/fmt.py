@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from .registry import INDICATOR_BY_ID, Lever
+from .registry import HISTORY_BY_ID, INDICATOR_BY_ID, Lever
 
 
 def number(value: float | None, decimals: int = 0, lang: str = "vi") -> str:
@@ -25,7 +25,8 @@ def percent(fraction: float | None, decimals: int = 1, lang: str = "vi") -> str:
 
 def indicator_value(indicator: str, value: float | None, lang: str = "vi") -> str:
     """A value of an indicator: shares as percentages, counts as whole numbers."""
-    if INDICATOR_BY_ID[indicator].is_share:
+    ind = INDICATOR_BY_ID.get(indicator) or HISTORY_BY_ID.get(indicator)
+    if ind is not None and ind.is_share:
         return percent(value, 1, lang)
     whole = value is None or abs(value) >= 10 or abs(value - round(value)) < 1e-9
     return number(value, 0 if whole else 1, lang)

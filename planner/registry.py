@@ -185,12 +185,13 @@ LEVER_BY_ID: dict[str, Lever] = {lever.id: lever for lever in LEVERS}
 
 @dataclass(frozen=True)
 class Indicator:
-    """A projected quantity.  ``kind``: ``stock`` and ``flow`` are counts, ``share`` a fraction."""
+    """A quantity.  ``kind``: ``stock``, ``flow`` and ``count`` are counts, ``share`` a fraction, ``value``
+    an amount (money, members) that a pack may declare for targets the engine does not project."""
 
     id: str
     vi: str
     en: str
-    kind: Literal["stock", "flow", "share", "count"]
+    kind: Literal["stock", "flow", "share", "count", "value"]
     unit_vi: str
     unit_en: str
 
@@ -314,7 +315,49 @@ def preset_label(name: str, lang: str) -> str:
 RULES: dict[str, tuple[str, str]] = {
     "ge": ("≥", "≥"),
     "gt": (">", ">"),
+    "le": ("≤", "≤"),
+    "lt": ("<", "<"),
     "full": ("= 100 %", "= 100 %"),
     "increase": ("tăng so với năm gốc", "more than the base year"),
 }
-TARGET_KINDS: tuple[str, ...] = ("new", "stock", "share", "count")
+# Rules met by staying under the threshold ("weak HTX under 2 %").
+LOWER_RULES: frozenset[str] = frozenset({"le", "lt"})
+
+# Target kinds and the kinds of indicator each reads (``of`` is the denominator of a ratio).
+#   new: foundings summed over the plan window;  stock / count: the level in the target year;
+#   share: a fraction in the target year;  ratio: indicator ÷ ``of`` in the target year (a share of a
+#   count, e.g. HTX with high technology ÷ all HTX);  growth: the average yearly growth from the base
+#   year to the target year ("+3 % a year").
+TARGET_KINDS: tuple[str, ...] = ("new", "stock", "share", "count", "ratio", "growth")
+KIND_READS: dict[str, tuple[str, ...]] = {
+    "new": ("flow",),
+    "stock": ("stock", "count", "value"),
+    "count": ("stock", "count", "value"),
+    "share": ("share",),
+    "ratio": ("stock", "count", "value"),
+    "growth": ("stock", "count", "value", "flow"),
+}
+# Kinds whose threshold is a fraction (0.7, not 70).
+FRACTION_KINDS: frozenset[str] = frozenset({"share", "ratio", "growth"})
+TARGET_KIND_LABELS: dict[str, tuple[str, str]] = {
+    "new": ("thành lập mới trong kỳ", "founded in the plan window"),
+    "stock": ("tổng số", "total (stock)"),
+    "count": ("số lượng", "count"),
+    "share": ("tỷ lệ", "share"),
+    "ratio": ("tỷ lệ trên một số đếm", "share of a count"),
+    "growth": ("tăng trưởng bình quân năm", "average yearly growth"),
+}
+# Kinds of indicator a pack may declare itself (``indicators.csv``): never projected, only tracked.
+PACK_INDICATOR_KINDS: tuple[str, ...] = ("count", "share", "value")
+
+# Series-only indicators: dissolutions of each count, used to calibrate the trend (series.csv).
+HISTORY_INDICATORS: tuple[Indicator, ...] = (
+    Indicator("dissolved_htx", "HTX giải thể trong năm", "HTX dissolved in the year", "flow", "HTX/năm", "HTX/year"),
+    Indicator("dissolved_tht", "THT giải thể trong năm", "Groups dissolved in the year", "flow",
+              "THT/năm", "groups/year"),
+    Indicator("dissolved_lhhtx", "Liên hiệp giải thể trong năm", "Unions dissolved in the year", "flow",
+              "liên hiệp/năm", "unions/year"),
+)
+HISTORY_BY_ID: dict[str, Indicator] = {ind.id: ind for ind in HISTORY_INDICATORS}
+DISSOLVED: dict[str, str] = {"htx": "dissolved_htx", "tht": "dissolved_tht", "lhhtx": "dissolved_lhhtx"}
+FOUNDED: dict[str, str] = {"htx": "new_htx", "tht": "new_tht", "lhhtx": "new_lhhtx"}

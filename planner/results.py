@@ -95,7 +95,7 @@ def observations_frame(pack: Pack, uploaded: Iterable[Observation] = (), lang: s
     rows = [{"indicator": o.indicator, "year": o.year, "value": o.value, "kind": kind, "source": o.source,
              "note": o.note_in(lang), "estimate": o.estimate}
             for kind, obs in (("history", pack.series), ("actual", pack.actuals), ("uploaded", tuple(uploaded)))
-            for o in obs]
+            for o in obs if getattr(o, "from_year", None) is None]  # a total over years is no yearly point
     rows += [{"indicator": o.indicator, "year": o.year, "value": o.value, "kind": "history", "source": o.source,
               "note": o.note_in(lang), "estimate": o.estimate} for o in pack.baseline.values()
              if not any(r["indicator"] == o.indicator and r["year"] == o.year for r in rows)]
@@ -103,8 +103,9 @@ def observations_frame(pack: Pack, uploaded: Iterable[Observation] = (), lang: s
 
 
 def target_indicators(pack: Pack) -> list[str]:
-    """Indicators with at least one target, in the order of the plan's targets."""
-    return list(dict.fromkeys(t.indicator for t in pack.targets))
+    """Projected indicators with at least one target, in the order of the plan's targets (a target with no
+    projection has no chart)."""
+    return list(dict.fromkeys(t.indicator for t in pack.targets if t.modelled))
 
 
 # --- Target groups ----------------------------------------------------------------------------------

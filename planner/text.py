@@ -2,26 +2,68 @@
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
 from .assess import GoalSeek, TargetResult, count_borderline, count_likely
-from .fmt import day_text, indicator_value, lever_value, probability
-from .packs import Pack
-from .registry import LIKELIHOOD, PACE, likelihood, preset_label
+from .fmt import day_text, indicator_value, lever_value, number, percent, probability
+from .packs import Pack, Target
+from .registry import INDICATOR_BY_ID, LIKELIHOOD, PACE, Band, likelihood, preset_label
+from .tracking import NO_DATA, NOT_MODELLED
 
-PACE_BY_ID = {b.id: b for b in PACE}
+# Readings of a target with no projection: no likelihood, and a pace reading only with figures.
+NOT_MODELLED_BAND = Band(NOT_MODELLED, float("nan"), "không dự báo", "no projection", "#5f6b7a", "○")
+NO_DATA_BAND = Band(NO_DATA, float("nan"), "chưa có số liệu", "no figures yet", "#5f6b7a", "…")
+PACE_BY_ID = {b.id: b for b in (*PACE, NO_DATA_BAND)}
+_REGISTRY = frozenset(INDICATOR_BY_ID)
 LIKELIHOOD_BY_ID = {b.id: b for b in LIKELIHOOD}
 
 
-def likely_words(p: float, lang: str) -> str:
-    band = likelihood(p)
+def _missing(p: float | None) -> bool:
+    return p is None or (isinstance(p, float) and math.isnan(p))
+
+
+def likely_words(p: float | None, lang: str) -> str:
+    band = NOT_MODELLED_BAND if _missing(p) else likelihood(p)
     return f"{band.symbol} {band.label(lang)}"
 
 
 def pace_words(status: str, lang: str) -> str:
     band = PACE_BY_ID[status]
     return f"{band.symbol} {band.label(lang)}"
+
+
+def target_value(pack: Pack, target: Target, value: float | None, lang: str) -> str:
+    """A value of the target's quantity: a share of a count and a growth rate as percentages."""
+    if target.kind in ("ratio", "growth"):
+        return percent(value, 1, lang)
+    ind = pack.indicator(target.indicator)
+    if ind.is_share:
+        return percent(value, 1, lang)
+    if ind.kind == "value":
+        return number(value, 0 if value is None or abs(value) >= 100 else 2, lang)
+    return indicator_value(target.indicator, value, lang) if ind.id in _REGISTRY else number(value, 0, lang)
+
+
+def not_projected_words(pack: Pack, result: TargetResult, lang: str) -> str:
+    """What a target with no projection says: why, and what its figures show."""
+    target = pack.target(result.id)
+    text = target.reason(lang)
+    if result.recorded is not None and result.recorded_year is not None:
+        shown = target_value(pack, target, result.recorded, lang)
+        if target.kind == "growth":
+            text += (f" Tăng bình quân đến năm {result.recorded_year}: {shown}/năm." if lang == "vi"
+                     else f" Average growth to {result.recorded_year}: {shown} a year.")
+        else:
+            text += (f" Số liệu mới nhất ({result.recorded_year}): {shown}." if lang == "vi"
+                     else f" Latest figure ({result.recorded_year}): {shown}.")
+        if result.progress is not None and target.kind != "growth":
+            text += (f" Đã đi được {percent(result.progress, 0, lang)} chặng đường." if lang == "vi"
+                     else f" {percent(result.progress, 0, lang)} of the way.")
+    else:
+        text += (" Chưa có hai số liệu để so sánh." if lang == "vi" else " There are not yet two figures to compare.")
+    return text
 
 
 def assumptions(count: int, lang: str) -> str:
@@ -35,13 +77,18 @@ def headline(results: list[TargetResult], lang: str) -> str:
     """'k of n targets likely met' — the one line a leader reads first.
 
     A target whose probability lies within two Monte Carlo standard errors of a likelihood boundary
-    is counted apart, as borderline, so the line does not change with the random seed.
+    is counted apart, as borderline, so the line does not change with the random seed; a target with
+    no projection is counted apart too (it has no probability).
     """
-    k, n, m = count_likely(results), len(results), count_borderline(results)
+    projected = [r for r in results if r.modelled and not _missing(r.probability)]
+    k, n, m = count_likely(projected), len(projected), count_borderline(projected)
+    u = len(results) - n
     if lang == "vi":
         extra = f"; {m} chỉ tiêu sát ngưỡng" if m else ""
+        extra += f"; {u} chỉ tiêu không dự báo, theo dõi bằng số liệu thực tế" if u else ""
         return f"{k}/{n} chỉ tiêu có khả năng đạt (xác suất ≥ 66 %){extra}"
     extra = f"; {m} borderline" if m else ""
+    extra += f"; {u} target{'s' if u > 1 else ''} not projected, tracked on actual figures" if u else ""
     return f"{k} of {n} targets likely met (probability ≥ 66 %){extra}"
 
 
@@ -86,17 +133,29 @@ def goal_seek_sentence(pack: Pack, result: GoalSeek, lang: str) -> str:
 def result_summary(pack: Pack, result: TargetResult, lang: str) -> dict[str, str]:
     """The scorecard's cells for one target, formatted."""
     target = pack.target(result.id)
-    ind = target.indicator
+    if not result.modelled:
+        return {
+            "target": target.label(lang),
+            "year": str(result.year),
+            "projected": "–",
+            "range": "–",
+            "central": "–",
+            "probability": "–",
+            "likelihood": likely_words(None, lang),
+            "pace": pace_words(result.status, lang),
+            "note": not_projected_words(pack, result, lang),
+        }
     return {
         "target": target.label(lang),
         "year": str(result.year),
-        "projected": indicator_value(ind, result.p50, lang),
-        "range": f"{indicator_value(ind, result.p10, lang)} – {indicator_value(ind, result.p90, lang)}",
-        "central": indicator_value(ind, result.deterministic, lang),
+        "projected": target_value(pack, target, result.p50, lang),
+        "range": f"{target_value(pack, target, result.p10, lang)} – {target_value(pack, target, result.p90, lang)}",
+        "central": target_value(pack, target, result.deterministic, lang),
         "probability": probability(result.probability, lang)
         + (f" · {borderline_words(lang)}" if getattr(result, "borderline", False) else ""),
         "likelihood": likely_words(result.probability, lang),
         "pace": pace_words(result.status, lang),
+        "note": "",
     }
 
 

@@ -1,4 +1,8 @@
-"""Shared fixtures: the two shipped plan packs and small run settings (fast, reproducible)."""
+"""Shared fixtures: the shipped plan packs and small run settings (fast, reproducible).
+
+Tests that hold for any plan run over ``pack_ids()`` (``each_pack``, ``packs_with``), so a new pack is
+tested by adding its folder to data/; the two named fixtures remain for facts of one plan.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,20 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 from planner.model import Settings
-from planner.packs import load_pack
+from planner.packs import load_pack, pack_ids
+
+ALL_PACKS: tuple[str, ...] = pack_ids()
+
+
+def packs_with(*indicators: str) -> list[str]:
+    """Shipped packs that model every one of ``indicators`` (a test of that model runs over each)."""
+    return [i for i in ALL_PACKS if set(indicators) <= load_pack(i).indicators]
+
+
+@pytest.fixture(scope="session", params=ALL_PACKS)
+def each_pack(request):
+    """Every shipped pack in turn."""
+    return load_pack(request.param)
 
 # In CI the property tests run derandomised: the examples come from a seed fixed by each test's own name,
 # so a run cannot fail by chance and the same run fails the same way again (no example database, no

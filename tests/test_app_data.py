@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from planner.packs import load_pack
 from planner.registry import INDICATOR_BY_ID
 from tests.apptest import open_app
+from tests.conftest import ALL_PACKS
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/data.py"
@@ -49,7 +50,7 @@ def upload(at: AppTest, name: str, data: bytes) -> None:
 
 # --- Baseline, history, method ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("pack_id", ["hai-duong-2023", "vietnam-nq20"])
+@pytest.mark.parametrize("pack_id", ALL_PACKS)
 def test_every_baseline_row_is_shown_with_its_estimate_flag(monkeypatch, tmp_path, pack_id):
     at = start(monkeypatch, tmp_path, pack=pack_id)
     pack = load_pack(pack_id)

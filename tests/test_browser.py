@@ -6,7 +6,9 @@ import re
 
 import pytest
 
+from planner.packs import load_pack
 from tests.browser import SHOTS, streamlit_server, wait_for_app, wait_idle
+from tests.conftest import ALL_PACKS
 
 pytestmark = pytest.mark.browser
 
@@ -62,6 +64,23 @@ def test_every_page_renders_without_an_error(page, server):
         page.wait_for_timeout(800)  # charts draw after the run
         assert page.locator('[data-testid="stException"]').count() == 0, name
         page.screenshot(path=str(SHOTS / f"{name or 'tong-quan'}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("pack_id", ALL_PACKS)
+def test_every_page_of_every_pack_renders_and_lists_every_target(page, server, pack_id):
+    pack = load_pack(pack_id)
+    page.goto(f"{server}/?pack={pack_id}")
+    wait_for_app(page)
+    body = page.inner_text("body")
+    for target in pack.targets:  # projected or not, every target of the plan is on the scorecard
+        assert target.label_vi in body, target.id
+    projected = len(pack.modelled_targets)
+    assert re.fullmatch(rf"\d+/{projected}", headline(page))
+    for name in PAGES[1:]:
+        page.goto(f"{server}/{name}?pack={pack_id}")
+        wait_for_app(page)
+        wait_idle(page)
+        assert page.locator('[data-testid="stException"]').count() == 0, (pack_id, name)
 
 
 def test_slider_moves_headline_and_link_reproduces_it(page, server, browser):

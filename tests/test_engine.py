@@ -15,8 +15,9 @@ from planner.assess import probability, target_values
 from planner.calibrate import DISSOLUTION_BOUNDS, GROWTH_BOUNDS, fit_counts, stock_path
 from planner.errors import PlannerError
 from planner.model import Settings, bass_step, lever_range, project
-from planner.packs import Observation
+from planner.packs import Observation, load_pack
 from planner.scenario import resolve
+from tests.conftest import ALL_PACKS, packs_with
 
 COUNTS = ("htx", "tht", "lhhtx")
 SHARES = ("good_fair_share", "digital_share", "linkage_share", "households_share", "members_share")
@@ -38,6 +39,15 @@ def nq_pack():
 
     from planner.packs import load_pack
     return _replace(load_pack("vietnam-nq20"), actuals=())
+
+
+@pytest.fixture(scope="module", params=ALL_PACKS)
+def each_pack(request):
+    """Every shipped pack in turn, without its actual figures (the models from the base year)."""
+    from dataclasses import replace as _replace
+
+    from planner.packs import load_pack
+    return _replace(load_pack(request.param), actuals=())
 
 
 def det(pack, values, wanted, **kw):
@@ -266,9 +276,11 @@ def test_quality_levers_move_the_2030_share_the_right_way(hd_pack, lever, low, h
 
 # --- High technology: share × HTX stock of the same draw -------------------------------------------
 
-@pytest.mark.parametrize("pack_name", ["hd_pack", "nq_pack"])
-def test_hightech_count_is_share_times_htx_stock_of_the_same_draw(request, pack_name, small_settings):
-    pack = request.getfixturevalue(pack_name)
+@pytest.mark.parametrize("pack_id", packs_with("hightech"))
+def test_hightech_count_is_share_times_htx_stock_of_the_same_draw(pack_id, small_settings):
+    from dataclasses import replace as _replace
+
+    pack = _replace(load_pack(pack_id), actuals=())
     values = pack.preset("trend")
     proj = project(pack, values, small_settings, wanted={"hightech"})
     # The base-year count is an estimate drawn from its range: each draw's own figure over its stock.
@@ -301,9 +313,8 @@ def _all_arrays(proj):
             **{f"det:{k}": v for k, v in proj.deterministic.items()}}
 
 
-@pytest.mark.parametrize("pack_name", ["hd_pack", "nq_pack"])
-def test_same_seed_reproduces_every_array_and_another_seed_does_not(request, pack_name):
-    pack = request.getfixturevalue(pack_name)
+def test_same_seed_reproduces_every_array_and_another_seed_does_not(each_pack):
+    pack = each_pack
     values = pack.preset("trend")
     a = _all_arrays(project(pack, values, Settings(draws=500, seed=11)))
     b = _all_arrays(project(pack, values, Settings(draws=500, seed=11)))
@@ -312,7 +323,10 @@ def test_same_seed_reproduces_every_array_and_another_seed_does_not(request, pac
     for key in a:
         np.testing.assert_array_equal(a[key], b[key], err_msg=key)
     # A new seed changes the count noise and every uncertain lever's draws.
-    for key in ("d:htx", "d:tht", "d:lhhtx", "d:new_htx", "l:htx_new_per_year", "l:quality_upgrade_rate"):
+    noisy = [k for k in ("d:htx", "d:tht", "d:lhhtx", "d:new_htx", "l:htx_new_per_year", "l:quality_upgrade_rate")
+             if k in a]
+    assert len(noisy) >= 4
+    for key in noisy:
         assert not np.array_equal(a[key], c[key]), key
     for key in a:
         if key.startswith("det:"):
@@ -352,9 +366,8 @@ def test_mc_counts_are_whole_numbers(hd_pack, small_settings):
             np.testing.assert_array_equal(proj.draws[ind][:, 1:], np.round(proj.draws[ind][:, 1:]), ind)
 
 
-@pytest.mark.parametrize("pack_name", ["hd_pack", "nq_pack"])
-def test_uncertainty_zero_fixes_every_lever(request, pack_name):
-    pack = request.getfixturevalue(pack_name)
+def test_uncertainty_zero_fixes_every_lever(each_pack):
+    pack = each_pack
     values = pack.preset("optimistic")
     proj = project(pack, values, Settings(draws=300, uncertainty=0.0))
     assert set(proj.lever_draws) == {lv.id for lv in pack.levers}
@@ -362,9 +375,8 @@ def test_uncertainty_zero_fixes_every_lever(request, pack_name):
         assert np.all(proj.lever_draws[lever_id] == value), lever_id
 
 
-@pytest.mark.parametrize("pack_name", ["hd_pack", "nq_pack"])
-def test_uncertainty_two_spreads_the_levers_wider_than_one(request, pack_name):
-    pack = request.getfixturevalue(pack_name)
+def test_uncertainty_two_spreads_the_levers_wider_than_one(each_pack):
+    pack = each_pack
     values = pack.preset("trend")
     one = project(pack, values, Settings(draws=2000, uncertainty=1.0), wanted=set()).lever_draws
     two = project(pack, values, Settings(draws=2000, uncertainty=2.0), wanted=set()).lever_draws
@@ -385,7 +397,7 @@ def test_uncertainty_two_spreads_the_levers_wider_than_one(request, pack_name):
         if lever.spread_mode != "logit" and not lever.mix and lever.lo <= min(raw) and max(raw) <= lever.hi:
             np.testing.assert_allclose(two[lever.id] - v, 2 * (one[lever.id] - v), rtol=1e-9, atol=1e-12,
                                        err_msg=lever.id)
-    assert widened >= 10
+    assert widened >= min(10, len(pack.levers) - 2)
 
 
 EXTREME = {"htx_new_per_year": 0.0, "htx_dissolution_rate": 0.3, "tht_new_per_year": 0.0,
@@ -394,10 +406,9 @@ EXTREME = {"htx_new_per_year": 0.0, "htx_dissolution_rate": 0.3, "tht_new_per_ye
            "quality_dissolution_weak_share": 1.0, "export_growth": -0.3}
 
 
-@pytest.mark.parametrize("pack_name", ["hd_pack", "nq_pack"])
 @pytest.mark.parametrize("preset", ["trend", "plan-pace", "optimistic", "cautious", "extreme"])
-def test_counts_never_negative_and_shares_within_zero_and_one(request, pack_name, preset):
-    pack = request.getfixturevalue(pack_name)
+def test_counts_never_negative_and_shares_within_zero_and_one(each_pack, preset):
+    pack = each_pack
     if preset == "extreme":
         values = pack.preset("cautious")
         values.update({k: v for k, v in EXTREME.items() if k in values})

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from planner.packs import DATA_DIR, load_pack, load_pack_dir
+from planner.packs import DATA_DIR, load_pack, load_pack_dir, pack_ids
 from planner.results import observations_frame
 
-PACKS = ("hai-duong-2023", "vietnam-nq20")
+PACKS = pack_ids()  # every shipped pack: a new one is checked by adding its folder
 # Letters that only Vietnamese writing has (lower and upper case): a note without any is not Vietnamese.
 VI_LETTERS = set("ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ")
 VI_LETTERS |= {c.upper() for c in VI_LETTERS}
@@ -151,7 +151,8 @@ def test_chart_observations_speak_the_language(pack_id):
     pack = load_pack(pack_id)
     vi, en = observations_frame(pack, lang="vi"), observations_frame(pack, lang="en")
     assert list(en["note"]) == list(observations_frame(pack)["note"])  # English unless asked
-    noted = [o for o in (*pack.series, *pack.actuals) if o.note]
+    # Totals over several years (from_year) are no yearly point of a chart, so they are not in the frame.
+    noted = [o for o in (*pack.series, *pack.actuals) if o.note and o.from_year is None]
     assert noted
     for o in noted:
         assert o.note_vi in set(vi["note"]) and o.note in set(en["note"])

@@ -14,7 +14,7 @@ import pytest
 
 from planner.cli import main
 from planner.errors import PlannerError
-from planner.store import ScenarioStore
+from planner.store import ScenarioStore, migrate
 from planner.store.move import move_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,7 +68,7 @@ def test_a_file_made_by_an_earlier_release_is_upgraded_in_place(tmp_path: Path, 
     store = ScenarioStore(path)
     assert store.recovered_from is None and path.stat().st_ino == inode  # the same file, not a new one
     con = sqlite3.connect(path)
-    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0003",)]
+    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [(migrate.HEAD,)]
     after = {t: con.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in ("scenarios", "versions")}
     con.close()
     assert after == before  # every row exactly as the old code wrote it
@@ -112,6 +112,7 @@ def fill(store: ScenarioStore) -> None:
     store.save_figure(PACK, "good_fair_share", 2024, 0.1 + 0.2)
     store.set_role("lan@example.vn", "editor")
     store.set_role("minh@example.vn", "viewer")
+    store.save_pack({p.name: p.read_bytes() for p in (ROOT / "data" / "hoa-binh-nq20").iterdir()}, author="D")
 
 
 def test_move_sqlite_to_postgresql_and_back_keeps_every_row(tmp_path: Path, pg_cluster) -> None:
@@ -119,7 +120,7 @@ def test_move_sqlite_to_postgresql_and_back_keeps_every_row(tmp_path: Path, pg_c
     source = ScenarioStore(sqlite_path)
     fill(source)
     want = source.counts()
-    assert want == {"scenarios": 2, "versions": 5, "figures": 4, "roles": 2, "audit": 12}
+    assert want == {"scenarios": 2, "versions": 5, "figures": 4, "roles": 2, "audit": 13, "packs": 1}
     pg = pg_cluster.new_database()
     report = move_store(sqlite_path, pg)
     assert report.counts == want
@@ -127,10 +128,12 @@ def test_move_sqlite_to_postgresql_and_back_keeps_every_row(tmp_path: Path, pg_c
     assert moved.backup_json() == source.backup_json()
     assert moved.audit_log() == source.audit_log() and moved.role_grants() == source.role_grants()
     assert moved.role("lan@example.vn") == "editor"
+    assert moved.pack_files("hoa-binh-nq20") == source.pack_files("hoa-binh-nq20")  # the zip, byte for byte
+    assert moved.stored_packs() == source.stored_packs()
     moved.save_figure(PACK, "htx", 2026, 540)  # the audit numbering continues after the copied rows
     assert moved.audit_log(limit=1)[0].id == want["audit"] + 1
     back = tmp_path / "back.sqlite"
-    assert move_store(pg, back).counts == {**want, "figures": 5, "audit": 13}
+    assert move_store(pg, back).counts == {**want, "figures": 5, "audit": want["audit"] + 1}
     assert ScenarioStore(back).backup_json() == moved.backup_json()
 
 
@@ -185,4 +188,4 @@ def test_processes_starting_together_on_a_new_store_migrate_it_once(store_target
     with store.engine.connect() as conn:
         import sqlalchemy as sa
 
-        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).all() == [("0003",)]
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).all() == [(migrate.HEAD,)]

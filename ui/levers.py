@@ -352,11 +352,11 @@ def settings() -> None:
             st.selectbox(
                 tr("Năm đầu tiên tính số thành lập mới", "First year counted for foundings"), years,
                 format_func=str, key=WINDOW_KEY, on_change=_on_window,
-                help=tr(f"Chỉ tiêu “thành lập mới” cộng số thành lập từ ngày 1/1 của năm này đến hết năm chỉ "
-                        f"tiêu. Mặc định {pack.window_start}: kế hoạch ban hành 13/9/2023 và nói “đến năm 2030”.",
-                        f"“Newly founded” targets add the foundings from 1 January of this year to the end of "
-                        f"the target year. Default {pack.window_start}: the plan was issued on 13/9/2023 and "
-                        f"speaks of “by 2030”."))
+                help=tr("Chỉ tiêu “thành lập mới” cộng số thành lập từ ngày 1/1 của năm này đến hết năm chỉ tiêu. ",
+                        "“Newly founded” targets add the foundings from 1 January of this year to the end of the "
+                        "target year. ")
+                + (pack.text("window_note", lang) or tr(f"Mặc định {pack.window_start} (theo gói kế hoạch).",
+                                                        f"Default {pack.window_start} (from the plan pack).")))
         else:
             st.caption(tr("Gói này không có chỉ tiêu “thành lập mới”, nên không cần chọn năm bắt đầu tính.",
                           "This pack has no “newly founded” targets, so no first year needs choosing."))

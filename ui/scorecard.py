@@ -22,7 +22,9 @@ def scorecard_frame(results: pd.DataFrame) -> pd.DataFrame:
 
     pack = state.pack()
     rows = []
-    for row in results.to_dict("records"):
+    records = [clean_row(row) for row in results.to_dict("records")]
+    with_notes = any(not row.get("modelled", True) for row in records)
+    for row in records:
         cells = result_summary(pack, TargetResult(**row), state.lang())
         rows.append({
             tr("Chỉ tiêu", "Target"): cells["target"],
@@ -33,8 +35,14 @@ def scorecard_frame(results: pd.DataFrame) -> pd.DataFrame:
             tr("Khả năng", "Likelihood"): cells["likelihood"],
             tr("Tiến độ", "Pace"): cells["pace"],
             **_so_far(pack, row),
+            **({tr("Ghi chú", "Note"): cells["note"]} if with_notes else {}),
         })
     return pd.DataFrame(rows)
+
+
+def clean_row(row: dict) -> dict:
+    """A scorecard row from a DataFrame: the NaN pandas puts for a missing number back to None."""
+    return {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
 
 
 def _so_far(pack, row: dict) -> dict[str, str]:
@@ -120,11 +128,13 @@ def show_scorecard(results: pd.DataFrame) -> None:
 
 
 def headline(results: pd.DataFrame) -> tuple[int, int]:
-    """Targets likely met (not counting borderline ones, which could flip with the seed), and all."""
-    likely = results["probability"] >= 0.66
-    if "borderline" in results:
-        likely &= ~results["borderline"].astype(bool)
-    return int(likely.sum()), len(results)
+    """Targets likely met (not counting borderline ones, which could flip with the seed), of the targets
+    projected (one with no projection has no probability)."""
+    projected = results[results["modelled"].astype(bool)] if "modelled" in results else results
+    likely = projected["probability"] >= 0.66
+    if "borderline" in projected:
+        likely &= ~projected["borderline"].astype(bool)
+    return int(likely.sum()), len(projected)
 
 
 def borderline_count(results: pd.DataFrame) -> int:

@@ -21,7 +21,7 @@ import streamlit as st
 from planner.assess import assess, goal_seek, tornado
 from planner.errors import PlannerError
 from planner.model import project
-from planner.packs import Pack, load_pack
+from planner.packs import Pack, is_registered, load_pack, pack_ids
 from planner.results import tidy_trajectories
 from planner.scenario import (
     check_lever,
@@ -307,3 +307,85 @@ def uploaded_actuals() -> tuple:
 def set_uploaded_actuals(observations: tuple) -> None:
     """Replace the uploaded actuals of the current pack (called only with validated data)."""
     st.session_state.setdefault(ACTUALS, {})[scenario()["pack"]] = tuple(observations)
+
+
+# --- Plan packs: those on disk, plus the ones this session uploaded ---------------------------------
+SESSION_PACKS = "session_packs"  # ids of packs uploaded in this session, in upload order
+
+
+def session_packs() -> list[str]:
+    return [i for i in st.session_state.get(SESSION_PACKS, []) if is_registered(i)]
+
+
+def add_session_pack(pack_id: str) -> None:
+    ids = st.session_state.setdefault(SESSION_PACKS, [])
+    if pack_id not in ids:
+        ids.append(pack_id)
+
+
+@st.cache_data(ttl=20, show_spinner=False)
+def _stored_heads(where: str) -> list[tuple[str, int, str, str]]:
+    """(runtime id, version, author, saved at) of the latest version of each stored pack; read again
+    every 20 s, so a pack saved in another process shows up without a database read on every rerun."""
+    return [(p.runtime_id, p.version, p.author, p.saved_at) for p in _base_store().stored_packs()]
+
+
+_STORED_FAILED: set[str] = set()
+
+
+def stored_packs() -> list[tuple[str, int, str, str]]:
+    """The stored packs, each registered so it loads by id in this process (checked again as it is read)."""
+    import logging
+
+    from planner.packs import register
+    from planner.packs.archive import read_upload
+
+    try:
+        store = _base_store()
+        heads = _stored_heads(store.where)
+    except PlannerError:
+        return []
+    out = []
+    for runtime_id, version, author, saved_at in heads:
+        if not is_registered(runtime_id) and runtime_id not in _STORED_FAILED:
+            pack_id = runtime_id.rsplit("-", 1)[0]
+            try:
+                pack, _ = read_upload([("pack.zip", store.pack_files(pack_id, version))])
+                register(pack)
+            except PlannerError as exc:  # a stored pack this release cannot read: left out, said in the log
+                logging.getLogger("planner.packs").warning("stored pack %s v%s unreadable: %s", pack_id, version,
+                                                           exc.message("en"))
+                _STORED_FAILED.add(runtime_id)
+                continue
+        if is_registered(runtime_id):
+            out.append((runtime_id, version, author, saved_at))
+    return out
+
+
+def stored_changed() -> None:
+    _stored_heads.clear()
+
+
+def available_packs() -> dict[str, str]:
+    """Pack id -> name in the current language: the packs that load, then this session's uploads.
+
+    A broken folder in data/ or PLANNER_PACKS is left out of the choice (``pack validate`` says why)
+    rather than stopping the app for everyone.
+    """
+    names = {}
+    stored = {runtime_id: (version, author) for runtime_id, version, author, _ in stored_packs()}
+    uploaded = set(session_packs()) - set(stored)
+    for pack_id in (*pack_ids(), *stored, *uploaded):
+        if pack_id in names:
+            continue
+        try:
+            names[pack_id] = load_pack(pack_id).name(lang())
+        except PlannerError:
+            continue
+        if pack_id in stored:  # it may carry the name of a shipped pack it was copied from
+            version, author = stored[pack_id]
+            names[pack_id] += tr(f" · kho, bản {version}", f" · stored, version {version}") + (
+                f" ({author})" if author else "")
+        elif pack_id in uploaded:
+            names[pack_id] += tr(" · tải lên", " · uploaded")
+    return names

@@ -26,13 +26,16 @@ from ..registry import GROUP_BY_ID, INDICATOR_BY_ID, INDICATORS, LIKELIHOOD, lik
 from ..results import Computed, compute, observations_frame, target_indicators
 from ..scenario import Resolved
 from ..text import (
+    NOT_MODELLED_BAND,
     document_text,
     headline,
     likely_words,
     method_sections,
     pace_words,
+    result_summary,
     scenario_title,
     source_text,
+    target_value,
 )
 
 MAX_COMPARED = 4
@@ -259,8 +262,8 @@ def open_questions(pack: Pack, settings: Settings, lang: str) -> list[str]:
     return items
 
 
-def band_counts(probabilities: Iterable[float], lang: str) -> tuple[BandCount, ...]:
-    probs = list(probabilities)
+def band_counts(probabilities: Iterable[float | None], lang: str) -> tuple[BandCount, ...]:
+    probs = [p for p in probabilities if p is not None]  # a target with no projection has no likelihood
     return tuple(BandCount(b.id, b.symbol, b.label(lang), b.colour, sum(likelihood(p).id == b.id for p in probs))
                  for b in LIKELIHOOD)
 
@@ -363,7 +366,8 @@ def title_block(computed: Computed, lang: str, today: date | None = None) -> Tit
 def score_row(pack: Pack, settings: Settings, r: TargetResult, lang: str) -> ScoreRow:
     t = pack.target(r.id)
     ind = t.indicator
-    band = likelihood(r.probability)
+    band = NOT_MODELLED_BAND if r.probability is None else likelihood(r.probability)
+    cells = result_summary(pack, r, lang)  # the scorecard's own words, also for a target with no projection
     recorded = getattr(r, "recorded", None)
     recorded_year = getattr(r, "recorded_year", None)
     progress = getattr(r, "progress", None)
@@ -373,15 +377,15 @@ def score_row(pack: Pack, settings: Settings, r: TargetResult, lang: str) -> Sco
         rule_text=target_rule(t, pack, settings, lang), threshold=r.threshold, tolerance=r.tolerance,
         deterministic=r.deterministic, p10=r.p10, p50=r.p50, p90=r.p90, probability=r.probability,
         pace_ratio=r.pace_ratio, status=r.status, band=band.id, colour=band.colour,
-        is_share=INDICATOR_BY_ID[ind].is_share, threshold_text=indicator_value(ind, r.threshold, lang),
-        central=indicator_value(ind, r.deterministic, lang), projected=indicator_value(ind, r.p50, lang),
-        range=f"{indicator_value(ind, r.p10, lang)} – {indicator_value(ind, r.p90, lang)}",
-        probability_text=probability(r.probability, lang), likely_text=likely_words(r.probability, lang),
+        is_share=t.kind in ("share", "ratio", "growth"), threshold_text=target_value(pack, t, r.threshold, lang),
+        central=cells["central"], projected=cells["projected"], range=cells["range"],
+        probability_text="–" if r.probability is None else probability(r.probability, lang),
+        likely_text=cells["likelihood"],
         pace_text=pace_words(r.status, lang),
         pace_ratio_text="–" if r.pace_ratio is None else number(r.pace_ratio, 2, lang),
         recorded=recorded, recorded_year=recorded_year, progress=progress, elapsed=elapsed,
         recorded_text="" if recorded is None else (
-            indicator_value(ind, recorded, lang) + (f" ({recorded_year})" if recorded_year else "")),
+            target_value(pack, t, recorded, lang) + (f" ({recorded_year})" if recorded_year else "")),
         progress_text="" if progress is None else probability(progress, lang),
         elapsed_text="" if elapsed is None else probability(elapsed, lang),
     )
@@ -621,8 +625,9 @@ def comparison_content(scenarios: Sequence[dict[str, Any]], lang: str = "vi", la
         cells = []
         for results in by_run:
             p = results[t.id].probability
-            band = likelihood(p)
-            cells.append(ComparedCell(p, probability(p, lang), band.symbol, band.label(lang), band.id, band.colour))
+            band = NOT_MODELLED_BAND if p is None else likelihood(p)
+            cells.append(ComparedCell(p, "–" if p is None else probability(p, lang), band.symbol, band.label(lang),
+                                      band.id, band.colour))
         targets.append(ComparedTarget(t.id, t.label(lang), t.year, tuple(cells)))
 
     differ: list[tuple[str, tuple[str, ...]]] = []

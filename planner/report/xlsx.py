@@ -27,8 +27,11 @@ def _t(lang: str, vi: str, en: str) -> str:
     return vi if lang == "vi" else en
 
 
-def _exact(cell, value: float) -> None:
+def _exact(cell, value: float | None) -> None:
     """Store a float with every digit (openpyxl writes 16 significant digits; Python's repr round-trips)."""
+    if value is None:  # a target with no projection: an empty cell, not a zero
+        cell.value = None
+        return
     cell.value = float(value)
     if math.isfinite(value):
         cell._value = repr(float(value))  # written verbatim into <v>; still a number cell (t="n")
@@ -56,7 +59,9 @@ def _sheet(wb, key: str, lang: str, headers: Sequence[str], widths: Sequence[flo
 
 
 def _value_format(indicator: str, expected: bool = False) -> str:
-    ind = INDICATOR_BY_ID[indicator]
+    ind = INDICATOR_BY_ID.get(indicator)
+    if ind is None:  # an indicator a pack declares (tracked, never projected)
+        return DECIMAL
     if ind.is_share:
         return PERCENT
     return DECIMAL if expected or ind.kind == "flow" else COUNT
@@ -90,7 +95,8 @@ def layout(c: ReportContent) -> bytes:
         ws.cell(i, 3, r.year)
         _text(ws.cell(i, 4), r.indicator)
         _text(ws.cell(i, 5), r.rule_text)
-        for j, (value, f) in enumerate(((r.threshold, fmt), (r.deterministic, _value_format(r.indicator, True)),
+        central = fmt if r.is_share else _value_format(r.indicator, True)
+        for j, (value, f) in enumerate(((r.threshold, fmt), (r.deterministic, central),
                                         (r.p10, fmt), (r.p50, fmt), (r.p90, fmt), (r.probability, PERCENT)), start=6):
             _exact(ws.cell(i, j), value)
             ws.cell(i, j).number_format = f

@@ -13,6 +13,7 @@ from .checks import MAX_AUTHOR, MAX_NAME, MAX_NOTE, MAX_SCENARIO_JSON, fold
 from .core import ScenarioStore
 from .engine import BUSY_TIMEOUT_S, ENV_VAR, PROJECT_ROOT, default_store_path, default_store_target, safe_url
 from .figures import FigureImport, StoredFigure, observations
+from .packs import StoredPack
 from .records import NameTaken, RestoreReport, SavedScenario, SavedVersion, VersionConflict
 from .roles import ROLES, Actor, AuditEntry, Forbidden, RoleGrant
 
@@ -20,6 +21,6 @@ __all__ = [
     "BACKUP_FORMAT", "BACKUP_FORMAT_VERSION", "BUSY_TIMEOUT_S", "ENV_VAR", "MAX_AUTHOR", "MAX_BACKUP_CHARS",
     "MAX_NAME", "MAX_NOTE", "MAX_SCENARIO_JSON", "PROJECT_ROOT", "ROLES", "Actor", "AuditEntry", "FigureImport",
     "Forbidden", "NameTaken", "RestoreReport", "RoleGrant", "SavedScenario", "SavedVersion", "ScenarioStore",
-    "StoredFigure", "VersionConflict", "default_store_path", "default_store_target", "fold", "observations",
+    "StoredFigure", "StoredPack", "VersionConflict", "default_store_path", "default_store_target", "fold", "observations",
     "safe_url",
 ]

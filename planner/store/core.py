@@ -48,6 +48,7 @@ from .checks import (
     unknown,
 )
 from .figure_store import FIGURE_COLUMNS, FigureMethods, figure_from_row, figure_values
+from .packs import PackStore
 from .records import NameTaken, RestoreReport, SavedScenario, SavedVersion, VersionConflict
 from .roles import Actor, configured_admins
 from .schema import figures, scenarios, versions
@@ -68,7 +69,7 @@ _LATEST = (sa.select(scenarios.c.id, scenarios.c.pack, versions.c.version, versi
            .where(versions.c.version == _latest_version_id()))
 
 
-class ScenarioStore(AccessMethods, FigureMethods):
+class ScenarioStore(AccessMethods, FigureMethods, PackStore):
     """The store; one object per process is enough (it holds a connection pool), safe across threads.
 
     ``target`` is a SQLite file path or a URL (``postgresql://…``); None means ``$PLANNER_DB`` or the

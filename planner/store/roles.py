@@ -34,6 +34,7 @@ NEEDS: dict[str, tuple[str, str, str]] = {
     "figure.undelete": ("admin", "khôi phục số liệu đã xóa", "restore removed figures"),
     "figure.import": ("editor", "nhập tệp số liệu thực tế", "import actual figures"),
     "role.grant": ("admin", "cấp quyền", "grant roles"),
+    "pack.save": ("editor", "lưu gói kế hoạch cho mọi phiên", "save plan packs for every session"),
     "backup.restore": ("admin", "nhập bản sao lưu", "restore a backup"),
 }
 

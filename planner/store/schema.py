@@ -68,4 +68,17 @@ audit = sa.Table(
 )
 sa.Index("audit_at", audit.c.at)
 
-TABLES: tuple[sa.Table, ...] = (scenarios, versions, figures, roles, audit)  # in foreign-key order
+packs = sa.Table(
+    "packs", metadata,
+    sa.Column("pack", sa.Text, primary_key=True),  # the id in the pack's pack.toml
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("name_vi", sa.Text, nullable=False),
+    sa.Column("name_en", sa.Text, nullable=False),
+    sa.Column("author", sa.Text, nullable=False, server_default=""),
+    sa.Column("saved_at", sa.Text, nullable=False),
+    sa.Column("digest", sa.Text, nullable=False),  # the content hash the app loads it under
+    sa.Column("files", sa.LargeBinary, nullable=False),  # the zip of the pack's files, as checked
+    sa.CheckConstraint("version >= 1", name="pack_version_from_one"),
+)
+
+TABLES: tuple[sa.Table, ...] = (scenarios, versions, figures, roles, audit, packs)  # in foreign-key order
