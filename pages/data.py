@@ -15,7 +15,7 @@ from planner.fmt import indicator_value, number, percent
 from planner.registry import HISTORY_BY_ID, INDICATOR_BY_ID, INDICATORS
 from planner.text import source_text
 from ui import csvform, evidence, pack_upload, state, uploads
-from ui.figures_view import figures_section
+from ui.figures_view import baseline_note, figures_section
 from ui.levers import escape_markdown, show_error
 from ui.method import show_method
 from ui.state import tr
@@ -226,6 +226,7 @@ with tab_data:
                       "published figure exists); they are marked ⚠ and can be replaced with actual figures in the "
                       "“Actual figures” tab."), icon=":material/warning:")
     show_observations(pack.baseline.values(), key="baseline_table")
+    baseline_note()
 
     if pack.series:
         st.subheader(tr("Chuỗi số liệu lịch sử", "History"))

@@ -126,3 +126,57 @@ def test_the_figures_tab_reads_in_english(monkeypatch, tmp_path, lang):
     assert "In force: 3 actual figures: 3 from the plan pack" in text
     captions = " ".join(c.value for c in at.caption).replace("\\", "")
     assert "Another definition" in captions
+
+
+def test_a_base_year_figure_is_said_to_replace_the_packs_estimate(monkeypatch, tmp_path):
+    at = open_app(monkeypatch, tmp_path / "s.sqlite", page=DATA)
+    at.selectbox(key="actuals_entry_indicator").set_value("hightech")
+    at.number_input(key="actuals_entry_year").set_value(2022)
+    at.text_input(key="actuals_entry_value").input("30")
+    at.button[[b.label for b in at.button].index("Thêm số liệu")].click().run()
+    assert not at.exception
+    infos = " ".join(i.value for i in at.info).replace("\\", "")
+    assert "dự báo dùng số liệu thực tế 30 thay cho 26 (ước tính) của gói" in infos
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "Thay số liệu năm gốc của gói (26, ước tính)" in captions
+
+
+def test_a_scenario_file_made_before_a_figure_changed_says_so(monkeypatch, tmp_path):
+    """A scenario file that records the figures it was made with (as the app's download does); opened
+    after a stored figure changed, the Overview says so and can show either set."""
+    import json
+
+    from planner.scenario import dumps
+
+    db = tmp_path / "s.sqlite"
+    at = open_app(monkeypatch, db, page="pages/assumptions.py", query={"preset": "plan-pace"},
+                  session={"saved_section_open": True})
+    made = json.loads(dumps({**at.session_state["scenario"], "actuals": [
+        {"indicator": "htx", "year": 2023, "value": 524}, {"indicator": "lhhtx", "year": 2023, "value": 1},
+        {"indicator": "htx", "year": 2024, "value": 530}]}))
+    assert made["actuals"] and "levers" in made
+    ScenarioStore(db).save_figure("hai-duong-2023", "htx", 2025, 600, author="Sở Tài chính")
+    fresh = open_app(monkeypatch, db, page="pages/assumptions.py", session={"saved_section_open": True})
+    fresh.file_uploader(key="scenario_upload").upload("kich-ban.json", json.dumps(made).encode(), "application/json")
+    fresh.run()
+    assert not fresh.exception
+    fresh.switch_page("pages/overview.py").run()
+    warnings = " ".join(w.value for w in fresh.warning).replace("\\", "")
+    assert "đã thay đổi" in warnings
+    fresh.button(key="figures_use_opened").click().run()
+    assert fresh.session_state["scenario"]["actuals"] == made["actuals"]
+
+
+def test_the_sliders_show_the_trend_refitted_on_the_figures(monkeypatch, tmp_path):
+    """National pack, trend preset: the HTX founding slider shows the value the engine uses, the fit on
+    the series extended by the end-2025 figures (not the pack's fit to 2024)."""
+    from planner.monitoring import evidence_for, refit
+    from planner.packs import load_pack
+    from ui.levers import widget_key
+
+    at = open_app(monkeypatch, tmp_path / "s.sqlite", page="pages/assumptions.py",
+                  query={"pack": "vietnam-nq20", "preset": "trend"})
+    pack = load_pack("vietnam-nq20")
+    fitted = refit(pack, evidence_for(pack)).preset("trend")["htx_new_per_year"]
+    assert fitted != pack.preset("trend")["htx_new_per_year"]
+    assert at.session_state[widget_key("htx_new_per_year")] == pytest.approx(fitted)

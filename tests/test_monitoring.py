@@ -309,3 +309,34 @@ def test_the_actuals_reader_takes_the_use_columns():
                                                              ("htx", True, "")]
     assert math.isclose(evidence_for(pack, obs).points("htx")[-1][1], 530)
     assert not evidence_for(pack, obs).figure("good_fair_share:2024").used
+
+
+def test_exporters_grow_from_their_figure_and_the_probability_starts_there(bare):
+    from planner.model import export_meets_probability
+
+    settings = Settings(draws=200, uncertainty=0.0)
+    values = {**bare.preset("trend"), "export_growth": 0.05}
+    ev = evidence_for(bare, [fig("export", 2025, 5)])
+    proj = project(bare, values, settings, wanted={"export"}, evidence=ev)
+    years = np.arange(2025, bare.horizon + 1)
+    np.testing.assert_allclose(proj.deterministic["export"][proj.column(2025):], 5 * 1.05 ** (years - 2025))
+    target = bare.target("export_2030")  # more than the base year's 3: at least 4
+    # the exact per-draw probability of the exporters' path, run from the 2025 figure for five years
+    expected = export_meets_probability(np.full(1, 5.0), np.full(1, 0.05), 5, np.full(1, 4))[0]
+    assert probability(target, proj, bare, settings) == pytest.approx(expected, rel=1e-12)
+    from_base = export_meets_probability(np.full(1, 3.0), np.full(1, 0.05), 8, np.full(1, 4))[0]
+    assert expected != pytest.approx(from_base)
+
+
+def test_a_share_figure_restarts_the_bass_step_from_its_year(bare):
+    from planner.model import bass_step
+
+    values = bare.preset("plan-pace")
+    ev = evidence_for(bare, [fig("digital_share", 2024, 0.4)])
+    proj = project(bare, values, Settings(draws=300), wanted={"digital_share"}, evidence=ev)
+    col = proj.column(2024)
+    assert (proj.draws["digital_share"][:, col] == 0.4).all()
+    lv = proj.lever_draws
+    np.testing.assert_allclose(proj.draws["digital_share"][:, col + 1],
+                               bass_step(np.full(300, 0.4), lv["digital_p"], lv["digital_q"], lv["digital_ceiling"]))
+    assert proj.deterministic["digital_share"][1] == pytest.approx(0.3)  # halfway between 0.20 (2022) and 0.40

@@ -63,7 +63,7 @@ def _store_session() -> None:
     pack_id = state.scenario()["pack"]
     session = state.uploaded_actuals()
     try:
-        if not _author():
+        if not _author() and state.store().actor is None:
             raise PlannerError("hãy ghi tên người nhập", "give the name of who enters them", tr("Người nhập", "Entered by"))
         done = state.store().import_figures(pack_id, list(session), author=_author())
     except PlannerError as exc:
@@ -140,6 +140,12 @@ def _figure_rows(evidence) -> None:
             detail.append(f.obs.note_in(lang))
         if not f.used:
             detail.append(tr("Không dùng: ", "Not used: ") + f.why_not(lang))
+        elif f.obs.year == state.pack().base_year and f.obs.indicator in state.pack().baseline:
+            base = state.pack().baseline[f.obs.indicator]
+            detail.append(tr(f"Thay số liệu năm gốc của gói ({indicator_value(base.indicator, base.value, lang)}"
+                             f"{', ước tính' if base.estimate else ''}).",
+                             f"Replaces the pack's base-year figure ({indicator_value(base.indicator, base.value, lang)}"
+                             f"{', an estimate' if base.estimate else ''})."))
         cols[2].caption(escape_markdown(" · ".join(detail)))
 
 
@@ -166,16 +172,23 @@ def _effect(evidence) -> None:
 
 def _stored_section(pack_id: str) -> None:
     st.subheader(tr("Số liệu lưu chung", "Stored figures (shared)"))
-    st.text_input(tr("Người nhập (ghi vào mọi thay đổi)", "Entered by (recorded with every change)"),
-                  key=AUTHOR_KEY, max_chars=200)
+    store = state.store()
+    editor = store.may("figure.import")
+    if editor:
+        st.text_input(tr("Người nhập (ghi vào mọi thay đổi)", "Entered by (recorded with every change)"),
+                      key=AUTHOR_KEY, max_chars=200)
+    else:
+        st.info(tr("Tài khoản của bạn có quyền xem: bạn thử được số liệu trong phiên này nhưng không lưu chung được.",
+                   "Your account is a viewer: you can try figures for this session but not store them."),
+                icon=":material/visibility:")
     session = state.uploaded_actuals()
-    if session:
+    if session and editor:
         st.button(tr(f"Lưu chung {len(session)} số liệu đang thử", f"Store the {len(session)} figures being tried"),
                   key="figures_store_session", on_click=_store_session, icon=":material/cloud_upload:",
                   help=tr("Mỗi số liệu được lưu thành phiên bản mới; số cũ vẫn giữ trong lịch sử.",
                           "Each figure is saved as a new version; the old one stays in its history."))
     try:
-        stored = state.store().figures(pack_id, include_removed=True)
+        stored = store.figures(pack_id, include_removed=True)
     except PlannerError as exc:
         show_error(exc)
         return
@@ -193,12 +206,14 @@ def _stored_section(pack_id: str) -> None:
     by_key = dict(zip(keys, stored, strict=True))
     pick = st.selectbox(tr("Số liệu", "Figure"), keys, key=STORED_PICK,
                         format_func=lambda k: f"{INDICATOR_BY_ID[by_key[k].indicator].label(lang)} {by_key[k].year}")
-    history = state.store().figure_history(pack_id, by_key[pick].indicator, by_key[pick].year)
+    history = store.figure_history(pack_id, by_key[pick].indicator, by_key[pick].year)
     st.dataframe(pd.DataFrame([{
         tr("Phiên bản", "Version"): h.version, tr("Giá trị", "Value"): indicator_value(h.indicator, h.value, lang),
         tr("Gỡ", "Removal"): "✘" if h.removed else "", tr("Người nhập", "Entered by"): h.author,
         tr("Lúc", "At"): h.saved_at, tr("Ghi chú", "Note"): h.note} for h in history]),
         hide_index=True, width="stretch", key="figures_history")
+    if not editor:
+        return
     with st.container(horizontal=True, vertical_alignment="bottom"):
         st.selectbox(tr("Phiên bản để khôi phục", "Version to restore"), [h.version for h in history if not h.removed],
                      key=VERSION_PICK, width=220)
@@ -256,3 +271,21 @@ def figures_section() -> None:
                 + "**")
     _effect(evidence)
     _stored_section(pack.id)
+
+
+def baseline_note() -> None:
+    """Under the baseline table: the base-year figures that actual figures now replace, with their source."""
+    pack = state.pack()
+    evidence = figures.in_force()
+    lang = state.lang()
+    replaced = [o for o in evidence.used if o.year == pack.base_year and o.indicator in pack.baseline]
+    for o in replaced:
+        base = pack.baseline[o.indicator]
+        st.info(escape_markdown(tr(
+            f"{INDICATOR_BY_ID[o.indicator].label(lang)} {pack.base_year}: dự báo dùng số liệu thực tế "
+            f"{indicator_value(o.indicator, o.value, lang)} thay cho {indicator_value(o.indicator, base.value, lang)}"
+            f"{' (ước tính)' if base.estimate else ''} của gói. Nguồn: {source_text(o.source, lang) or 'không ghi'}.",
+            f"{INDICATOR_BY_ID[o.indicator].label(lang)} {pack.base_year}: the projection uses the actual figure "
+            f"{indicator_value(o.indicator, o.value, lang)} instead of the pack's "
+            f"{indicator_value(o.indicator, base.value, lang)}{' (an estimate)' if base.estimate else ''}. "
+            f"Source: {source_text(o.source, lang) or 'not given'}.")), icon=":material/published_with_changes:")

@@ -148,7 +148,15 @@ def scenario_file_maker() -> Callable[[], bytes]:
 
 
 def pack() -> Pack:
-    return load_pack(scenario()["pack"])
+    """The scenario's pack; where its trend preset is fitted, refitted on the actual figures in force
+    (the values the engine uses, so sliders, preset marks and 'changed' lists agree with it)."""
+    base = load_pack(scenario()["pack"])
+    if not base.fit_cells:
+        return base
+    from planner.monitoring import refit
+    from ui import figures
+
+    return refit(base, figures.in_force())
 
 
 def key_of(data: dict[str, Any]) -> str:
