@@ -78,9 +78,10 @@ if page is alias:
 # With [auth] configured nothing below runs until the person has signed in.  After the navigation, so a
 # link to any page opens the sign-in, not Streamlit's "Page not found".
 auth.gate()
-# The Present page keeps the sidebar shut (and hidden, see pages/present.py); every other page opens it.
+# The Present page keeps the sidebar shut (and hidden, see pages/present.py); every other page opens it
+# on a desktop screen and keeps it shut on a phone ("auto"), where it would cover the page.
 # Said once per run, after the page is known, so a rerun never opens it and shuts it again.
-st.set_page_config(initial_sidebar_state="collapsed" if page.url_path == PRESENT_URL else "expanded")
+st.set_page_config(initial_sidebar_state="collapsed" if page.url_path == PRESENT_URL else "auto")
 
 # The scenario is the source of truth: the sidebar's widgets are set from it before they are drawn,
 # and their callbacks write the user's choice back to it (so a page that loads a scenario or picks a

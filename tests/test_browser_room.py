@@ -134,3 +134,18 @@ def test_tables_offer_no_download_of_their_own(browser, server):
         assert toolbar.get_by_role("button", name=re.compile("Download|Tải", re.I)).count() == 0
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(("width", "shown"), [(390, False), (1440, True)])
+def test_the_sidebar_covers_no_page_on_a_phone(browser, server, width, shown):
+    """On a 390-pixel phone the sidebar starts shut (it would cover the scorecard); on a desk screen it is open."""
+    context, page = new_page(browser, width=width, height=844)
+    try:
+        page.goto(f"{server}/")
+        wait_for_app(page)
+        page.wait_for_timeout(1000)
+        box = page.locator('[data-testid="stSidebar"]').bounding_box()
+    finally:
+        context.close()
+    visible = box is not None and box["width"] > 0 and box["x"] + box["width"] > 0
+    assert visible is shown, box
