@@ -46,7 +46,7 @@ def day(text: str) -> str:
 
 def kind_label(basis: str) -> str:
     """What a figure is (its ``basis``), with a mark that sets a non-published figure apart."""
-    return ("✔ " if basis == "published" else "⚠ ") + basis_label(basis, state.lang())
+    return tr("✔ Công bố", "✔ Published") if basis == "published" else "⚠ " + basis_label(basis, state.lang())
 
 
 def observations_table(observations, with_date: bool = True, kind: str | None = None) -> pd.DataFrame:

@@ -170,7 +170,7 @@ class BaselineRow:
     date: str  # as in the pack (ISO when it is a date)
     date_text: str
     estimate: bool
-    kind_text: str  # "⚠ Ước tính" / "✔ Số liệu công bố" / "⚠ Một phần năm" / "⚠ Định nghĩa khác"
+    kind_text: str  # "✔ Công bố" / "⚠ Ước tính" / "⚠ Một phần năm" / "⚠ Định nghĩa khác"
     note: str
     basis: str = "published"  # Observation.basis
 
@@ -443,7 +443,7 @@ def lever_rows(res: Resolved, lang: str) -> tuple[LeverRow, ...]:
 
 def basis_text(basis: str, lang: str) -> str:
     """What a figure is, marked so that anything but a published figure stands out in a table."""
-    return ("✔ " if basis == "published" else "⚠ ") + basis_label(basis, lang)
+    return _t(lang, "✔ Công bố", "✔ Published") if basis == "published" else "⚠ " + basis_label(basis, lang)
 
 
 def baseline_rows(pack: Pack, lang: str) -> tuple[BaselineRow, ...]:
