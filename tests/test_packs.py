@@ -550,6 +550,12 @@ def test_a_part_year_or_other_definition_figure_is_not_used_by_default(copy_of):
     use = {(o.indicator, o.year): o.use for o in pack.actuals}
     assert use[("good_fair_share", 2023)] is False
     assert use[("htx", 2023)] is True
+    # Without a reason written, the basis is the reason the actual-figures engine gives.
+    from planner.monitoring import evidence_for
+    figure = next(f for f in evidence_for(pack).figures if (f.obs.indicator, f.obs.year) == ("good_fair_share", 2023))
+    assert not figure.used and figure.reason == "pack"
+    assert figure.obs.why_not_in("en") == "Another definition than the indicator's (see the note)."
+    assert figure.obs.why_not_in("vi") == "Khác định nghĩa của chỉ số (xem ghi chú)."
 
 
 def test_without_a_basis_column_the_estimate_flag_decides(copy_of):

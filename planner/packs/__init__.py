@@ -94,6 +94,12 @@ BASIS_LABELS: dict[str, tuple[str, str]] = {
 }
 # A figure of these bases is kept and shown but does not start the projection unless switched on.
 UNUSED_BASES: frozenset[str] = frozenset({"part_year", "other_definition"})
+_UNUSED_WHY: dict[str, tuple[str, str]] = {
+    "part_year": ("Số liệu một phần năm, không phải cả năm (xem ghi chú).",
+                  "A count of part of a year, not the whole year (see the note)."),
+    "other_definition": ("Khác định nghĩa của chỉ số (xem ghi chú).",
+                         "Another definition than the indicator's (see the note)."),
+}
 
 
 def basis_label(basis: str, lang: str) -> str:
@@ -133,7 +139,11 @@ class Observation:
             object.__setattr__(self, "estimate", True)
 
     def why_not_in(self, lang: str) -> str:
-        return (self.why_not_vi or self.why_not) if lang == "vi" else self.why_not
+        text = (self.why_not_vi or self.why_not) if lang == "vi" else self.why_not
+        if text or self.basis not in UNUSED_BASES:
+            return text
+        # A part-year or other-definition figure the pack did not explain: its basis is the reason.
+        return (_UNUSED_WHY[self.basis][0] if lang == "vi" else _UNUSED_WHY[self.basis][1])
 
     def note_in(self, lang: str) -> str:
         return (self.note_vi or self.note) if lang == "vi" else self.note
