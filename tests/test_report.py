@@ -161,6 +161,7 @@ def test_baseline_sheet_keeps_sources_dates_and_estimate_flags(workbooks, hd_pac
         row = rows[indicator]
         assert row["Value"] == obs.value
         assert row["Estimate"] is obs.estimate
+        assert row["Basis"] == obs.basis
         assert row["Source"] == obs.source
         assert row["Date"].date().isoformat() == obs.date
     vi_rows = {r["Chỉ số"]: r for r in rows_of(workbooks["vi"]["Số liệu gốc"])}
