@@ -440,3 +440,12 @@ def test_compare_overlay_of_yearly_foundings_draws_the_mean(hd_pack, hd_traj):
     assert spec["title"]["subtitle"].startswith("Đường: trung bình")
     stock = charts.overlay_chart({"A": hd_traj}, "htx", hd_pack, "vi").to_dict()
     assert stock["title"]["subtitle"].startswith("Đường: trung vị")
+
+
+def test_trajectories_page_marks_what_each_point_is_in_english(monkeypatch, tmp_path):
+    at = start(monkeypatch, tmp_path, "pages/trajectories.py")
+    to_english(at)
+    assert not at.exception, at.exception
+    specs = [c.proto.spec for c in at.get("vega_lite_chart")]
+    for entry in ("Estimate", "Part of a year", "Other definition", "Figure is"):
+        assert any(entry in spec for spec in specs), entry
