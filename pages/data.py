@@ -12,6 +12,7 @@ from planner.calibrate import DISSOLUTION_BOUNDS, GROWTH_BOUNDS, MIN_POINTS
 from planner.csvforms import EXCEL_VI
 from planner.errors import PlannerError
 from planner.fmt import indicator_value, number, percent
+from planner.packs import basis_label
 from planner.registry import HISTORY_BY_ID, INDICATOR_BY_ID, INDICATORS
 from planner.text import source_text
 from ui import csvform, evidence, pack_upload, state, uploads
@@ -43,8 +44,9 @@ def day(text: str) -> str:
     return value.strftime("%d/%m/%Y") if lang == "vi" else value.isoformat()
 
 
-def kind_label(estimate: bool) -> str:
-    return tr("⚠ Ước tính", "⚠ Estimate") if estimate else tr("✔ Công bố", "✔ Published")
+def kind_label(basis: str) -> str:
+    """What a figure is (its ``basis``), with a mark that sets a non-published figure apart."""
+    return tr("✔ Công bố", "✔ Published") if basis == "published" else "⚠ " + basis_label(basis, state.lang())
 
 
 def observations_table(observations, with_date: bool = True, kind: str | None = None) -> pd.DataFrame:
@@ -58,7 +60,7 @@ def observations_table(observations, with_date: bool = True, kind: str | None = 
             tr("Giá trị", "Value"): indicator_value(o.indicator, o.value, lang) if o.indicator in INDICATOR_BY_ID
             else number(o.value, 0, lang),
             tr("Đơn vị", "Unit"): ind.unit(lang),
-            tr("Loại số liệu", "Kind of figure"): kind or kind_label(o.estimate),
+            tr("Loại số liệu", "Kind of figure"): kind or kind_label(o.basis),
             tr("Nguồn", "Source"): source_text(o.source, state.lang()),
         }
         if with_date:

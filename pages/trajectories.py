@@ -43,11 +43,13 @@ scenario_key = state.key_of(data)
 
 st.title(tr("Quỹ đạo", "Trajectories"))
 st.caption(tr("Mỗi chỉ số từ năm gốc đến 2045: vùng tô là khoảng 80 % của các lượt mô phỏng, đường đậm là trung vị "
-              "(với số thành lập mỗi năm: trung bình), đường mảnh là đường trung tâm (tất định); điểm là số liệu "
-              "đã có; hình thoi là chỉ tiêu.",
+              "(với số thành lập mỗi năm: trung bình), đường mảnh là đường trung tâm (tất định); điểm tròn, vuông "
+              "là số liệu công bố, điểm xám là ước tính, số liệu một phần năm hoặc theo định nghĩa khác (như chú "
+              "giải ghi); hình thoi đỏ là chỉ tiêu.",
               "Each indicator from the base year to 2045: the shaded area is the 80 % range of the "
               "draws, the bold line the median (for foundings per year: the mean), the thin line the central "
-              "(deterministic) path; points are published figures; diamonds are targets."))
+              "(deterministic) path; round and square points are published figures, grey points estimates, "
+              "part-year counts or figures of another definition (as the legend says); red diamonds are targets."))
 
 try:
     traj = state.trajectories()

@@ -17,7 +17,7 @@ import altair as alt
 import pandas as pd
 
 from planner.fmt import indicator_value, lever_value, number, percent, probability
-from planner.packs import Pack, Target
+from planner.packs import Pack, Target, basis_label
 from planner.registry import INDICATOR_BY_ID, LEVER_BY_ID, RULES
 
 # Number locales (d3-format definitions) applied through the Vega-Lite config.
@@ -40,6 +40,10 @@ SERIES: dict[str, tuple[str, str, str, str]] = {
     "actual": ("Số liệu thực tế (gói kế hoạch)", "Actual figures (plan pack)", "#7048e8", "square"),
     "uploaded": ("Số liệu thực tế tải lên", "Uploaded actual figures", "#e8590c", "triangle-up"),
     "target": ("Chỉ tiêu", "Target", "#c92a2a", "diamond"),
+    # What an observed point is, where it is not a published figure of the indicator (its own mark):
+    "estimate": ("Ước tính", "Estimate", "#868e96", "triangle-right"),
+    "part_year": ("Một phần năm", "Part of a year", "#868e96", "triangle-down"),
+    "other_definition": ("Định nghĩa khác", "Other definition", "#868e96", "cross"),
     "projected": ("Dự báo năm chỉ tiêu (p10–p90, p50)", "Projected in the target year (p10–p90, p50)",
                   "#1f5fa8", "circle"),
 }
@@ -266,7 +270,8 @@ def fan_chart(traj: pd.DataFrame, indicator: str, observations: pd.DataFrame | N
     present = ["band", line, "central"]
     if plan_path and own_targets:
         present.append("pace" if flow else "plan")
-    kinds = [k for k in ("history", "actual", "uploaded") if not obs.empty and (obs["kind"] == k).any()]
+    marks = _observation_series(obs)
+    kinds = [k for k in ("history", "actual", "uploaded", *OTHER_BASES) if k in set(marks)]
     present += kinds
     if own_targets:
         present.append("target")
@@ -351,18 +356,41 @@ def _plan_layer(own_targets: list[Target], indicator: str, pack: Pack, lang: str
                          ("value_text", series)))
 
 
+OTHER_BASES = ("estimate", "part_year", "other_definition")
+
+
+def _bases(obs: pd.DataFrame) -> list[str]:
+    """Each observation's basis (published, estimate, part_year, other_definition); a frame without the
+    column takes it from the estimate flag."""
+    if obs.empty:
+        return []
+    if "basis" in obs:
+        return [str(b) if isinstance(b, str) and b else ("estimate" if e else "published")
+                for b, e in zip(obs["basis"], obs.get("estimate", [False] * len(obs)), strict=True)]
+    return ["estimate" if bool(e) else "published" for e in obs.get("estimate", [False] * len(obs))]
+
+
+def _observation_series(obs: pd.DataFrame) -> list[str]:
+    """The legend entry of each point: its kind (history, actual, uploaded) for a published figure, its
+    basis otherwise, so an estimate, a part-year count or another definition never passes for a published
+    figure of the indicator."""
+    return [k if b == "published" else b for k, b in zip(obs.get("kind", []), _bases(obs), strict=True)]
+
+
 def _observation_layer(obs: pd.DataFrame, indicator: str, lang: str, x, y, col, shp) -> alt.Chart:
     data = obs.copy()
-    data["series"] = [series_label(k, lang) for k in data["kind"]]
+    data["basis"] = _bases(data)
+    data["series"] = [series_label(k, lang) for k in _observation_series(data)]
+    data["kind_text"] = [series_label(k, lang) for k in data["kind"]]
+    data["basis_text"] = [basis_label(b, lang) for b in data["basis"]]
     data["year_text"] = data["year"].astype(int).astype(str)
-    data["value_text"] = [_value_text(indicator, v, lang)
-                          + (_t(lang, " (ước tính)", " (estimate)") if bool(e) else "")
-                          for v, e in zip(data["value"], data.get("estimate", [False] * len(data)), strict=True)]
+    data["value_text"] = [_value_text(indicator, v, lang) for v in data["value"]]
     for field in ("source", "note"):
         data[field] = data[field].fillna("").astype(str) if field in data else ""
     return alt.Chart(data, name="observations").mark_point(filled=True, size=70, opacity=1, strokeWidth=1).encode(
         x=x, y=y, color=col("history"), shape=shp(),
-        tooltip=_tooltip(("series", _t(lang, "Loại", "Kind")), ("year_text", _t(lang, "Năm", "Year")),
+        tooltip=_tooltip(("kind_text", _t(lang, "Loại", "Kind")), ("basis_text", _t(lang, "Số liệu là", "Figure is")),
+                         ("year_text", _t(lang, "Năm", "Year")),
                          ("value_text", _t(lang, "Giá trị", "Value")), ("source", _t(lang, "Nguồn", "Source")),
                          ("note", _t(lang, "Ghi chú", "Note"))))
 

@@ -136,6 +136,46 @@ def test_observation_kinds_get_their_own_shapes(hd_pack, hd_traj):
     assert any(r["source"] == "<b>tải lên</b>" for r in rows(spec, points))
 
 
+def _point_marks(spec: dict) -> dict[tuple[int, float], tuple[str, str, str]]:
+    """(year, value) -> (legend entry, its shape, the tooltip's 'what the figure is') of each point."""
+    points = layers(spec)["observations"]
+    shape = points["encoding"]["shape"]["scale"]
+    marks = dict(zip(shape["domain"], shape["range"], strict=True))
+    return {(r["year"], round(r["value"], 4)): (r["series"], marks[r["series"]], r["basis_text"])
+            for r in rows(spec, points)}
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_each_point_says_what_it_is_estimate_part_year_published(hd_pack, hd_traj, lang):
+    spec = charts.fan_chart(hd_traj, "new_htx", observations(hd_pack), hd_pack.targets, hd_pack, lang).to_dict()
+    points = _point_marks(spec)
+    estimate, part_year = points[(2021, 15.0)], points[(2020, 4.0)]
+    if lang == "vi":
+        assert estimate[0] == estimate[2] == "Ước tính"
+        assert part_year[0] == part_year[2] == "Một phần năm"
+    else:
+        assert estimate[0] == estimate[2] == "Estimate"
+        assert part_year[0] == part_year[2] == "Part of a year"
+    # Their own marks, neither the published figures' circle nor the targets' diamond.
+    assert len({estimate[1], part_year[1], "circle", "diamond"}) == 4
+    # The legend lists the kinds present only: no "other definition" on this chart.
+    domain = layers(spec)["observations"]["encoding"]["shape"]["scale"]["domain"]
+    assert charts.series_label("other_definition", lang) not in domain
+    assert charts.series_label("estimate", lang) in domain and charts.series_label("part_year", lang) in domain
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_good_fair_58_percent_is_marked_as_another_definition(hd_pack, hd_traj, lang):
+    spec = charts.fan_chart(hd_traj, "good_fair_share", observations(hd_pack), hd_pack.targets, hd_pack,
+                            lang).to_dict()
+    points = _point_marks(spec)
+    other = points[(2023, 0.58)]
+    assert other[0] == other[2] == ("Định nghĩa khác" if lang == "vi" else "Other definition")
+    base = points[(2022, 0.45)]
+    assert base[2] == ("Số liệu công bố" if lang == "vi" else "Published figure")
+    assert other[1] != base[1]
+
+
 def test_yearly_foundings_show_the_required_pace_not_the_total(hd_pack, hd_traj):
     spec = charts.fan_chart(hd_traj, "new_htx", None, hd_pack.targets, hd_pack, "vi").to_dict()
     named = layers(spec)
@@ -400,3 +440,12 @@ def test_compare_overlay_of_yearly_foundings_draws_the_mean(hd_pack, hd_traj):
     assert spec["title"]["subtitle"].startswith("Đường: trung bình")
     stock = charts.overlay_chart({"A": hd_traj}, "htx", hd_pack, "vi").to_dict()
     assert stock["title"]["subtitle"].startswith("Đường: trung vị")
+
+
+def test_trajectories_page_marks_what_each_point_is_in_english(monkeypatch, tmp_path):
+    at = start(monkeypatch, tmp_path, "pages/trajectories.py")
+    to_english(at)
+    assert not at.exception, at.exception
+    specs = [c.proto.spec for c in at.get("vega_lite_chart")]
+    for entry in ("Estimate", "Part of a year", "Other definition", "Figure is"):
+        assert any(entry in spec for spec in specs), entry

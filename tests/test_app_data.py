@@ -85,6 +85,19 @@ def test_history_and_actual_notes_follow_the_language(monkeypatch, tmp_path, lan
     assert "Năm gốc." in shown if lang == "vi" else "Base year." in shown
 
 
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_history_and_actual_figures_say_what_each_is(monkeypatch, tmp_path, lang):
+    at = start(monkeypatch, tmp_path, lang=None if lang == "vi" else lang)
+    kind, year, value = (("Loại số liệu", "Năm", "Giá trị") if lang == "vi" else ("Kind of figure", "Year", "Value"))
+    shown = {(str(r[year]), r[value]): r[kind] for t in tables(at) if kind in t and year in t
+             for _, r in t.iterrows()}
+    expected = ({("2021", "15"): "⚠ Ước tính", ("2020", "4"): "⚠ Một phần năm", ("2023", "58,0\u00a0%"): "⚠ Định nghĩa khác"}
+                if lang == "vi" else
+                {("2021", "15"): "⚠ Estimate", ("2020", "4"): "⚠ Part of a year", ("2023", "58.0\u00a0%"): "⚠ Other definition"})
+    for key, text in expected.items():
+        assert shown.get(key) == text, (key, shown)
+
+
 def test_metadata_method_and_administrative_changes(at):
     text = " ".join(unescape(m.value) for m in at.main.markdown)
     assert "3413/KH-UBND" in text and "13/09/2023" in text and "2022" in text

@@ -299,7 +299,7 @@ def test_a_tracked_target_reads_progress_on_actual_figures(copy_of):
     weak = rows["weak_2030"]
     assert weak.progress == pytest.approx((0.05 - 0.09) / (0.02 - 0.09))
     assert weak.elapsed == pytest.approx(6 / 10)
-    note = result_summary(pack, weak, "en")["note"]
+    note = result_summary(pack, weak, "en")["note"].replace("\u00a0", " ")  # "5.0 %" keeps its no-break space
     assert "Latest figure (2026): 5.0 %" in note and "of the way" in note
 
 
@@ -528,3 +528,51 @@ def test_a_pack_saved_to_the_store_is_versioned_with_its_author(tmp_path):
     saved = store.as_actor(Actor("bientap@tinh.gov.vn", "Biên tập")).save_pack(files, author="typed name ignored")
     assert saved.version == 3 and saved.author == "Biên tập <bientap@tinh.gov.vn>"
     assert store.counts()["packs"] == 3
+
+
+# --- What each observed figure is (basis) -----------------------------------------------------------------
+
+def test_each_figure_says_what_it_is(hd_pack):
+    basis = {(o.indicator, o.year): o.basis for o in (*hd_pack.series, *hd_pack.actuals)}
+    assert basis[("new_htx", 2021)] == "estimate"  # an average of 2013–2021
+    assert basis[("new_htx", 2020)] == "part_year"  # January–September only
+    assert basis[("good_fair_share", 2023)] == "other_definition"  # "operating effectively"
+    assert basis[("htx", 2022)] == "published"
+    assert next(o for o in hd_pack.series if (o.indicator, o.year) == ("new_htx", 2021)).estimate
+
+
+def test_a_part_year_or_other_definition_figure_is_not_used_by_default(copy_of):
+    folder = copy_of("hai-duong-2023")
+    rows = read_rows(folder / "actuals.csv")
+    # The "use" column left empty: the basis decides.
+    write_rows(folder / "actuals.csv", [{**r, "use": "", "why_not": "", "why_not_vi": ""} for r in rows])
+    pack = load_pack_dir(folder)
+    use = {(o.indicator, o.year): o.use for o in pack.actuals}
+    assert use[("good_fair_share", 2023)] is False
+    assert use[("htx", 2023)] is True
+    # Without a reason written, the basis is the reason the actual-figures engine gives.
+    from planner.monitoring import evidence_for
+    figure = next(f for f in evidence_for(pack).figures if (f.obs.indicator, f.obs.year) == ("good_fair_share", 2023))
+    assert not figure.used and figure.reason == "pack"
+    assert figure.obs.why_not_in("en") == "Another definition than the indicator's (see the note)."
+    assert figure.obs.why_not_in("vi") == "Khác định nghĩa của chỉ số (xem ghi chú)."
+
+
+def test_without_a_basis_column_the_estimate_flag_decides(copy_of):
+    folder = copy_of("vietnam-nq20")
+    rows = read_rows(folder / "series.csv")
+    write_rows(folder / "series.csv", [{k: v for k, v in r.items() if k != "basis"} for r in rows])
+    pack = load_pack_dir(folder)
+    basis = {(o.indicator, o.year): o.basis for o in pack.series}
+    assert basis[("htx", 2022)] == "estimate" and basis[("htx", 2023)] == "published"
+
+
+def test_an_unknown_basis_is_refused_with_file_row_and_column(copy_of):
+    folder = copy_of("hai-duong-2023")
+    rows = read_rows(folder / "series.csv")
+    rows[1]["basis"] = "guess"
+    write_rows(folder / "series.csv", rows)
+    lines = problems_of(folder)
+    assert any(line.startswith("series.csv") and "row 3" in line and "column basis" in line
+               and "'guess' is not allowed; use: published, estimate, part_year, other_definition" in line
+               for line in lines), lines

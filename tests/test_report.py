@@ -161,6 +161,7 @@ def test_baseline_sheet_keeps_sources_dates_and_estimate_flags(workbooks, hd_pac
         row = rows[indicator]
         assert row["Value"] == obs.value
         assert row["Estimate"] is obs.estimate
+        assert row["Basis"] == obs.basis
         assert row["Source"] == obs.source
         assert row["Date"].date().isoformat() == obs.date
     vi_rows = {r["Chỉ số"]: r for r in rows_of(workbooks["vi"]["Số liệu gốc"])}
@@ -400,3 +401,11 @@ def test_csv_cells_cannot_run_as_formulas():
     for data in (report.scorecard_csv(scenario(draws=200), "vi"), report.trajectories_csv(scenario(draws=200))):
         for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))):
             assert not any(c[:1] in ("=", "+", "@") for c in row)
+
+
+def test_report_charts_mark_estimates_part_year_counts_and_other_definitions(hd_html, hd_data):
+    # The charts drawn into the report carry the legend entries of the points they show.
+    assert "Một phần năm" in hd_html  # new HTX 2020: January–September only
+    assert "Định nghĩa khác" in hd_html  # good/fair 2023: "operating effectively"
+    en = report.html_report(hd_data, "en")
+    assert "Part of a year" in en and "Other definition" in en and "Estimate" in en

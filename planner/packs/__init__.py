@@ -82,6 +82,31 @@ class Target:
         return self.threshold - self.tolerance if self.rule == "full" else self.threshold
 
 
+# What an observed figure is (series.csv / actuals.csv / baseline.csv column ``basis``): a published
+# figure, an estimate, a count of part of a year (its months in the note) or a figure of another
+# definition than the indicator's.  Charts, reports and slides mark each point by it.
+BASES: tuple[str, ...] = ("published", "estimate", "part_year", "other_definition")
+BASIS_LABELS: dict[str, tuple[str, str]] = {
+    "published": ("Số liệu công bố", "Published figure"),
+    "estimate": ("Ước tính", "Estimate"),
+    "part_year": ("Một phần năm", "Part of a year"),
+    "other_definition": ("Định nghĩa khác", "Other definition"),
+}
+# A figure of these bases is kept and shown but does not start the projection unless switched on.
+UNUSED_BASES: frozenset[str] = frozenset({"part_year", "other_definition"})
+_UNUSED_WHY: dict[str, tuple[str, str]] = {
+    "part_year": ("Số liệu một phần năm, không phải cả năm (xem ghi chú).",
+                  "A count of part of a year, not the whole year (see the note)."),
+    "other_definition": ("Khác định nghĩa của chỉ số (xem ghi chú).",
+                         "Another definition than the indicator's (see the note)."),
+}
+
+
+def basis_label(basis: str, lang: str) -> str:
+    vi, en = BASIS_LABELS[basis]
+    return vi if lang == "vi" else en
+
+
 @dataclass(frozen=True)
 class Observation:
     indicator: str
@@ -105,9 +130,20 @@ class Observation:
     why_not: str = ""  # why it is not used by default, in English (``why_not``) and Vietnamese
     why_not_vi: str = ""
     from_year: int | None = None  # a flow summed over from_year..year (series.csv only)
+    basis: str = ""  # one of BASES; empty means "from the estimate flag" (estimate or published)
+
+    def __post_init__(self) -> None:
+        if not self.basis:
+            object.__setattr__(self, "basis", "estimate" if self.estimate else "published")
+        elif self.basis == "estimate" and not self.estimate:
+            object.__setattr__(self, "estimate", True)
 
     def why_not_in(self, lang: str) -> str:
-        return (self.why_not_vi or self.why_not) if lang == "vi" else self.why_not
+        text = (self.why_not_vi or self.why_not) if lang == "vi" else self.why_not
+        if text or self.basis not in UNUSED_BASES:
+            return text
+        # A part-year or other-definition figure the pack did not explain: its basis is the reason.
+        return (_UNUSED_WHY[self.basis][0] if lang == "vi" else _UNUSED_WHY[self.basis][1])
 
     def note_in(self, lang: str) -> str:
         return (self.note_vi or self.note) if lang == "vi" else self.note

@@ -32,7 +32,7 @@ from ..registry import (
     Indicator,
     levers_for_indicators,
 )
-from . import HORIZON, Observation, Pack, Target, _adapted, modelled_indicators
+from . import BASES, HORIZON, UNUSED_BASES, Observation, Pack, Target, _adapted, modelled_indicators
 
 PRESETS = tuple(PRESET_LABELS)
 TARGET_COLUMNS = ("id", "year", "indicator", "kind", "rule", "threshold")
@@ -362,7 +362,10 @@ def _observations(files: Files, name: str, declared: dict[str, Indicator], probl
                                  _at(name, number, "from_year"))
                     from_year = None
         estimate = _flag(row.get("estimate", ""), _at(name, number, "estimate"), problems)
-        use = not row.get("use") or _yes_no(row["use"], _at(name, number, "use"), problems)
+        basis = _basis(row.get("basis", ""), estimate, _at(name, number, "basis"), problems)
+        # A part-year or other-definition figure is not used by default: it does not measure the indicator.
+        use = (_yes_no(row["use"], _at(name, number, "use"), problems) if row.get("use")
+               else basis not in UNUSED_BASES)
         if year is None or value is None:
             continue
         if known.kind == "share" and not 0 <= value <= 1:
@@ -383,8 +386,23 @@ def _observations(files: Files, name: str, declared: dict[str, Indicator], probl
                                row.get("note", ""), row.get("unit", ""), row.get("note_vi", ""),
                                low=low, high=high, reason=row.get("reason", ""), reason_vi=row.get("reason_vi", ""),
                                use=use, why_not=row.get("why_not", ""), why_not_vi=row.get("why_not_vi", ""),
-                               from_year=from_year))
+                               from_year=from_year, basis=basis))
     return tuple(out)
+
+
+def _basis(text: str, estimate: bool, where: str, problems: Problems) -> str:
+    """The ``basis`` column: one of BASES; empty takes it from the ``estimate`` flag."""
+    text = text.strip()
+    if not text:
+        return "estimate" if estimate else "published"
+    if text not in BASES:
+        problems.add(f"basis '{text}' không hợp lệ; dùng: {', '.join(BASES)}",
+                     f"basis '{text}' is not allowed; use: {', '.join(BASES)}", where)
+        return "estimate" if estimate else "published"
+    if estimate and text != "estimate":
+        problems.add(f"estimate = true nhưng basis là '{text}'; để trống basis hoặc ghi estimate",
+                     f"estimate is true but basis is '{text}'; leave basis empty or write estimate", where)
+    return text
 
 
 def _targets(files: Files, meta: dict, baseline: dict[str, Observation], declared: dict[str, Indicator],
@@ -630,7 +648,8 @@ def check_files(files: Files) -> tuple[Pack | None, Problems]:
     targets = _targets(files, meta, baseline, declared, tracked_base, problems) if files.has("targets.csv") else []
     fits = {}
     for kind in COUNT_KINDS:
-        fit = fit_counts(kind, series, base_year)
+        # A part-year or other-definition count would bias the fitted rate: it is not a year of the indicator.
+        fit = fit_counts(kind, tuple(o for o in series if o.basis not in UNUSED_BASES), base_year)
         if fit is not None:
             fits[kind] = fit
     needed = {lv.id for lv in levers_for_indicators(modelled_indicators(baseline))}

@@ -21,7 +21,7 @@ from ..assess import TargetResult
 from ..errors import PlannerError
 from ..fmt import day_text, indicator_value, lever_value, number, probability
 from ..model import Settings
-from ..packs import Observation, Pack, Target
+from ..packs import Observation, Pack, Target, basis_label
 from ..registry import GROUP_BY_ID, INDICATOR_BY_ID, INDICATORS, LIKELIHOOD, likelihood, preset_label
 from ..results import Computed, compute, observations_frame, target_indicators
 from ..scenario import Resolved
@@ -170,8 +170,9 @@ class BaselineRow:
     date: str  # as in the pack (ISO when it is a date)
     date_text: str
     estimate: bool
-    kind_text: str  # "⚠ Ước tính" / "✔ Công bố"
+    kind_text: str  # "✔ Công bố" / "⚠ Ước tính" / "⚠ Một phần năm" / "⚠ Định nghĩa khác"
     note: str
+    basis: str = "published"  # Observation.basis
 
 
 @dataclass(frozen=True)
@@ -440,6 +441,11 @@ def lever_rows(res: Resolved, lang: str) -> tuple[LeverRow, ...]:
         range_text=f"{lever_value(lv, lv.lo, lang)} – {lever_value(lv, lv.hi, lang)}") for lv in res.pack.levers)
 
 
+def basis_text(basis: str, lang: str) -> str:
+    """What a figure is, marked so that anything but a published figure stands out in a table."""
+    return _t(lang, "✔ Công bố", "✔ Published") if basis == "published" else "⚠ " + basis_label(basis, lang)
+
+
 def baseline_rows(pack: Pack, lang: str) -> tuple[BaselineRow, ...]:
     rows = []
     for ind in (i for i in INDICATORS if i.id in pack.baseline):
@@ -448,8 +454,7 @@ def baseline_rows(pack: Pack, lang: str) -> tuple[BaselineRow, ...]:
             indicator=o.indicator, label=ind.label(lang), year=int(o.year), value=o.value,
             value_text=indicator_value(o.indicator, o.value, lang), unit=ind.unit(lang),
             source=source_text(o.source, lang), date=o.date, date_text=day_text(o.date, lang),
-            estimate=bool(o.estimate), kind_text=_t(lang, "⚠ Ước tính", "⚠ Estimate") if o.estimate
-            else _t(lang, "✔ Công bố", "✔ Published"), note=o.note_in(lang)))
+            estimate=bool(o.estimate), basis=o.basis, kind_text=basis_text(o.basis, lang), note=o.note_in(lang)))
     return tuple(rows)
 
 
@@ -499,11 +504,13 @@ TEXTS = {
 def chart_legend(lang: str) -> str:
     return _t(lang,
         "Vùng tô: khoảng 80 % của các lượt mô phỏng; đường đậm: trung vị (số thành lập mỗi năm: trung bình); "
-        "đường mảnh: đường trung tâm (tất định); nét đứt: lộ trình đều đến chỉ tiêu; điểm: số liệu đã có; "
-        "hình thoi: chỉ tiêu.",
+        "đường mảnh: đường trung tâm (tất định); nét đứt: lộ trình đều đến chỉ tiêu; điểm tròn, vuông: số liệu "
+        "công bố; điểm xám (tam giác, dấu cộng): ước tính, số liệu một phần năm hoặc theo định nghĩa khác, như "
+        "chú giải của từng biểu đồ ghi; hình thoi đỏ: chỉ tiêu.",
         "Shaded: the 80 % range of the draws; bold line: the median (foundings per year: the mean); thin line: "
-        "the central (deterministic) path; dashed: an even path to the target; points: published figures; "
-        "diamonds: targets.")
+        "the central (deterministic) path; dashed: an even path to the target; round and square points: published "
+        "figures; grey points (triangles, crosses): estimates, part-year counts or figures of another definition, "
+        "as each chart's legend says; red diamonds: targets.")
 
 
 def scenario_content(data: dict[str, Any] | None = None, lang: str = "vi", uploaded: Iterable[Observation] = (),

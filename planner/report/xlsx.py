@@ -148,9 +148,10 @@ def layout(c: ReportContent) -> bytes:
         ws.cell(i, 2).alignment = wrap
 
     ws = _sheet(wb, "baseline", lang,
-                ["Chỉ số", "Tên chỉ số", "Năm", "Giá trị", "Đơn vị", "Nguồn", "Ngày", "Ước tính", "Ghi chú"] if vi else
-                ["Indicator", "Indicator name", "Year", "Value", "Unit", "Source", "Date", "Estimate", "Note"],
-                [18, 40, 7, 12, 10, 50, 12, 10, 80])
+                ["Chỉ số", "Tên chỉ số", "Năm", "Giá trị", "Đơn vị", "Nguồn", "Ngày", "Ước tính", "Ghi chú",
+                 "Loại số liệu"] if vi else
+                ["Indicator", "Indicator name", "Year", "Value", "Unit", "Source", "Date", "Estimate", "Note", "Basis"],
+                [18, 40, 7, 12, 10, 50, 12, 10, 80, 18])
     for i, b in enumerate(c.baseline, start=2):
         _text(ws.cell(i, 1), b.indicator)
         _text(ws.cell(i, 2), b.label)
@@ -166,6 +167,7 @@ def layout(c: ReportContent) -> bytes:
             _text(ws.cell(i, 7), b.date)
         ws.cell(i, 8, b.estimate)
         _text(ws.cell(i, 9), b.note)
+        _text(ws.cell(i, 10), b.basis)  # what the figure is: published, estimate, part_year, other_definition
         for j in (2, 6, 9):
             ws.cell(i, j).alignment = wrap
 
