@@ -60,8 +60,8 @@ def results_section() -> None:
         st.metric(tr("Chỉ tiêu có khả năng đạt", "Targets likely met"), f"{k}/{n}",
                   delta=f"{k - k0:+d}" if k != k0 else None,
                   delta_description=tr("so với kịch bản mẫu", "vs the preset") if k != k0 else None,
-                  help=tr("Xác suất đạt ít nhất 66 % (thang IPCC: “có khả năng”).",
-                          "Probability of at least 66 % (IPCC scale: “likely”)."), border=True)
+                  help=tr("Xác suất đạt ít nhất 66\u00a0% (thang IPCC: “có khả năng”).",
+                          "Probability of at least 66\u00a0% (IPCC scale: “likely”)."), border=True)
         st.caption(tr(f"Kịch bản mẫu: {k0}/{n} · {assumptions(changed, 'vi')} đã thay đổi.",
                       f"Preset: {k0}/{n} · {assumptions(changed, 'en')} changed."))
         with st.container(key="live_scorecard"):  # a stable hook for the browser tests and bench/ui.py

@@ -68,6 +68,8 @@ def test_the_overview_address_opens_the_overview(browser, server):
         page.wait_for_timeout(500)
         body = page.inner_text("body")
         assert "Page not found" not in body and "Không tìm thấy" not in body
+        # Streamlit says an unknown page in a modal dialog or a toast: neither may open
+        assert page.locator('[role="dialog"], [data-testid="stToast"], [data-testid="stDialog"]').count() == 0
         assert page.locator("h1").first.inner_text().strip() == "Tổng quan"
         assert "htx_new_per_year=30" in page.url  # the link's scenario came along
     finally:
