@@ -151,3 +151,33 @@ def test_the_sidebar_covers_no_page_on_a_phone(browser, server, width, shown):
         context.close()
     visible = box is not None and box["width"] > 0 and box["x"] + box["width"] > 0
     assert visible is shown, box
+
+
+SLIDE_BOXES = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const bottom = sel => { const e = document.querySelector(sel); return e ? e.getBoundingClientRect().bottom : null; };
+  return {scroll: main.scrollHeight, client: main.clientHeight, height: innerHeight,
+          chart: bottom('.st-key-present_chart'), seek: bottom('.st-key-present_seek'),
+          downloads: bottom('[data-testid="stExpander"]')};
+}"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1920, 1080)])
+def test_every_slide_fits_the_screen_without_scrolling(browser, server, width, height):
+    """The chart with its axis and legend, 'What would it take?' and the downloads: all on screen, no scrolling."""
+    context, page = new_page(browser, width, height)
+    try:
+        page.goto(f"{server}/trinh-chieu")
+        wait_for_app(page)
+        seen = []
+        for _ in range(6):
+            page.keyboard.press("PageDown")
+            wait_idle(page)
+            page.wait_for_timeout(800)
+            seen.append(page.evaluate(SLIDE_BOXES))
+    finally:
+        context.close()
+    assert any(s["chart"] is not None for s in seen), seen
+    for s in seen:
+        assert s["scroll"] <= s["client"] + 2, s
+        assert all(b is None or b <= s["height"] for b in (s["chart"], s["seek"], s["downloads"])), s
