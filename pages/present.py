@@ -54,9 +54,15 @@ st.html("""<style>
    short screen smaller type, a shorter chart and tighter target boxes. */
 [data-testid="stMainBlockContainer"] { padding-top: 4.25rem; padding-bottom: .5rem; }
 @media (max-height: 800px) {
+  .st-key-present_deck [data-testid="stMarkdownContainer"] p { font-size: 1.25rem; line-height: 1.3; }
   .st-key-present_deck h2 { font-size: 2rem; padding: 0; }
-  [class*="st-key-present_target_"] [data-testid="stMarkdownContainer"] p { font-size: 1.2rem; margin-bottom: 0; }
-  .st-key-present_seek [data-testid="stMarkdownContainer"] p { font-size: 1.2rem; }
+  .st-key-present_seek [data-testid="stMarkdownContainer"] p { font-size: 1.05rem; }
+  [class*="st-key-present_target_"] [data-testid="stMarkdownContainer"] p { font-size: 1.1rem; margin-bottom: 0; }
+  .st-key-present_deck h1 { font-size: 2.4rem; padding: .25rem 0; }
+  .st-key-present_name, .st-key-present_name * { font-size: 1.8rem; }
+  .st-key-present_big [data-testid="stMarkdownContainer"] p { font-size: 4.2rem; }
+  .st-key-present_big_words [data-testid="stMarkdownContainer"] p { font-size: 1.9rem; }
+  .st-key-present_bands [data-testid="stMarkdownContainer"] p { font-size: 1.35rem; }
   .st-key-present_chart canvas, .st-key-present_chart svg { max-height: calc(100vh - 17.5rem) !important;
     width: auto !important; height: auto !important; }
 }
