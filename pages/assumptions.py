@@ -86,6 +86,13 @@ st.html("""<style>
 [data-testid="stColumn"] > [data-testid="stVerticalBlock"] > [data-testid="stLayoutWrapper"]:has(.st-key-live_results) {
   position: sticky; top: 4rem; z-index: 1;
   max-height: calc(100vh - 5rem); overflow-y: auto; }
+/* A phone stacks the columns: the results come first, in a box of under half the screen that scrolls on
+   its own, so the sliders follow at once instead of two screens below them. */
+@media (max-width: 640px) {
+  [data-testid="stColumn"]:has(.st-key-live_results) { order: -1; }
+  [data-testid="stColumn"] > [data-testid="stVerticalBlock"] > [data-testid="stLayoutWrapper"]:has(.st-key-live_results) {
+    position: static; max-height: 45vh; }
+}
 </style>""")
 levers.show_error_slot()
 group = levers.group_picker()

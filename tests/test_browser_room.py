@@ -184,3 +184,35 @@ def test_every_slide_fits_the_screen_without_scrolling(browser, server, width, h
     for s in seen:
         assert s["scroll"] <= s["client"] + 2, s
         assert all(b is None or b <= s["height"] for b in (s["chart"], s["seek"], s["downloads"])), s
+
+
+def test_on_a_phone_the_results_come_before_the_sliders_and_close(browser, server):
+    """At 390x844 the scorecard starts on the first screen, in a short box, and the first slider follows it
+    within half a screen (before, the results sat two screens below the sliders)."""
+    context, page = new_page(browser, 390, 844)
+    try:
+        page.goto(f"{server}/gia-dinh")
+        wait_for_app(page)
+        page.locator('.st-key-live_results').first.wait_for()
+        page.wait_for_timeout(800)
+        results = page.locator('.st-key-live_results').first.bounding_box()
+        slider = page.locator('[data-testid="stSlider"]').first.bounding_box()
+    finally:
+        context.close()
+    assert results is not None and slider is not None
+    assert results["y"] < 844 and results["y"] < slider["y"] < 1.5 * 844, (results, slider)
+
+
+def test_on_a_phone_compare_shows_the_probabilities(browser, server):
+    """At 390 pixels every probability cell of Compare's first table lies within the screen's width."""
+    context, page = new_page(browser, 390, 844)
+    try:
+        page.goto(f"{server}/so-sanh")
+        wait_for_app(page)
+        table = page.locator('[data-testid="stTable"]').first
+        table.wait_for()
+        right = page.evaluate("""() => Math.max(...[...document.querySelectorAll('[data-testid="stTable"] tr')]
+            .map(r => r.lastElementChild.getBoundingClientRect().right))""")
+    finally:
+        context.close()
+    assert right <= 390, right
