@@ -60,8 +60,8 @@ def results_section() -> None:
         st.metric(tr("Chỉ tiêu có khả năng đạt", "Targets likely met"), f"{k}/{n}",
                   delta=f"{k - k0:+d}" if k != k0 else None,
                   delta_description=tr("so với kịch bản mẫu", "vs the preset") if k != k0 else None,
-                  help=tr("Xác suất đạt ít nhất 66 % (thang IPCC: “có khả năng”).",
-                          "Probability of at least 66 % (IPCC scale: “likely”)."), border=True)
+                  help=tr("Xác suất đạt ít nhất 66\u00a0% (thang IPCC: “có khả năng”).",
+                          "Probability of at least 66\u00a0% (IPCC scale: “likely”)."), border=True)
         st.caption(tr(f"Kịch bản mẫu: {k0}/{n} · {assumptions(changed, 'vi')} đã thay đổi.",
                       f"Preset: {k0}/{n} · {assumptions(changed, 'en')} changed."))
         with st.container(key="live_scorecard"):  # a stable hook for the browser tests and bench/ui.py
@@ -86,6 +86,13 @@ st.html("""<style>
 [data-testid="stColumn"] > [data-testid="stVerticalBlock"] > [data-testid="stLayoutWrapper"]:has(.st-key-live_results) {
   position: sticky; top: 4rem; z-index: 1;
   max-height: calc(100vh - 5rem); overflow-y: auto; }
+/* A phone stacks the columns: the results come first, in a box of under half the screen that scrolls on
+   its own, so the sliders follow at once instead of two screens below them. */
+@media (max-width: 640px) {
+  [data-testid="stColumn"]:has(.st-key-live_results) { order: -1; }
+  [data-testid="stColumn"] > [data-testid="stVerticalBlock"] > [data-testid="stLayoutWrapper"]:has(.st-key-live_results) {
+    position: static; max-height: 45vh; }
+}
 </style>""")
 levers.show_error_slot()
 group = levers.group_picker()

@@ -128,9 +128,11 @@ def styles(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 rows_height = 35 * (len(table) + 1) + 3  # every target in view, no inner scrolling
-st.dataframe(table.style.apply(styles, axis=None), hide_index=True, width="stretch", height=rows_height)
-st.caption(tr("Ô tô vàng: xác suất (làm tròn đến 1 %) khác với kịch bản đầu tiên. Ký hiệu: ",
-              "Yellow cells: the probability (rounded to 1 %) differs from the first scenario. Symbols: ")
+# A plain table, not the data grid: its long target names wrap, so on a 390-pixel phone the probabilities
+# stay on screen beside them (the grid sized the name column to the longest name and pushed them off).
+st.table(table.style.apply(styles, axis=None).hide(axis="index"))
+st.caption(tr("Ô tô vàng: xác suất (làm tròn đến 1\u00a0%) khác với kịch bản đầu tiên. Ký hiệu: ",
+              "Yellow cells: the probability (rounded to 1\u00a0%) differs from the first scenario. Symbols: ")
            + " · ".join(f"{b.symbol} {b.label(lang)}" for b in LIKELIHOOD))
 
 diff = pd.DataFrame({target_col: table[target_col], year_col: table[year_col]})

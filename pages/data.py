@@ -324,11 +324,11 @@ with tab_upload:
     st.markdown(tr(
         "Tệp CSV hoặc Excel (.xlsx) với các cột **chỉ tiêu**, **năm**, **giá trị** và tùy chọn **nguồn**, "
         "**ghi chú** (tên cột tiếng Anh indicator, year, value, source, note cũng được). Tỷ lệ ghi dưới dạng "
-        "phân số (0,45 là 45 %) hoặc có dấu % (45 %). Số liệu của tệp được thêm vào số liệu đã có (số cùng chỉ tiêu "
+        "phân số (0,45 là 45\u00a0%) hoặc có dấu % (45\u00a0%). Số liệu của tệp được thêm vào số liệu đã có (số cùng chỉ tiêu "
         "và năm được thay) và hiện trên biểu đồ quỹ đạo để so với dự báo; chúng chỉ được giữ trong phiên làm việc này.",
         "A CSV or Excel (.xlsx) file with the columns **indicator**, **year**, **value** and optionally "
         "**source**, **note** (the Vietnamese headers chỉ tiêu, năm, giá trị, nguồn, ghi chú work too). Shares "
-        "as fractions (0.45 means 45 %) or with a % sign (45 %). A file's figures are added to those already there "
+        "as fractions (0.45 means 45\u00a0%) or with a % sign (45\u00a0%). A file's figures are added to those already there "
         "(one of the same indicator and year is replaced) and appear on the trajectory charts beside the "
         "projections; they are kept for this session only."))
     col1, col2 = st.columns([3, 2])
@@ -357,8 +357,8 @@ with tab_upload:
         col3.text_input(tr("Giá trị", "Value"), key=ENTRY + "value", max_chars=30,
                         placeholder=tr("vd. 530 hoặc 61,3", "e.g. 530 or 61.3"),
                         help=tr("Số đếm ghi số nguyên (1.234 là một nghìn hai trăm ba mươi tư). Tỷ lệ ghi theo %: "
-                                "61,3 là 61,3 %.",
-                                "Counts as whole numbers. Shares in %: 61.3 means 61.3 %."))
+                                "61,3 là 61,3\u00a0%.",
+                                "Counts as whole numbers. Shares in %: 61.3 means 61.3\u00a0%."))
         col4, col5 = st.columns(2)
         col4.text_input(tr("Nguồn", "Source"), key=ENTRY + "source", max_chars=300)
         col5.text_input(tr("Ghi chú", "Note"), key=ENTRY + "note", max_chars=500)

@@ -50,6 +50,22 @@ st.html("""<style>
 [class*="st-key-present_target_"] [data-testid="stMarkdownContainer"] p { font-size: 1.45rem; margin-bottom: .2rem; }
 .st-key-present_seek [data-testid="stMarkdownContainer"] p { font-size: 1.5rem; }
 .st-key-present_nav [data-testid="stMarkdownContainer"] p { font-size: 1.05rem; color: #495057; }
+/* A slide fits the screen without scrolling, down to 1280x720: little padding above and below, and on a
+   short screen smaller type, a shorter chart and tighter target boxes. */
+[data-testid="stMainBlockContainer"] { padding-top: 4.25rem; padding-bottom: .5rem; }
+@media (max-height: 800px) {
+  .st-key-present_deck [data-testid="stMarkdownContainer"] p { font-size: 1.25rem; line-height: 1.3; }
+  .st-key-present_deck h2 { font-size: 2rem; padding: 0; }
+  .st-key-present_seek [data-testid="stMarkdownContainer"] p { font-size: 1.05rem; }
+  [class*="st-key-present_target_"] [data-testid="stMarkdownContainer"] p { font-size: 1.1rem; margin-bottom: 0; }
+  .st-key-present_deck h1 { font-size: 2.4rem; padding: .25rem 0; }
+  .st-key-present_name, .st-key-present_name * { font-size: 1.8rem; }
+  .st-key-present_big [data-testid="stMarkdownContainer"] p { font-size: 4.2rem; }
+  .st-key-present_big_words [data-testid="stMarkdownContainer"] p { font-size: 1.9rem; }
+  .st-key-present_bands [data-testid="stMarkdownContainer"] p { font-size: 1.35rem; }
+  .st-key-present_chart canvas, .st-key-present_chart svg { max-height: calc(100vh - 17.5rem) !important;
+    width: auto !important; height: auto !important; }
+}
 </style>""")
 
 pack = state.pack()
@@ -154,6 +170,26 @@ else:
                                                   + f"{indicator_value(ind, row['p10'], lang)} – "
                                                   + f"{indicator_value(ind, row['p90'], lang)})"))
                     st.markdown(colour_words(row["probability"]))
+            # What it would take, under the targets so the slide fits a 1280x720 screen: the least likely
+            # target that one lever can still make likely (else the least likely one), goal-seeked on the
+            # lever that drives it most directly (the next one if that cannot).
+            seeks: list[GoalSeek] = []
+            try:
+                with st.spinner(tr("Đang tính điều kiện để đạt…", "Working out what it would take…")):
+                    for t in sorted((t for t in targets if t.modelled), key=lambda t: by_id[t.id]["probability"]):
+                        tried = [GoalSeek(**state.goal_seek_result(t.id, lever_id))
+                                 for lever_id in driving_levers(pack, t)]
+                        if tried:
+                            seeks.append(next((s for s in tried if s.status in ("reachable", "always_met")), tried[0]))
+            except PlannerError as exc:
+                state.show_error(exc)
+            if seeks:
+                open_ = [s for s in seeks if s.current_probability < LIKELY_THRESHOLD]
+                chosen = next((s for s in open_ if s.status == "reachable"), open_[0] if open_ else seeks[0])
+                with st.container(border=True, key="present_seek"):
+                    st.markdown(f"**{tr('Cần gì để đạt?', 'What would it take?')}** "
+                                + escape_markdown(goal_seek_sentence(pack, chosen, lang)))
+
         with right:
             try:
                 spec = None if indicator is None else fan_spec(
@@ -165,28 +201,9 @@ else:
                     st.markdown(tr("Các chỉ tiêu này không được dự báo, nên không có biểu đồ.",
                                    "These targets are not projected, so there is no chart."))
                 else:
-                    st.vega_lite_chart(spec, width="stretch", theme=None,
-                                       alt=tr(f"{group.label(lang)}: dự báo đến 2045 so với chỉ tiêu",
-                                              f"{group.label(lang)}: projection to 2045 against the targets"))
+                    with st.container(key="present_chart"):
+                        st.vega_lite_chart(spec, width="stretch", theme=None,
+                                           alt=tr(f"{group.label(lang)}: dự báo đến 2045 so với chỉ tiêu",
+                                                  f"{group.label(lang)}: projection to 2045 against the targets"))
 
-        # What it would take: the least likely target that one lever can still make likely (else the least
-        # likely one), goal-seeked on the lever that drives it most directly (the next one if that cannot).
-        seeks: list[GoalSeek] = []
-        try:
-            with st.spinner(tr("Đang tính điều kiện để đạt…", "Working out what it would take…")):
-                for t in sorted((t for t in targets if t.modelled), key=lambda t: by_id[t.id]["probability"]):
-                    tried = [GoalSeek(**state.goal_seek_result(t.id, lever_id))
-                             for lever_id in driving_levers(pack, t)]
-                    if tried:
-                        seeks.append(next((s for s in tried if s.status in ("reachable", "always_met")), tried[0]))
-        except PlannerError as exc:
-            state.show_error(exc)
-        if seeks:
-            open_ = [s for s in seeks if s.current_probability < LIKELY_THRESHOLD]
-            chosen = next((s for s in open_ if s.status == "reachable"), open_[0] if open_ else seeks[0])
-            with st.container(border=True, key="present_seek"):
-                st.markdown(f"**{tr('Cần gì để đạt?', 'What would it take?')}** "
-                            + escape_markdown(goal_seek_sentence(pack, chosen, lang)))
-
-st.space("large")
 downloads_section()

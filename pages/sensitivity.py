@@ -116,11 +116,11 @@ lever_id = col_lever.selectbox(tr("Giả định được thay đổi", "Assumpt
                                format_func=lambda i: lever_by_id[i].label(lang), key=f"sens_lever_{pack.id}_{target_id}",
                                help=tr("Chỉ giả định này thay đổi; các giả định khác giữ như kịch bản hiện tại.",
                                        "Only this assumption changes; the others stay as in the current scenario."))
-wanted_pct = col_like.slider(tr("Mức khả năng mong muốn", "Likelihood wanted"), 50, 95, 66, step=1, format="%d %%",
+wanted_pct = col_like.slider(tr("Mức khả năng mong muốn", "Likelihood wanted"), 50, 95, 66, step=1, format="%d\u00a0%%",
                              key="sens_likelihood",
-                             help=tr("Xác suất đạt cần có. 66 % là ngưỡng “có khả năng” của thang IPCC; 90 % là "
+                             help=tr("Xác suất đạt cần có. 66\u00a0% là ngưỡng “có khả năng” của thang IPCC; 90\u00a0% là "
                                      "“rất có khả năng”.",
-                                     "The probability wanted. 66 % is the IPCC scale's “likely”; 90 % is “very likely”."))
+                                     "The probability wanted. 66\u00a0% is the IPCC scale's “likely”; 90\u00a0% is “very likely”."))
 wanted = wanted_pct / 100
 lever = lever_by_id[lever_id]
 

@@ -42,11 +42,11 @@ window_start = data.get("window_start") or pack.window_start
 scenario_key = state.key_of(data)
 
 st.title(tr("Quỹ đạo", "Trajectories"))
-st.caption(tr("Mỗi chỉ số từ năm gốc đến 2045: vùng tô là khoảng 80 % của các lượt mô phỏng, đường đậm là trung vị "
+st.caption(tr("Mỗi chỉ số từ năm gốc đến 2045: vùng tô là khoảng 80\u00a0% của các lượt mô phỏng, đường đậm là trung vị "
               "(với số thành lập mỗi năm: trung bình), đường mảnh là đường trung tâm (tất định); điểm tròn, vuông "
               "là số liệu công bố, điểm xám là ước tính, số liệu một phần năm hoặc theo định nghĩa khác (như chú "
               "giải ghi); hình thoi đỏ là chỉ tiêu.",
-              "Each indicator from the base year to 2045: the shaded area is the 80 % range of the "
+              "Each indicator from the base year to 2045: the shaded area is the 80\u00a0% range of the "
               "draws, the bold line the median (for foundings per year: the mean), the thin line the central "
               "(deterministic) path; round and square points are published figures, grey points estimates, "
               "part-year counts or figures of another definition (as the legend says); red diamonds are targets."))
@@ -108,10 +108,10 @@ for indicator in ordered:
             first, last = charts.window_years(t, pack, window_start)
             per_year = charts.pace_text(charts.target_goal(t) / (last - first + 1), lang)
             total = (tr(f" Tổng {first}–{last} dự báo: trung vị {number(row['p50'], 0, lang)} "
-                        f"(khoảng 80 %: {number(row['p10'], 0, lang)} – {number(row['p90'], 0, lang)}), "
+                        f"(khoảng 80\u00a0%: {number(row['p10'], 0, lang)} – {number(row['p90'], 0, lang)}), "
                         f"xác suất đạt {probability(row['probability'], lang)}.",
                         f" Projected total {first}–{last}: median {number(row['p50'], 0, lang)} "
-                        f"(80 % range {number(row['p10'], 0, lang)} – {number(row['p90'], 0, lang)}), "
+                        f"(80\u00a0% range {number(row['p10'], 0, lang)} – {number(row['p90'], 0, lang)}), "
                         f"probability {probability(row['probability'], lang)}.") if row else "")
             st.caption(tr(
                 f"Chỉ tiêu là tổng số thành lập mới trong {first}–{last}, không phải số đang hoạt động. Bên trái: "
@@ -153,6 +153,6 @@ st.download_button(
     file_name=f"quy-dao_{pack.id}_{data['preset']}.csv", mime="text/csv", icon=":material/download:",
     key="traj_download",
     help=tr("Mỗi dòng: năm, chỉ số, đường trung tâm, trung bình, p10, p50, p90. Tỷ lệ ghi dạng số thập phân "
-            "(0,7 là 70 %). Mã UTF-8 có BOM để Excel đọc đúng tiếng Việt.",
+            "(0,7 là 70\u00a0%). Mã UTF-8 có BOM để Excel đọc đúng tiếng Việt.",
             "One row per year and indicator: central path, mean, p10, p50, p90. Shares as fractions (0.7 is "
-            "70 %). UTF-8 with BOM so Excel reads Vietnamese correctly."))
+            "70\u00a0%). UTF-8 with BOM so Excel reads Vietnamese correctly."))

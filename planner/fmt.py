@@ -45,6 +45,14 @@ def indicator_value(indicator: str, value: float | None, lang: str = "vi") -> st
     return number(value, 0 if whole else 1, lang)
 
 
+def signed(value: float | None, decimals: int = 0, lang: str = "vi") -> str:
+    """A change with its sign: '+3', '−2' (the typographic minus), '0' for what rounds to nothing."""
+    text = number(value, decimals, lang)
+    if value is None or text == "–" or not text.strip("0,.") or text.startswith(MINUS):
+        return text
+    return "+" + text
+
+
 def lever_value(lever: Lever, value: float, lang: str = "vi") -> str:
     """A lever's value with as many decimals as its step needs."""
     if lever.is_fraction:

@@ -293,7 +293,7 @@ def test_compare_shows_a_row_per_target_and_highlights_differences(monkeypatch, 
     at = start(monkeypatch, tmp_path, "pages/compare.py")
     at.multiselect(key="cmp_choice_hai-duong-2023_vi").set_value(["preset:trend", "preset:optimistic"]).run()
     assert not at.exception, at.exception
-    table = at.dataframe[0]
+    table = at.table[0]
     frame = table.value
     assert len(frame) == len(hd_pack.targets)
     assert list(frame.columns) == ["Chỉ tiêu", "Năm", "Xu hướng", "Lạc quan"]
@@ -308,9 +308,9 @@ def test_compare_shows_a_row_per_target_and_highlights_differences(monkeypatch, 
     differ = {(i, 3) for i in range(len(frame)) if frame["Lạc quan"][i] != frame["Xu hướng"][i]}
     assert differ and highlighted == differ
 
-    diff = at.dataframe[1].value
+    diff = at.dataframe[0].value
     assert len(diff) == len(hd_pack.targets) and "Lạc quan" in diff.columns
-    levers = at.dataframe[2].value
+    levers = at.dataframe[1].value
     assert "Số HTX thành lập mới mỗi năm" in set(levers["Giả định"])
     assert len(at.get("vega_lite_chart")) == 1
 
@@ -327,7 +327,7 @@ def test_compare_asks_for_two_and_caps_at_four(monkeypatch, tmp_path):
     assert picker.proto.max_selections == 4  # the picker itself stops at four
     picker.set_value(["current", "preset:trend", "preset:plan-pace", "preset:optimistic"]).run()
     assert not at.exception, at.exception
-    assert list(at.dataframe[0].value.columns)[2:] == ["Đang dùng", "Xu hướng", "Nhịp kế hoạch", "Lạc quan"]
+    assert list(at.table[0].value.columns)[2:] == ["Đang dùng", "Xu hướng", "Nhịp kế hoạch", "Lạc quan"]
 
 
 def test_compare_lists_saved_scenarios_with_their_names_as_plain_text(monkeypatch, tmp_path, hd_pack):
@@ -339,8 +339,8 @@ def test_compare_lists_saved_scenarios_with_their_names_as_plain_text(monkeypatc
     assert f"saved:{scenario_id}" in picker.options or any(name in o for o in picker.options)
     picker.set_value(["current", f"saved:{scenario_id}"]).run()
     assert not at.exception, at.exception
-    assert name in at.dataframe[0].value.columns
-    levers = at.dataframe[2].value
+    assert name in at.table[0].value.columns
+    levers = at.dataframe[1].value
     assert list(levers["Giả định"]) == ["Số HTX thành lập mới mỗi năm"]
     assert list(levers[name]) == ["30,0"]
 

@@ -68,6 +68,8 @@ def test_the_overview_address_opens_the_overview(browser, server):
         page.wait_for_timeout(500)
         body = page.inner_text("body")
         assert "Page not found" not in body and "Không tìm thấy" not in body
+        # Streamlit says an unknown page in a modal dialog or a toast: neither may open
+        assert page.locator('[role="dialog"], [data-testid="stToast"], [data-testid="stDialog"]').count() == 0
         assert page.locator("h1").first.inner_text().strip() == "Tổng quan"
         assert "htx_new_per_year=30" in page.url  # the link's scenario came along
     finally:
@@ -149,3 +151,68 @@ def test_the_sidebar_covers_no_page_on_a_phone(browser, server, width, shown):
         context.close()
     visible = box is not None and box["width"] > 0 and box["x"] + box["width"] > 0
     assert visible is shown, box
+
+
+SLIDE_BOXES = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const bottom = sel => { const e = document.querySelector(sel); return e ? e.getBoundingClientRect().bottom : null; };
+  return {scroll: main.scrollHeight, client: main.clientHeight, height: innerHeight,
+          chart: bottom('.st-key-present_chart'), seek: bottom('.st-key-present_seek'),
+          downloads: bottom('[data-testid="stExpander"]')};
+}"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1920, 1080)])
+def test_every_slide_fits_the_screen_without_scrolling(browser, server, width, height):
+    """The chart with its axis and legend, 'What would it take?' and the downloads: all on screen, no scrolling."""
+    context, page = new_page(browser, width, height)
+    try:
+        page.goto(f"{server}/trinh-chieu")
+        wait_for_app(page)
+        seen = []
+        for _ in range(6):
+            page.keyboard.press("PageDown")
+            wait_idle(page)
+            # a slide is measured once drawn: no element of the previous one left, its chart on screen
+            page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')"
+                                   " && !!document.querySelector('.st-key-present_chart canvas, .st-key-present_chart svg')",
+                                   timeout=30_000)
+            page.wait_for_timeout(300)
+            seen.append(page.evaluate(SLIDE_BOXES))
+    finally:
+        context.close()
+    for s in seen:
+        assert s["scroll"] <= s["client"] + 2, s
+        assert all(b is None or b <= s["height"] for b in (s["chart"], s["seek"], s["downloads"])), s
+
+
+def test_on_a_phone_the_results_come_before_the_sliders_and_close(browser, server):
+    """At 390x844 the scorecard starts on the first screen, in a short box, and the first slider follows it
+    within half a screen (before, the results sat two screens below the sliders)."""
+    context, page = new_page(browser, 390, 844)
+    try:
+        page.goto(f"{server}/gia-dinh")
+        wait_for_app(page)
+        page.locator('.st-key-live_results').first.wait_for()
+        page.wait_for_timeout(800)
+        results = page.locator('.st-key-live_results').first.bounding_box()
+        slider = page.locator('[data-testid="stSlider"]').first.bounding_box()
+    finally:
+        context.close()
+    assert results is not None and slider is not None
+    assert results["y"] < 844 and results["y"] < slider["y"] < 1.5 * 844, (results, slider)
+
+
+def test_on_a_phone_compare_shows_the_probabilities(browser, server):
+    """At 390 pixels every probability cell of Compare's first table lies within the screen's width."""
+    context, page = new_page(browser, 390, 844)
+    try:
+        page.goto(f"{server}/so-sanh")
+        wait_for_app(page)
+        table = page.locator('[data-testid="stTable"]').first
+        table.wait_for()
+        right = page.evaluate("""() => Math.max(...[...document.querySelectorAll('[data-testid="stTable"] tr')]
+            .map(r => r.lastElementChild.getBoundingClientRect().right))""")
+    finally:
+        context.close()
+    assert right <= 390, right

@@ -143,9 +143,9 @@ def downloads_section() -> None:
         if not section.open:
             return
         st.caption(tr("Các tệp được tạo khi bấm nút và dùng được khi không có mạng. Tỷ lệ trong CSV và Excel ghi dạng "
-                      "số thập phân (0,7 là 70 %); Excel hiển thị dạng phần trăm.",
+                      "số thập phân (0,7 là 70\u00a0%); Excel hiển thị dạng phần trăm.",
                       "Files are made when a button is pressed and work without a network. Shares in CSV and Excel "
-                      "are fractions (0.7 is 70 %); Excel shows them as percentages."))
+                      "are fractions (0.7 is 70\u00a0%); Excel shows them as percentages."))
         form = csvform.picker()  # the CSV files below: Vietnamese Excel or the contract's form
         with st.container(horizontal=True, key="present_download_row"):
             st.download_button(

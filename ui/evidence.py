@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from planner.calibrate import fit_dispersion
-from planner.fmt import indicator_value, lever_value, number, percent
+from planner.fmt import NBSP, indicator_value, lever_value, number, percent
 from planner.fmt import probability as fmt_probability
 from planner.packs import Pack, load_pack
 from planner.registry import INDICATOR_BY_ID
@@ -109,7 +109,7 @@ def show_worth(pack: Pack) -> None:
             tr("Chỉ tiêu bị ảnh hưởng nhất", "Target moved most"): target.label(lang),
             tr("Xác suất nếu ở mức thấp", "Probability if at the low end"): fmt_probability(w["probability_at_low"], lang),
             tr("Xác suất nếu ở mức cao", "Probability if at the high end"): fmt_probability(w["probability_at_high"], lang),
-            tr("Chênh lệch", "Swing"): percent(w["swing"], 0, lang).replace(" %", " điểm %" if lang == "vi" else " points"),
+            tr("Chênh lệch", "Swing"): percent(w["swing"], 0, lang).replace(f"{NBSP}%", f"{NBSP}điểm{NBSP}%" if lang == "vi" else f"{NBSP}points"),
             tr("Lý do của khoảng", "Why this range"): obs.reason_in(lang),
         })
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
@@ -120,12 +120,12 @@ def show_fit_uncertainty(pack: Pack) -> None:
     if not pack.fits:
         return
     st.subheader(tr("Mức bất định của các phép khớp", "Uncertainty of the fits"))
-    st.caption(tr("Độ lệch chuẩn từ ma trận hiệp phương sai của phép khớp (sai số đo của mỗi số liệu: 1 % với tổng số, "
-                  "12 % với số thành lập mới trong năm; nhân thêm khi phần dư lớn hơn). Các giả định được khớp lấy mức "
+    st.caption(tr("Độ lệch chuẩn từ ma trận hiệp phương sai của phép khớp (sai số đo của mỗi số liệu: 1\u00a0% với tổng số, "
+                  "12\u00a0% với số thành lập mới trong năm; nhân thêm khi phần dư lớn hơn). Các giả định được khớp lấy mức "
                   "bất định và tương quan này trong mô phỏng. Phép khớp **yếu** (không còn bậc tự do dư, hoặc tham số "
                   "chạm giới hạn) được gán khoảng ít nhất gấp đôi khoảng mặc định.",
-                  "Standard deviations from the fit's covariance (each figure's measurement error: 1 % for a stock, "
-                  "12 % for a year's foundings; inflated where the residuals are larger). The fitted assumptions take "
+                  "Standard deviations from the fit's covariance (each figure's measurement error: 1\u00a0% for a stock, "
+                  "12\u00a0% for a year's foundings; inflated where the residuals are larger). The fitted assumptions take "
                   "this spread and these correlations into the simulation. A **weak** fit (no residual degree of "
                   "freedom left, or a parameter on its bound) gets at least twice the default range."))
     rows = []
@@ -169,10 +169,10 @@ def show_track_record(pack: Pack) -> None:
     inside, total = coverage([_Check(c) for c in checks])
     st.caption(tr(f"Mô hình được khớp lại chỉ với số liệu đến năm xét, dự báo tiếp với cùng mức bất định, rồi đặt số liệu "
                   f"thực tế sau đó vào các lượt mô phỏng. {inside}/{total} số liệu sau đó nằm trong khoảng p10–p90 "
-                  "(nếu khoảng trung thực: khoảng 80 %). Thứ hạng: tỷ lệ lượt mô phỏng thấp hơn số liệu thực tế.",
+                  "(nếu khoảng trung thực: khoảng 80\u00a0%). Thứ hạng: tỷ lệ lượt mô phỏng thấp hơn số liệu thực tế.",
                   f"The model is refitted on the figures up to the year of the check only, projected with the same "
                   f"uncertainty, and the later actual figures placed among the draws. {inside} of {total} later figures "
-                  "fell inside the p10–p90 band (about 80 % if the bands are honest). Rank: the share of draws below "
+                  "fell inside the p10–p90 band (about 80\u00a0% if the bands are honest). Rank: the share of draws below "
                   "the actual figure."))
     rows = [{
         tr("Chuỗi", "Series"): INDICATOR_BY_ID[c["indicator"]].label(lang),

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from planner.errors import PlannerError
-from planner.fmt import indicator_value, probability
+from planner.fmt import indicator_value, probability, signed
 from planner.monitoring import Figure, figure_key
 from planner.registry import INDICATOR_BY_ID
 from planner.text import source_text
@@ -164,7 +164,7 @@ def _effect(evidence) -> None:
         rows.append({tr("Chỉ tiêu", "Target"): pack.target(a["id"]).label(state.lang()),
                      tr("Chỉ từ năm gốc", "From the base year only"): probability(a["probability"], state.lang()),
                      tr("Từ số liệu thực tế", "From the actual figures"): probability(b["probability"], state.lang()),
-                     tr("Thay đổi (điểm %)", "Change (points)"): f"{(b['probability'] - a['probability']) * 100:+.0f}"})
+                     tr("Thay đổi (điểm\u00a0%)", "Change (points)"): signed((b['probability'] - a['probability']) * 100, 0, state.lang())})
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="figures_effect")
     st.caption(tr("Cùng giả định và cùng dãy số ngẫu nhiên; khác biệt chỉ do số liệu thực tế.",
                   "Same assumptions and the same random numbers: the difference comes from the actual figures alone."))

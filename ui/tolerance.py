@@ -34,19 +34,19 @@ def tolerance_inputs() -> None:
         return
     data = state.scenario()
     chosen = data.get("tolerance") or {}
-    with st.expander(tr("Dung sai của chỉ tiêu bao phủ toàn bộ (100 %)", "Tolerance of full-coverage (100 %) targets")):
-        st.caption(tr("Chỉ tiêu “100 %” được coi là đạt từ 100 % trừ dung sai (mặc định 0,5 điểm %, tức 99,5 % làm "
-                      "tròn thành 100 %). Dung sai là một thiết lập của kịch bản: được lưu và chia sẻ theo đường dẫn.",
-                      "A “100 %” target counts as met from 100 % less its tolerance (by default 0.5 points: 99.5 % "
-                      "rounds to 100 %). The tolerance is a setting of the scenario: saved and shared in links."))
+    with st.expander(tr("Dung sai của chỉ tiêu bao phủ toàn bộ (100\u00a0%)", "Tolerance of full-coverage (100\u00a0%) targets")):
+        st.caption(tr("Chỉ tiêu “100\u00a0%” được coi là đạt từ 100\u00a0% trừ dung sai (mặc định 0,5 điểm\u00a0%, tức 99,5\u00a0% làm "
+                      "tròn thành 100\u00a0%). Dung sai là một thiết lập của kịch bản: được lưu và chia sẻ theo đường dẫn.",
+                      "A “100\u00a0%” target counts as met from 100\u00a0% less its tolerance (by default 0.5 points: 99.5\u00a0% "
+                      "rounds to 100\u00a0%). The tolerance is a setting of the scenario: saved and shared in links."))
         for target in full:
             key = _key(target.id)
             st.session_state[key] = round(100 * chosen.get(target.id, target.tolerance), 2)
             st.number_input(f"{target.label(state.lang())} ({target.year})", min_value=0.0,
                             max_value=MAX_TOLERANCE * 100, step=0.1, format="%.1f", key=key,
                             on_change=_on_change, args=(target.id,),
-                            help=tr("Điểm phần trăm dưới 100 % vẫn được tính là đạt.",
-                                    "Percentage points below 100 % still counted as met."))
+                            help=tr("Điểm phần trăm dưới 100\u00a0% vẫn được tính là đạt.",
+                                    "Percentage points below 100\u00a0% still counted as met."))
         exc = st.session_state.get("tolerance_error")
         if isinstance(exc, PlannerError):
             state.show_error(exc)
