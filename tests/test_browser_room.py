@@ -101,7 +101,7 @@ def test_one_upload_limit_said_once_and_a_refusal_replaces_the_last_message(brow
     try:
         page.goto(f"{server}/du-lieu")
         wait_for_app(page)
-        page.get_by_role("tab").nth(1).click()
+        page.get_by_role("tab", name="Số liệu thực tế (tải lên, nhập)").click()
         page.wait_for_timeout(400)
         box = page.locator(".st-key-actuals_upload")
         assert not box.locator('[data-testid="stFileUploaderDropzoneInstructions"]').is_visible()
