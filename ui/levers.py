@@ -41,6 +41,11 @@ WINDOW_KEY = "setting_window_start"
 ERROR_KEY = "levers_error"
 SETTINGS_ERROR_KEY = "settings_error"  # shown beside the run settings, which sit below the levers
 SETTINGS_OPEN_KEY = "settings_open"  # the run settings' (lazy) expander
+# The saved scenarios' expander (ui/saved.py) holds the scenario file's download, made when pressed.  A
+# keyed rerun starts with a full run that Streamlit cuts short, and that run forgets every download
+# registered before it; so while the expander is open a move reruns the whole page, which registers the
+# download again (closed, the expander draws nothing and the keyed rerun stays).
+SAVED_OPEN_KEY = "saved_section_open"
 # The assumptions page's live parts, rerun alone by a slider's callback: the results beside the
 # sliders and the table under them.  The sliders themselves sit outside both, so a move does not send
 # them again (the browser already shows the new position).
@@ -119,7 +124,8 @@ def _on_lever(lever_id: str) -> None:
         st.session_state[ERROR_KEY] = exc  # the widget is set back from the scenario on the next run
         return
     st.session_state[MOVED_KEY] = lever_id
-    if bool(state.scenario()["levers"]) == had_changes and not had_error:
+    if (bool(state.scenario()["levers"]) == had_changes and not had_error
+            and not st.session_state.get(SAVED_OPEN_KEY)):
         st.rerun([RESULTS_FRAGMENT, TABLE_FRAGMENT])
 
 

@@ -21,7 +21,7 @@ from planner.packs import load_pack
 from planner.scenario import dumps, loads, minimal
 from planner.store import MAX_AUTHOR, MAX_NAME, MAX_NOTE, NameTaken, SavedScenario, fold
 from ui import figures, state, uploads
-from ui.levers import apply_scenario, escape_markdown, show_error
+from ui.levers import SAVED_OPEN_KEY, apply_scenario, escape_markdown, show_error
 from ui.state import tr
 
 MAX_IMPORT_BYTES = 250_000  # a scenario file is a few hundred bytes; this is generous
@@ -433,7 +433,7 @@ def _files() -> None:
                          help=tr("Kịch bản của gói kế hoạch khác được mở cùng với gói đó (có thông báo).",
                                  "A scenario of another plan pack is opened together with that pack (with a notice)."))
 
-OPEN_KEY = "saved_section_open"
+OPEN_KEY = SAVED_OPEN_KEY
 
 
 def saved_section() -> None:
