@@ -29,14 +29,19 @@ with st.container(horizontal=True):
                   type="primary" if name == data["preset"] else "secondary")
     st.button(tr("Về kịch bản mẫu", "Reset to the preset"), key="preset_reset", icon=":material/undo:",
               on_click=levers.reset_to_preset, disabled=not data["levers"])
-st.caption(tr("Một kịch bản mẫu đặt mọi giả định về giá trị của nó; “Về kịch bản mẫu” bỏ mọi thay đổi. "
-              "Xu hướng: tiếp nối diễn biến đã qua. Nhịp kế hoạch: vừa đủ đạt chỉ tiêu trên đường trung tâm. "
-              "Lạc quan, Thận trọng: hai phía của khoảng hợp lý. Di chuột vào dấu ? cạnh mỗi giả định để xem "
-              "nguồn của giá trị mẫu.",
-              "A preset sets every assumption to its values; “Reset to the preset” drops every change. "
-              "Trend: the past continued. Plan pace: just enough to meet the targets on the central path. "
-              "Optimistic, Cautious: the two sides of the plausible range. Hover the ? beside each assumption "
-              "for where the preset values come from."))
+PRESET_HELP = tr("Một kịch bản mẫu đặt mọi giả định về giá trị của nó; “Về kịch bản mẫu” bỏ mọi thay đổi. "
+                 "Xu hướng: tiếp nối diễn biến đã qua. Nhịp kế hoạch: vừa đủ đạt chỉ tiêu trên đường trung tâm. "
+                 "Lạc quan, Thận trọng: hai phía của khoảng hợp lý. Di chuột vào dấu ? cạnh mỗi giả định để xem "
+                 "nguồn của giá trị mẫu.",
+                 "A preset sets every assumption to its values; “Reset to the preset” drops every change. "
+                 "Trend: the past continued. Plan pace: just enough to meet the targets on the central path. "
+                 "Optimistic, Cautious: the two sides of the plausible range. Hover the ? beside each assumption "
+                 "for where the preset values come from.")
+# On a phone the explanation folds away (see the CSS below), so the first slider reaches the first screen.
+with st.container(key="preset_help"):
+    st.caption(PRESET_HELP)
+with st.container(key="preset_help_phone"), st.expander(tr("Kịch bản mẫu là gì?", "What is a preset?")):
+    st.caption(PRESET_HELP)
 
 
 @st.fragment(key=levers.RESULTS_FRAGMENT)
@@ -88,10 +93,19 @@ st.html("""<style>
   max-height: calc(100vh - 5rem); overflow-y: auto; }
 /* A phone stacks the columns: the results come first, in a box of under half the screen that scrolls on
    its own, so the sliders follow at once instead of two screens below them. */
+[data-testid="stLayoutWrapper"]:has(> .st-key-preset_help_phone) { display: none; }
 @media (max-width: 640px) {
   [data-testid="stColumn"]:has(.st-key-live_results) { order: -1; }
   [data-testid="stColumn"] > [data-testid="stVerticalBlock"] > [data-testid="stLayoutWrapper"]:has(.st-key-live_results) {
-    position: static; max-height: 45vh; }
+    position: static; max-height: 24vh; }
+  /* Less above the first slider: a shorter top margin, title and headline, the presets' explanation
+     folded into an expander. */
+  [data-testid="stMainBlockContainer"] { padding-top: 3rem; }
+  [data-testid="stMainBlockContainer"] h1 { font-size: 2rem; padding-bottom: .25rem; }
+  [data-testid="stHorizontalBlock"]:has(.st-key-live_results) { row-gap: 1rem; }
+  .st-key-live_results [data-testid="stMetricValue"] { font-size: 1.75rem; }
+  [data-testid="stLayoutWrapper"]:has(> .st-key-preset_help) { display: none; }
+  [data-testid="stLayoutWrapper"]:has(> .st-key-preset_help_phone) { display: block; }
 }
 </style>""")
 levers.show_error_slot()

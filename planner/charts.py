@@ -10,6 +10,7 @@ Layers are named (``band``, ``median``, ``central``, ``plan``, ``observations``,
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterable
 
@@ -44,7 +45,7 @@ SERIES: dict[str, tuple[str, str, str, str]] = {
     "estimate": ("Ước tính", "Estimate", "#868e96", "triangle-right"),
     "part_year": ("Một phần năm", "Part of a year", "#868e96", "triangle-down"),
     "other_definition": ("Định nghĩa khác", "Other definition", "#868e96", "cross"),
-    "projected": ("Dự báo năm chỉ tiêu (p10–p90, p50)", "Projected in the target year (p10–p90, p50)",
+    "projected": ("Dự báo năm chỉ tiêu (p10–p90, p50)", "Projected total (p10–p90, p50)",
                   "#1f5fa8", "circle"),
 }
 SCENARIO_COLOURS: tuple[str, ...] = ("#1f5fa8", "#2b8a3e", "#7048e8", "#0c8599")
@@ -63,11 +64,73 @@ def series_label(series: str, lang: str) -> str:
 FONT_STACK = "'Segoe UI', Roboto, 'Noto Sans', 'DejaVu Sans', Arial, sans-serif"
 
 
+# A chart's width follows its container, from a 390-pixel phone (a plot about 260 pixels wide) to a
+# projector; the spec stays the same, so what depends on the width is said in Vega expressions of the
+# plot's ``width`` signal, or wrapped for the narrowest screen.
+TITLE_PX = 9.5  # the advance of a 15-pixel bold title character, generously (Vietnamese measures ~9.1)
+SUBTITLE_CHARS = 40  # a 12-pixel subtitle line (~6.1 pixels a character) that fits a phone's chart
+LEGEND_ENTRY_PX = 240  # a legend entry (symbol, longest label, padding) at 12 pixels
+TITLE_WIDTHS = (160, 210, 260, 330, 420, 540, 700)  # plot widths at which a title is wrapped afresh
+
+
+def wrap(text: str, chars: int) -> list[str]:
+    """``text`` in lines of at most ``chars`` characters, broken at ordinary spaces only (a no-break space,
+    as in "60,4 %", holds); a longer word stands on a line of its own."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= chars:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def fitted_text(text: str, px_per_char: float = TITLE_PX, extra_px: float = 0) -> dict:
+    """A Vega-Lite expression of a title that wraps to the plot's width (one line when it fits); ``extra_px``
+    is room the title has beside the plot (a wide axis of names)."""
+    def literal(lines: list[str]) -> str:
+        return json.dumps(lines[0] if len(lines) == 1 else lines, ensure_ascii=False)
+
+    branches: list[tuple[int, str]] = []  # (width below which, the lines for it), narrowest first
+    for below, at_least in zip(TITLE_WIDTHS, (120, *TITLE_WIDTHS[:-1]), strict=True):
+        lines = literal(wrap(text, max(8, math.floor((at_least + extra_px) / px_per_char))))
+        if not branches or branches[-1][1] != lines:
+            branches.append((below, lines))
+        else:
+            branches[-1] = (below, lines)
+    expr = literal([text])
+    for below, lines in reversed(branches):
+        if lines != expr:
+            expr = f"width < {below} ? {lines} : {expr}"
+    return {"expr": expr}
+
+
+def fitted_title(text: str, subtitle: str | None = None, title_px: float = TITLE_PX,
+                 subtitle_chars: int = SUBTITLE_CHARS, extra_px: float = 0, **kw) -> alt.Title:
+    """A chart title that wraps to the chart's width and a subtitle wrapped for a phone's, so neither is cut."""
+    extra = {}
+    if subtitle:
+        lines = wrap(subtitle, subtitle_chars)
+        extra["subtitle"] = lines[0] if len(lines) == 1 else lines
+    return alt.Title(text=fitted_text(text, title_px, extra_px), **extra, **kw)
+
+
+def legend_columns_expr(at_most: int, entry_px: int = LEGEND_ENTRY_PX) -> dict:
+    """As many legend columns as entries fit beside each other in the plot's width, at most ``at_most``
+    (one on a phone, so no entry runs off the chart's edge)."""
+    return {"expr": f"min({at_most}, max(1, floor(width / {entry_px})))"}
+
+
+# A legend label never runs past the plot's right edge (the legend starts at the plot's left).
+LABEL_LIMIT = {"expr": "min(320, max(60, width - 24))"}
+
+
 def chart_config(lang: str, legend_columns: int = 3) -> alt.Config:
     """The language's number locale, a font with Vietnamese glyphs, and the legend, title and axis style."""
     return alt.Config(
         locale=LOCALES["vi" if lang == "vi" else "en"], font=FONT_STACK,
-        legend=alt.LegendConfig(orient="bottom", direction="horizontal", columns=legend_columns, labelLimit=320,
+        legend=alt.LegendConfig(orient="bottom", direction="horizontal", columns=legend_columns_expr(legend_columns),
+                                labelLimit=LABEL_LIMIT,
                                 symbolStrokeWidth=2.5, symbolOpacity=1, symbolSize=120, labelFontSize=12),
         title=alt.TitleConfig(anchor="start", fontSize=15, subtitleFontSize=12, subtitleColor="#495057"),
         axis=alt.AxisConfig(labelFontSize=12, titleFontSize=12),
@@ -79,14 +142,16 @@ def with_locale(chart: alt.TopLevelMixin, lang: str, legend_columns: int = 3) ->
     return chart.properties(config=chart_config(lang, legend_columns))
 
 
-def _assemble(layers: list, title: alt.Title, height: int, lang: str, configure: bool,
-              legend_columns: int = 3) -> alt.LayerChart:
+def _assemble(layers: list, title_text: str, subtitle: str | None, height: int, lang: str, configure: bool,
+              legend_columns: int = 3, **title_kw) -> alt.LayerChart:
     """One flat layer of named unit charts (flat, so Altair copies each unit once)."""
     extra = {"config": chart_config(lang, legend_columns)} if configure else {}
     # "fit-x": the width follows the container; the height is the plot's, so titles and legends
     # below it do not squeeze the plot.
-    return alt.LayerChart(layer=layers, title=title, height=height,
-                          autosize=alt.AutoSizeParams(type="fit-x", contains="padding"), **extra)
+    # The plain title and subtitle travel with the spec, so a projector's larger type can wrap them afresh.
+    meta = {"title": title_text, "subtitle": subtitle}
+    return alt.LayerChart(layer=layers, title=fitted_title(title_text, subtitle, **title_kw), height=height,
+                          autosize=alt.AutoSizeParams(type="fit-x", contains="padding"), usermeta=meta, **extra)
 
 
 # --- Formatting helpers --------------------------------------------------------------------------
@@ -324,7 +389,7 @@ def fan_chart(traj: pd.DataFrame, indicator: str, observations: pd.DataFrame | N
                 else _t(lang, f"Từ năm gốc {pack.base_year} đến {domain[1]}.",
                         f"From the base year {pack.base_year} to {domain[1]}."))
     # A flow's chart sits beside its cumulative chart at half width: its legend takes two columns.
-    return _assemble(layers, alt.Title(ind.label(lang), subtitle=subtitle), HEIGHT, lang, configure,
+    return _assemble(layers, ind.label(lang), subtitle, HEIGHT, lang, configure,
                      legend_columns=2 if flow else 3)
 
 
@@ -500,9 +565,8 @@ def cumulative_chart(traj: pd.DataFrame, target: Target, result: dict | pd.Serie
             align="right", dx=-10, dy=-10, fontSize=11, fontWeight="bold", color="#c92a2a").encode(
             x=x, y=y, text="short:N", tooltip=ttip)]
     layers += _rules_layer(domain, lang)
-    title = alt.Title(target.label(lang),
-                      subtitle=_t(lang, f"Tổng cộng dồn {first}–{last}", f"Running total {first}–{last}"))
-    return _assemble(layers, title, HEIGHT, lang, configure, legend_columns=1)
+    return _assemble(layers, target.label(lang), _t(lang, f"Tổng cộng dồn {first}–{last}", f"Running total {first}–{last}"),
+                     HEIGHT, lang, configure, legend_columns=1)
 
 
 # --- Scenarios overlaid --------------------------------------------------------------------------
@@ -532,7 +596,7 @@ def overlay_chart(frames: dict[str, pd.DataFrame], indicator: str, pack: Pack | 
     colour = alt.Scale(domain=names, range=list(SCENARIO_COLOURS[:len(names)]))
     col = alt.Color("scenario:N", scale=colour, sort=names,
                     legend=alt.Legend(title=_t(lang, "Kịch bản", "Scenario"), orient="bottom", direction="vertical",
-                                      columns=2, labelLimit=400))
+                                      columns=legend_columns_expr(2), labelLimit=LABEL_LIMIT))
     tip = _tooltip(("scenario", _t(lang, "Kịch bản", "Scenario")), ("year_text", _t(lang, "Năm", "Year")),
                    ("line_text", series_label(line, lang)), ("range_text", series_label("band", lang)))
     layers: list = [
@@ -549,10 +613,9 @@ def overlay_chart(frames: dict[str, pd.DataFrame], indicator: str, pack: Pack | 
                                 lambda: alt.value("diamond"), window_start)
     layers += _rules_layer(domain, lang)
     mean = line == "mean"
-    title = alt.Title(ind.label(lang), subtitle=_t(lang, f"Đường: {'trung bình' if mean else 'trung vị'}; "
-                                                           "vùng mờ: khoảng 80\u00a0%.",
-                                                     f"Lines: {'mean' if mean else 'median'}; faint areas: 80\u00a0% range."))
-    return _assemble(layers, title, HEIGHT, lang, configure, legend_columns=2)
+    subtitle = _t(lang, f"Đường: {'trung bình' if mean else 'trung vị'}; vùng mờ: khoảng 80\u00a0%.",
+                  f"Lines: {'mean' if mean else 'median'}; faint areas: 80\u00a0% range.")
+    return _assemble(layers, ind.label(lang), subtitle, HEIGHT, lang, configure, legend_columns=2)
 
 
 # --- Tornado -------------------------------------------------------------------------------------
@@ -570,6 +633,9 @@ def tornado_frame(swings: pd.DataFrame, target: Target, pack: Pack, lang: str) -
         return levers.get(lever_id, LEVER_BY_ID[lever_id])
 
     data["label"] = [lever_of(i).label(lang) for i in data["lever"]]
+    # The axis draws a label in lines of at most LABEL_CHARS (its lines split at "\n"): a long assumption
+    # name would otherwise take most of a phone's width from the bars.
+    data["label_lines"] = ["\n".join(wrap(label, TORNADO_LABEL_CHARS)) for label in data["label"]]
     data["low_text"] = [lever_value(lever_of(i), v, lang) for i, v in zip(data["lever"], data["low_value"], strict=True)]
     data["high_text"] = [lever_value(lever_of(i), v, lang) for i, v in zip(data["lever"], data["high_value"], strict=True)]
     for end in ("low", "high"):
@@ -579,6 +645,10 @@ def tornado_frame(swings: pd.DataFrame, target: Target, pack: Pack, lang: str) -
     data["hi"] = data[["value_at_low", "value_at_high"]].max(axis=1)
     data["width_text"] = [_value_text(ind, v, lang) for v in data["width"]]
     return data
+
+
+TORNADO_LABEL_CHARS = 24
+TORNADO_LABEL_PX = 160  # room the wrapped assumption names take left of the bars
 
 
 def tornado_chart(swings_df: pd.DataFrame, target: Target, pack: Pack, lang: str = "vi",
@@ -592,7 +662,7 @@ def tornado_chart(swings_df: pd.DataFrame, target: Target, pack: Pack, lang: str
         raise ValueError("no swings to draw")
     ind = target.indicator
     data = tornado_frame(swings_df, target, pack, lang)
-    order = list(data["label"])
+    order = list(data["label_lines"])
     low_name = _t(lang, "Giả định ở mức thấp", "Assumption at its low end")
     high_name = _t(lang, "Giả định ở mức cao", "Assumption at its high end")
     base = float(data["base_value"].iloc[0])
@@ -600,10 +670,15 @@ def tornado_chart(swings_df: pd.DataFrame, target: Target, pack: Pack, lang: str
                if target.kind == "new" else
                _t(lang, f"Giá trị năm {target.year}", f"Value in {target.year}"))
     x_title = _t(lang, f"{measure} (đường trung tâm)", f"{measure} (central path)")
-    axis = (alt.Axis(format=".0%", title=x_title, tickCount=8, labelOverlap=True) if _is_share(ind)
-            else alt.Axis(format=",~f", title=x_title, tickCount=8, labelOverlap=True))
+    # The axis title is wrapped and ends at the plot's right edge, so on a phone it does not run off the
+    # chart's left or right.
+    x_title_lines = wrap(x_title, 34)
+    axis_kw = dict(title=x_title_lines if len(x_title_lines) > 1 else x_title, titleAnchor="end", tickCount=8,
+                   labelOverlap=True)
+    axis = alt.Axis(format=".0%", **axis_kw) if _is_share(ind) else alt.Axis(format=",~f", **axis_kw)
     x = alt.X("lo:Q", axis=axis, scale=alt.Scale(zero=False, nice=True))
-    yy = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=360, labelFontSize=12))
+    yy = alt.Y("label_lines:N", sort=order, title=None,
+               axis=alt.Axis(labelLimit=TORNADO_LABEL_PX, labelFontSize=12, labelExpr="split(datum.label, '\\n')"))
     tip = _tooltip(("label", _t(lang, "Giả định", "Assumption")),
                    ("low_text", _t(lang, "Mức thấp", "Low end")), ("at_low_text", _t(lang, "Dự báo khi thấp", "Projected at low")),
                    ("p_low_text", _t(lang, "Xác suất khi thấp", "Probability at low")),
@@ -619,9 +694,9 @@ def tornado_chart(swings_df: pd.DataFrame, target: Target, pack: Pack, lang: str
     end_scale = alt.Scale(domain=[low_name, high_name], range=["#e8590c", "#2b8a3e"])
     points = alt.Chart(ends, name="ends").mark_point(filled=True, size=90, opacity=1).encode(
         x=alt.X("value:Q"), y=yy,
-        color=alt.Color("end:N", scale=end_scale, legend=alt.Legend(title=None, orient="bottom")),
+        color=alt.Color("end:N", scale=end_scale, legend=alt.Legend(title=None, orient="bottom", labelLimit=240)),
         shape=alt.Shape("end:N", scale=alt.Scale(domain=[low_name, high_name], range=["triangle-left", "triangle-right"]),
-                        legend=alt.Legend(title=None, orient="bottom")),
+                        legend=alt.Legend(title=None, orient="bottom", labelLimit=240)),
         tooltip=tip)
     goal = target_goal(target)
     # Labels sit on the side away from each other: the target's toward the edge of the axis.
@@ -637,10 +712,12 @@ def tornado_chart(swings_df: pd.DataFrame, target: Target, pack: Pack, lang: str
         ref = pd.DataFrame([{"value": value, "text": text}])
         refs += [alt.Chart(ref, name=f"reference_{kind}").mark_rule(strokeWidth=1.5, strokeDash=[5, 3], color=colour).encode(
                      x=alt.X("value:Q"), tooltip=ref_tip),
-                 alt.Chart(ref, name=f"reference_{kind}_label").mark_text(baseline="bottom", dy=-4, dx=-4 if align == "right" else 4,
+                 alt.Chart(ref, name=f"reference_{kind}_label").mark_text(
+                     # the target's label a line above the projection's: close values never overprint
+                     baseline="bottom", dy=-18 if kind == "target" else -4, dx=-4 if align == "right" else 4,
                                           fontSize=11, fontWeight="bold", align=align, color=colour).encode(
                      x=alt.X("value:Q"), y=alt.value(0), text="text:N", tooltip=ref_tip)]
-    title = alt.Title(target.label(lang), offset=18, subtitle=_t(
-        lang, "Mỗi giả định đặt ở mức thấp và mức cao của khoảng bất định, các giả định khác giữ nguyên.",
-        "Each assumption set to the low and high end of its uncertainty range, the others unchanged."))
-    return _assemble([bars, points, *refs], title, max(120, 44 * len(data)), lang, configure)
+    subtitle = _t(lang, "Mỗi giả định đặt ở mức thấp và mức cao của khoảng bất định, các giả định khác giữ nguyên.",
+                  "Each assumption set to the low and high end of its uncertainty range, the others unchanged.")
+    return _assemble([bars, points, *refs], target.label(lang), subtitle, max(120, 44 * len(data)), lang, configure,
+                     offset=30, extra_px=TORNADO_LABEL_PX)

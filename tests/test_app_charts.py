@@ -234,7 +234,8 @@ def test_tornado_has_one_bar_per_lever_sorted_by_width(hd_pack):
     assert len(bars) == len(swings) == len({b["lever"] for b in bars})
     widths = [b["width"] for b in bars]
     assert widths == sorted(widths, reverse=True)
-    assert named["bars"]["encoding"]["y"]["sort"] == [b["label"] for b in bars]
+    assert named["bars"]["encoding"]["y"]["sort"] == [b["label_lines"] for b in bars]  # the names, wrapped
+    assert [b["label_lines"].replace("\n", " ") for b in bars] == [b["label"] for b in bars]
     widest = swings.loc[(swings["value_at_high"] - swings["value_at_low"]).abs().idxmax(), "lever"]
     assert bars[0]["lever"] == widest and bars[0]["label"] == hd_pack.lever(widest).label("en")
     tips = {t["field"] for t in named["bars"]["encoding"]["tooltip"]}

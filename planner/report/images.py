@@ -9,7 +9,7 @@ import copy
 import re
 from typing import Any
 
-from ..charts import FONT_STACK
+from ..charts import FONT_STACK, LABEL_LIMIT, fitted_title, legend_columns_expr
 
 # Fonts that carry Vietnamese on Windows, Android/ChromeOS and Linux; vl_convert measures with the
 # first one it has (DejaVu Sans on a Debian server), the reader's machine draws with the first it has.
@@ -52,12 +52,22 @@ def projector_spec(chart: Any, height: int = 380, font: str = FONT_STACK) -> dic
     """A chart spec with type large enough for a projector (axes, legend and title read from the back)."""
     spec = _spec(chart)
     spec["height"] = height
+    # Room for the 17-pixel value-axis title, which Vega places a few pixels past a narrow chart's left edge.
+    spec["padding"] = {"left": 10, "right": 5, "top": 5, "bottom": 5}
     config = spec.setdefault("config", {})
     config["font"] = font
     config.setdefault("axis", {}).update(labelFontSize=17, titleFontSize=17, labelColor="#1d2733",
-                                         titleColor="#1d2733", labelSeparation=14)
-    config.setdefault("legend", {}).update(labelFontSize=16, symbolSize=180, columns=2, labelColor="#1d2733")
+                                         titleColor="#1d2733", labelSeparation=14,
+                                         labelFlush=True)  # the last year's label stays inside a narrow chart
+    # Larger type takes more room: two legend columns at most (one on a narrow screen), the title and
+    # subtitle wrapped afresh for their size (the plain text travels in the spec's usermeta).
+    config.setdefault("legend", {}).update(labelFontSize=16, symbolSize=180, labelColor="#1d2733",
+                                           columns=legend_columns_expr(2, 330), labelLimit=LABEL_LIMIT)
     config.setdefault("title", {}).update(fontSize=24, subtitleFontSize=16)
+    meta = spec.get("usermeta") or {}
+    if meta.get("title"):
+        title = fitted_title(meta["title"], meta.get("subtitle"), title_px=15.5, subtitle_chars=30).to_dict()
+        spec["title"] = {**spec.get("title", {}), **title}
     for layer in spec.get("layer", []):  # the target and milestone labels drawn as text marks
         mark = layer.get("mark")
         if isinstance(mark, dict) and mark.get("type") == "text":
