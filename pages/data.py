@@ -61,7 +61,7 @@ def observations_table(observations, with_date: bool = True, kind: str | None = 
             else number(o.value, 0, lang),
             tr("Đơn vị", "Unit"): ind.unit(lang),
             tr("Loại số liệu", "Kind of figure"): kind or kind_label(o.basis),
-            tr("Nguồn", "Source"): source_text(o.source, state.lang()),
+            tr("Nguồn", "Source"): source_text(o.source_in(state.lang()), state.lang()),
         }
         if with_date:
             row[tr("Ngày", "Date")] = day(o.date)

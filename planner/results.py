@@ -91,12 +91,12 @@ def compute(data: dict[str, Any]) -> Computed:
 
 def observations_frame(pack: Pack, uploaded: Iterable[Observation] = (), lang: str = "en") -> pd.DataFrame:
     """History, the pack's actual figures, uploaded figures and the baseline, tidy (as the charts draw
-    them), with each note in ``lang`` where the pack gives one."""
-    rows = [{"indicator": o.indicator, "year": o.year, "value": o.value, "kind": kind, "source": o.source,
+    them), with each source and note in ``lang`` where the pack gives one."""
+    rows = [{"indicator": o.indicator, "year": o.year, "value": o.value, "kind": kind, "source": o.source_in(lang),
              "note": o.note_in(lang), "estimate": o.estimate, "basis": o.basis}
             for kind, obs in (("history", pack.series), ("actual", pack.actuals), ("uploaded", tuple(uploaded)))
             for o in obs if getattr(o, "from_year", None) is None]  # a total over years is no yearly point
-    rows += [{"indicator": o.indicator, "year": o.year, "value": o.value, "kind": "history", "source": o.source,
+    rows += [{"indicator": o.indicator, "year": o.year, "value": o.value, "kind": "history", "source": o.source_in(lang),
               "note": o.note_in(lang), "estimate": o.estimate, "basis": o.basis} for o in pack.baseline.values()
              if not any(r["indicator"] == o.indicator and r["year"] == o.year for r in rows)]
     return pd.DataFrame(rows, columns=["indicator", "year", "value", "kind", "source", "note", "estimate",

@@ -135,7 +135,7 @@ def _figure_rows(evidence) -> None:
             cols[0].markdown(f"~~{escape_markdown(_figure_label(f))}~~")
         cols[1].caption(escape_markdown(_origin(f.origin)) + " · "
                         + (tr("✔ dùng", "✔ used") if f.used else tr("✘ không dùng", "✘ not used")))
-        detail = [source_text(f.obs.source, lang)] if f.obs.source else []
+        detail = [source_text(f.obs.source_in(lang), lang)] if f.obs.source else []
         if f.obs.note_in(lang):
             detail.append(f.obs.note_in(lang))
         if not f.used:
@@ -284,8 +284,8 @@ def baseline_note() -> None:
         st.info(escape_markdown(tr(
             f"{INDICATOR_BY_ID[o.indicator].label(lang)} {pack.base_year}: dự báo dùng số liệu thực tế "
             f"{indicator_value(o.indicator, o.value, lang)} thay cho {indicator_value(o.indicator, base.value, lang)}"
-            f"{' (ước tính)' if base.estimate else ''} của gói. Nguồn: {source_text(o.source, lang) or 'không ghi'}.",
+            f"{' (ước tính)' if base.estimate else ''} của gói. Nguồn: {source_text(o.source_in(lang), lang) or 'không ghi'}.",
             f"{INDICATOR_BY_ID[o.indicator].label(lang)} {pack.base_year}: the projection uses the actual figure "
             f"{indicator_value(o.indicator, o.value, lang)} instead of the pack's "
             f"{indicator_value(o.indicator, base.value, lang)}{' (an estimate)' if base.estimate else ''}. "
-            f"Source: {source_text(o.source, lang) or 'not given'}.")), icon=":material/published_with_changes:")
+            f"Source: {source_text(o.source_in(lang), lang) or 'not given'}.")), icon=":material/published_with_changes:")

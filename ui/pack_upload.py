@@ -111,7 +111,7 @@ def show_tracked(pack: Pack) -> None:
         rows.append({tr("Mã", "Id"): ind.id, tr("Chỉ số", "Indicator"): ind.label(lang),
                      tr("Đơn vị", "Unit"): ind.unit(lang),
                      tr("Số liệu", "Figures"): shown or tr("chưa có", "none yet"),
-                     tr("Nguồn", "Source"): "; ".join(dict.fromkeys(o.source for o in figures if o.source))})
+                     tr("Nguồn", "Source"): "; ".join(dict.fromkeys(o.source_in(lang) for o in figures if o.source))})
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="tracked_table")
 
 

@@ -131,6 +131,7 @@ class Observation:
     why_not_vi: str = ""
     from_year: int | None = None  # a flow summed over from_year..year (series.csv only)
     basis: str = ""  # one of BASES; empty means "from the estimate flag" (estimate or published)
+    source_vi: str = ""  # the source in Vietnamese, where the pack's source has English words
 
     def __post_init__(self) -> None:
         if not self.basis:
@@ -147,6 +148,9 @@ class Observation:
 
     def note_in(self, lang: str) -> str:
         return (self.note_vi or self.note) if lang == "vi" else self.note
+
+    def source_in(self, lang: str) -> str:
+        return (self.source_vi or self.source) if lang == "vi" else self.source
 
     def reason_in(self, lang: str) -> str:
         return (self.reason_vi or self.reason) if lang == "vi" else self.reason

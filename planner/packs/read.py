@@ -386,7 +386,7 @@ def _observations(files: Files, name: str, declared: dict[str, Indicator], probl
                                row.get("note", ""), row.get("unit", ""), row.get("note_vi", ""),
                                low=low, high=high, reason=row.get("reason", ""), reason_vi=row.get("reason_vi", ""),
                                use=use, why_not=row.get("why_not", ""), why_not_vi=row.get("why_not_vi", ""),
-                               from_year=from_year, basis=basis))
+                               from_year=from_year, basis=basis, source_vi=row.get("source_vi", "")))
     return tuple(out)
 
 

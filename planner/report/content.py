@@ -322,7 +322,7 @@ def actual_rows(computed: Computed, lang: str) -> tuple[ActualRow, ...]:
     if evidence is None:
         return ()
     return tuple(ActualRow(o.indicator, INDICATOR_BY_ID[o.indicator].label(lang), int(o.year), o.value,
-                           indicator_value(o.indicator, o.value, lang), source_text(o.source, lang))
+                           indicator_value(o.indicator, o.value, lang), source_text(o.source_in(lang), lang))
                  for o in evidence.used)
 
 
@@ -453,7 +453,7 @@ def baseline_rows(pack: Pack, lang: str) -> tuple[BaselineRow, ...]:
         rows.append(BaselineRow(
             indicator=o.indicator, label=ind.label(lang), year=int(o.year), value=o.value,
             value_text=indicator_value(o.indicator, o.value, lang), unit=ind.unit(lang),
-            source=source_text(o.source, lang), date=o.date, date_text=day_text(o.date, lang),
+            source=source_text(o.source_in(lang), lang), date=o.date, date_text=day_text(o.date, lang),
             estimate=bool(o.estimate), basis=o.basis, kind_text=basis_text(o.basis, lang), note=o.note_in(lang)))
     return tuple(rows)
 
