@@ -12,7 +12,7 @@ from planner.calibrate import DISSOLUTION_BOUNDS, GROWTH_BOUNDS, MIN_POINTS
 from planner.csvforms import EXCEL_VI
 from planner.errors import PlannerError
 from planner.fmt import indicator_value, number, percent
-from planner.packs import basis_label
+from planner.packs import BASES, basis_label
 from planner.registry import HISTORY_BY_ID, INDICATOR_BY_ID, INDICATORS
 from planner.text import source_text
 from ui import csvform, evidence, pack_upload, state, uploads
@@ -25,7 +25,7 @@ UPLOAD_KEY = "actuals_upload"
 STATUS = "actuals_status"  # the outcome of the last upload: {"pack", "ok", "name", "rows", "warnings", "error"}
 PENDING = "actuals_pending"  # (pack, name, bytes) of a file that reads once its percentages are divided by 100
 FIX_KEY = "actuals_percent_fix"
-TEMPLATE = "\ufeffchỉ tiêu,năm,giá trị,nguồn,ghi chú\r\n".encode()
+TEMPLATE = "\ufeffchỉ tiêu,năm,giá trị,nguồn,ghi chú,loại số liệu\r\n".encode()
 ENTRY = "actuals_entry_"  # prefix of the typed-figure form's widgets
 REMOVE_KEY = "actuals_remove"
 
@@ -50,7 +50,7 @@ def kind_label(basis: str) -> str:
 
 
 def observations_table(observations, with_date: bool = True, kind: str | None = None) -> pd.DataFrame:
-    """A table of figures; ``kind`` overrides the published/estimate column (uploaded figures)."""
+    """A table of figures; ``kind`` (uploaded figures) is said beside what each figure is."""
     rows = []
     for o in observations:
         ind = pack.indicator(o.indicator)
@@ -60,7 +60,7 @@ def observations_table(observations, with_date: bool = True, kind: str | None = 
             tr("Giá trị", "Value"): indicator_value(o.indicator, o.value, lang) if o.indicator in INDICATOR_BY_ID
             else number(o.value, 0, lang),
             tr("Đơn vị", "Unit"): ind.unit(lang),
-            tr("Loại số liệu", "Kind of figure"): kind or kind_label(o.basis),
+            tr("Loại số liệu", "Kind of figure"): kind_label(o.basis) + (f" · {kind}" if kind else ""),
             tr("Nguồn", "Source"): source_text(o.source_in(state.lang()), state.lang()),
         }
         if with_date:
@@ -154,7 +154,8 @@ def on_entry() -> None:
     get = st.session_state.get
     try:
         result = read_typed_figure(get(ENTRY + "indicator"), int(get(ENTRY + "year")), get(ENTRY + "value") or "",
-                                   state.pack(), state.lang(), get(ENTRY + "source") or "", get(ENTRY + "note") or "")
+                                   state.pack(), state.lang(), get(ENTRY + "source") or "", get(ENTRY + "note") or "",
+                                   get(ENTRY + "basis") or "published")
     except PlannerError as exc:
         st.session_state[STATUS] = {"pack": state.pack().id, "ok": False, "name": "", "error": exc}
         st.session_state.pop(PENDING, None)  # a file waiting for "divide by 100" is no longer the subject
@@ -167,9 +168,10 @@ def on_entry() -> None:
     st.session_state.pop(PENDING, None)
     st.session_state.pop(REMOVE_KEY, None)  # rows are chosen by indicator and year, but start afresh
     # Ready for the next figure: the indicator and year stay (the next is often the next year); the value,
-    # source and note belonged to this figure and go, so none is carried to another by mistake.
+    # source, note and basis belonged to this figure and go, so none is carried to another by mistake.
     for field in ("value", "source", "note"):
         st.session_state[ENTRY + field] = ""
+    st.session_state[ENTRY + "basis"] = "published"
 
 
 def figure_key(o) -> str:
@@ -323,11 +325,13 @@ with tab_upload:
     st.subheader(tr("Tải lên hoặc nhập số liệu thực tế", "Upload or type in actual figures"))
     st.markdown(tr(
         "Tệp CSV hoặc Excel (.xlsx) với các cột **chỉ tiêu**, **năm**, **giá trị** và tùy chọn **nguồn**, "
-        "**ghi chú** (tên cột tiếng Anh indicator, year, value, source, note cũng được). Tỷ lệ ghi dưới dạng "
+        "**ghi chú**, **loại số liệu** (công bố, ước tính, một phần năm, định nghĩa khác; để trống là công bố) "
+        "(tên cột tiếng Anh indicator, year, value, source, note, basis cũng được). Tỷ lệ ghi dưới dạng "
         "phân số (0,45 là 45\u00a0%) hoặc có dấu % (45\u00a0%). Số liệu của tệp được thêm vào số liệu đã có (số cùng chỉ tiêu "
         "và năm được thay) và hiện trên biểu đồ quỹ đạo để so với dự báo; chúng chỉ được giữ trong phiên làm việc này.",
         "A CSV or Excel (.xlsx) file with the columns **indicator**, **year**, **value** and optionally "
-        "**source**, **note** (the Vietnamese headers chỉ tiêu, năm, giá trị, nguồn, ghi chú work too). Shares "
+        "**source**, **note**, **basis** (published, estimate, part of a year, other definition; empty means "
+        "published) (the Vietnamese headers chỉ tiêu, năm, giá trị, nguồn, ghi chú, loại số liệu work too). Shares "
         "as fractions (0.45 means 45\u00a0%) or with a % sign (45\u00a0%). A file's figures are added to those already there "
         "(one of the same indicator and year is replaced) and appear on the trajectory charts beside the "
         "projections; they are kept for this session only."))
@@ -359,9 +363,20 @@ with tab_upload:
                         help=tr("Số đếm ghi số nguyên (1.234 là một nghìn hai trăm ba mươi tư). Tỷ lệ ghi theo %: "
                                 "61,3 là 61,3\u00a0%.",
                                 "Counts as whole numbers. Shares in %: 61.3 means 61.3\u00a0%."))
-        col4, col5 = st.columns(2)
+        col4, col5, col6 = st.columns([2, 2, 1])
         col4.text_input(tr("Nguồn", "Source"), key=ENTRY + "source", max_chars=300)
         col5.text_input(tr("Ghi chú", "Note"), key=ENTRY + "note", max_chars=500)
+        # What the figure is, as the pack's figures say: a department's figure is published unless said.
+        col6.selectbox(tr("Loại số liệu", "Kind of figure"), BASES, key=ENTRY + "basis",
+                       format_func=lambda b: basis_label(b, lang),
+                       help=tr("Số liệu công bố, ước tính, số của một phần năm (ghi các tháng trong ghi chú) hoặc "
+                               "theo định nghĩa khác (ghi rõ trong ghi chú). Số một phần năm hoặc định nghĩa khác "
+                               "được giữ và hiện trên biểu đồ nhưng không dùng cho dự báo, trừ khi bật ở thẻ số liệu "
+                               "đang dùng.",
+                               "A published figure, an estimate, a count of part of a year (say the months in the "
+                               "note) or a figure of another definition (say which in the note). A part-year or "
+                               "other-definition figure is kept and charted but not used for the projection unless "
+                               "switched on in the figures in use."))
         st.form_submit_button(tr("Thêm số liệu", "Add the figure"), icon=":material/add:", on_click=on_entry)
 
     status = st.session_state.get(STATUS)

@@ -5,12 +5,17 @@ encoding, separator and number format Excel writes there, and every bad cell mus
 ``PlannerError`` naming the spreadsheet row (header = row 1) and column, in Vietnamese and English.
 
 Contract
-    Columns ``indicator``, ``year``, ``value`` and optional ``source``, ``note``; the Vietnamese headers
-    ``chỉ tiêu``, ``năm``, ``giá trị``, ``nguồn``, ``ghi chú`` work too (case, surrounding spaces and
+    Columns ``indicator``, ``year``, ``value`` and optional ``source``, ``note``, ``basis``; the Vietnamese
+    headers ``chỉ tiêu``, ``năm``, ``giá trị``, ``nguồn``, ``ghi chú``, ``loại số liệu`` work too (case, surrounding spaces and
     diacritics ignored, so ``chi tieu`` or ``NĂM`` match).  Title rows above the header are skipped;
     other columns are ignored with a warning.  An indicator is a registry id or its Vietnamese label
     (case-insensitive; also the English label when ``lang_hint="en"``).  Shares are fractions (0.45);
     a cell written ``45 %`` is read as 0.45.  Years run from the pack's base year to its horizon.
+    ``basis`` says what a figure is, in the packs' vocabulary (``planner.packs.BASES``): an id
+    (``published``, ``estimate``, ``part_year``, ``other_definition``) or its name in either language
+    ("công bố", "ước tính", "một phần năm", "định nghĩa khác"; "published figure", "part of a year" …);
+    empty is ``published`` (a department enters the figures it has).  As in a pack, a part-year or
+    other-definition figure is kept but not used unless its ``use`` says yes.
 
 Content, not the file name, decides the format: a zip (``PK\\x03\\x04``) is read as an Excel workbook
 (first sheet), anything else as text.  Text encodings: a BOM first (UTF-8, UTF-16 LE/BE as in Excel's
@@ -41,7 +46,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import PlannerError
-from .packs import Observation, Pack
+from .packs import BASES, BASIS_LABELS, UNUSED_BASES, Observation, Pack
 from .registry import INDICATOR_BY_ID, INDICATORS
 
 MAX_BYTES = 5_000_000  # 5 MB as the upload widget counts it (ui/uploads.py)
@@ -52,11 +57,11 @@ _MAX_CSV_CELLS = 1000  # cells in one text row; a longer row is not a table a pe
 _HEADER_SCAN = 20  # non-blank rows searched for the header, so a title row above it does no harm
 _SCAN_LIMIT = 10 * MAX_ROWS  # rows read at most, blank ones included: bounds the work on hostile files
 
-FIELDS: tuple[str, ...] = ("indicator", "year", "value", "source", "note", "note_vi", "use", "why_not",
+FIELDS: tuple[str, ...] = ("indicator", "year", "value", "source", "note", "basis", "note_vi", "use", "why_not",
                            "why_not_vi")
 REQUIRED: tuple[str, ...] = ("indicator", "year", "value")
 _FIELD_VI = {"indicator": "chỉ tiêu", "year": "năm", "value": "giá trị", "source": "nguồn",
-             "note": "ghi chú", "note_vi": "ghi chú tiếng Việt", "use": "dùng",
+             "note": "ghi chú", "basis": "loại số liệu", "note_vi": "ghi chú tiếng Việt", "use": "dùng",
              "why_not": "lý do không dùng", "why_not_vi": "lý do không dùng tiếng Việt"}
 _ALIASES: dict[str, tuple[str, ...]] = {
     "indicator": ("indicator", "chi tieu", "ma chi tieu"),
@@ -64,6 +69,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "value": ("value", "gia tri"),
     "source": ("source", "nguon"),
     "note": ("note", "ghi chu"),
+    "basis": ("basis", "loai so lieu", "so lieu la", "kind of figure", "figure is"),
     # A pack's actuals.csv says which figures the projection uses by default (see packs.Observation).
     "note_vi": ("note vi", "ghi chu tieng viet"),
     "use": ("use", "dung", "su dung"),
@@ -104,6 +110,7 @@ class _Row:
     use: bool = True
     why_not: str = ""
     why_not_vi: str = ""
+    basis: str = "published"
 
 
 @dataclass(frozen=True)
@@ -185,9 +192,9 @@ def read_actuals(data: bytes, filename: str, pack: Pack, lang_hint: str | None =
             + ", ".join(_label(i, "vi") for i in outside) + "; số liệu vẫn được giữ lại",
             f"pack “{pack.name('en')}” does not model " + ", ".join(_label(i, "en") for i in outside)
             + "; the figures are kept", name))
-    observations = tuple(Observation(r.indicator, r.year, r.value, source=r.source, estimate=False,
+    observations = tuple(Observation(r.indicator, r.year, r.value, source=r.source, estimate=r.basis == "estimate",
                                      note=r.note, note_vi=r.note_vi, use=r.use, why_not=r.why_not,
-                                     why_not_vi=r.why_not_vi) for r in rows)
+                                     why_not_vi=r.why_not_vi, basis=r.basis) for r in rows)
     return ActualsResult(observations, tuple(warnings))
 
 
@@ -197,16 +204,16 @@ def actuals_csv(observations: Iterable[Observation], excel_vi: bool = False) -> 
     The value comes last: a source of digits alone right of it would read as a decimal comma's split.
     ``excel_vi``: the form a Vietnamese-locale Excel opens (";" between cells, a decimal comma in the
     value only; ``planner.csvforms``), read back just the same."""
-    return _table_file(((o.indicator, int(o.year), _inert(o.source), _inert(o.note),
+    return _table_file(((o.indicator, int(o.year), _inert(o.source), _inert(o.note), o.basis,
                          _plain(float(o.value)).replace(".", "," if excel_vi else "."))
                         for o in observations), ";" if excel_vi else ",")
 
 
-def _table_file(rows: Iterable[tuple[str, int, str, str, str]], delimiter: str = ",") -> bytes:
-    """Rows of (indicator, year, source, note, value text) as a CSV with BOM that ``read_actuals`` reads."""
+def _table_file(rows: Iterable[tuple[str, int, str, str, str, str]], delimiter: str = ",") -> bytes:
+    """Rows of (indicator, year, source, note, basis, value text) as a CSV with BOM that ``read_actuals`` reads."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(["indicator", "year", "source", "note", "value"])
+    writer.writerow(["indicator", "year", "source", "note", "basis", "value"])
     writer.writerows(rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -243,7 +250,7 @@ inert_text = _inert  # the same rule for the store's workbook of figures (planne
 
 
 def read_typed_figure(indicator: str, year: int, value: str, pack: Pack, lang: str, source: str = "",
-                      note: str = "") -> ActualsResult:
+                      note: str = "", basis: str = "published") -> ActualsResult:
     """One figure typed into a form, read by the same rules as a file (so "61,3", "1.234" and "45 %"
     read as they do there).  A share typed without a % sign is taken as a percentage: the form asks
     for shares in %.  Raises ``PlannerError`` naming the form's value box in the user's language."""
@@ -275,7 +282,7 @@ def read_typed_figure(indicator: str, year: int, value: str, pack: Pack, lang: s
         notes.append(PlannerError(f"đã đọc '{text}' là {parsed[0]:.0f} (dấu chấm, phẩy phân cách hàng nghìn)",
                                   f"read '{text}' as {parsed[0]:.0f} (the dot or comma separates thousands)", where))
     try:
-        result = read_actuals(_table_file([(indicator, year, source.strip(), note.strip(), text)]), "", pack, lang)
+        result = read_actuals(_table_file([(indicator, year, source.strip(), note.strip(), basis, text)]), "", pack, lang)
     except PlannerError as exc:  # the reader names a file's row and column: here there is one box
         raise PlannerError(exc.vi, exc.en, where) from None
     # The reader's own notes speak of a file's rows and columns; the one that can arise here (thousands)
@@ -611,10 +618,37 @@ def _parse_row(table: _Table, rownum: int, cells: list[object], names: dict[str,
     if use_text not in ("", "yes", "true", "1", "co", "x", "no", "false", "0", "khong"):
         raise PlannerError(f"cột 'dùng' phải là yes/có hoặc no/không, không phải '{_text(cell('use'))}'",
                            f"column 'use' must be yes or no, not '{_text(cell('use'))}'", at("use"))
+    basis = basis_of(_text(cell("basis")), at("basis") if "basis" in table.columns else name)
+    # As in a pack: a part-year or other-definition figure is kept but used only when ``use`` says so.
+    use = use_text not in ("no", "false", "0", "khong") if use_text else basis not in UNUSED_BASES
     row = _Row(rownum, indicator, year, value, _text(cell("source")), _text(cell("note")),
-               _text(cell("note_vi")), use_text not in ("no", "false", "0", "khong"),
-               _text(cell("why_not")), _text(cell("why_not_vi")))
+               _text(cell("note_vi")), use, _text(cell("why_not")), _text(cell("why_not_vi")), basis)
     return row, (_text(raw_value) if thousands else "")
+
+
+# Every spelling of a basis a person may write: its id and its names in both languages, folded (so
+# "Công bố", "cong bo" and "Published figure" all match), and the short forms of the names.
+_BASIS_SHORT = {"cong bo": "published", "so lieu chinh thuc": "published", "official": "published",
+                "part year": "part_year", "partial year": "part_year"}
+
+
+def _basis_spellings() -> dict[str, str]:
+    spellings = {_fold(spelling): basis for basis, names in BASIS_LABELS.items() for spelling in (basis, *names)}
+    return {**spellings, **_BASIS_SHORT}
+
+
+def basis_of(text: str, where: str = "") -> str:
+    """A basis written by a person, as its id; empty is ``published``.  Anything else is refused with the
+    values allowed, in both languages."""
+    if not text.strip():
+        return "published"
+    found = _basis_spellings().get(_fold(text))
+    if found is None:
+        allowed_vi = ", ".join(f"{BASIS_LABELS[b][0].lower()} ({b})" for b in BASES)
+        allowed_en = ", ".join(f"{BASIS_LABELS[b][1].lower()} ({b})" for b in BASES)
+        raise PlannerError(f"loại số liệu '{text}' không hợp lệ; dùng: {allowed_vi}",
+                           f"unknown kind of figure (basis) '{text}'; use: {allowed_en}", where)
+    return found
 
 
 def _delim_split(table: _Table, index: int, cells: list[object]) -> bool:

@@ -259,3 +259,33 @@ def test_a_refused_typed_value_drops_a_file_waiting_to_be_divided_by_100(at):
     assert "actuals_pending" not in at.session_state
     assert not any(c.key == "actuals_percent_fix" for c in at.checkbox)
     assert [(o.indicator, o.value) for o in uploaded(at)] == [("htx", 530.0)]
+
+
+# --- What a typed or uploaded figure is (its basis) --------------------------------------------------
+
+def test_the_typed_figure_form_asks_what_the_figure_is_and_starts_from_published(at):
+    box = at.selectbox(key="actuals_entry_basis")
+    assert box.label == "Loại số liệu" and box.value == "published"
+    assert box.options == ["Số liệu công bố", "Ước tính", "Một phần năm", "Định nghĩa khác"]
+    at.selectbox(key="actuals_entry_basis").set_value("part_year")
+    type_figure(at, "new_htx", 2025, "4", "Sở Tài chính", "tháng 1–6")
+    figure = uploaded(at)[0]
+    assert (figure.basis, figure.use) == ("part_year", False)  # kept and charted, not used, as in a pack
+    kinds = [k for t in tables(at) if "Loại số liệu" in t for k in t["Loại số liệu"]]
+    assert "⚠ Một phần năm · ↑ Tải lên / nhập" in kinds, kinds
+    assert at.selectbox(key="actuals_entry_basis").value == "published"  # the next figure starts afresh
+    type_figure(at, "htx", 2024, "530")
+    assert {o.indicator: o.basis for o in uploaded(at)} == {"new_htx": "part_year", "htx": "published"}
+    kinds = [k for t in tables(at) if "Loại số liệu" in t for k in t["Loại số liệu"]]
+    assert "✔ Công bố · ↑ Tải lên / nhập" in kinds
+
+
+def test_an_uploaded_basis_is_read_and_an_unknown_one_refused(at):
+    """(The English message: tests/test_actuals_basis.py.)"""
+    upload(at, "a.csv", "chỉ tiêu,năm,giá trị,loại số liệu\nhtx,2024,530,ước tính\n".encode())
+    assert [(o.basis, o.estimate) for o in uploaded(at)] == [("estimate", True)]
+    upload(at, "b.csv", b"indicator,year,value,basis\ntht,2024,790,guess\n")
+    errors = " ".join(e.value for e in at.error)
+    words = ["b.csv, dòng 2, cột D", "loại số liệu 'guess' không hợp lệ", "một phần năm (part_year)"]
+    assert all(w in unescape(errors) for w in words), errors
+    assert [o.indicator for o in uploaded(at)] == ["htx"]  # the last good figures stay

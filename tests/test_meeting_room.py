@@ -213,10 +213,10 @@ def test_the_app_reads_both_csv_forms_back(excel_vi: bool) -> None:
 
     data = actuals_csv(_figures(), excel_vi=excel_vi)
     header, first = data.decode("utf-8-sig").splitlines()[:2]
-    assert header == ("indicator;year;source;note;value" if excel_vi else "indicator,year,source,note,value")
+    assert header == ("indicator;year;source;note;basis;value" if excel_vi else "indicator,year,source,note,basis,value")
     back = read_actuals(data, "so-lieu.csv", load_pack("hai-duong-2023")).observations
-    assert [(o.indicator, o.year, o.value, o.source, o.note) for o in back] == \
-        [(o.indicator, o.year, pytest.approx(o.value), o.source, o.note) for o in _figures()]
+    assert [(o.indicator, o.year, o.value, o.source, o.note, o.basis) for o in back] == \
+        [(o.indicator, o.year, pytest.approx(o.value), o.source, o.note, o.basis) for o in _figures()]
 
 
 def test_the_excel_form_of_a_report_csv_has_semicolons_and_decimal_commas() -> None:

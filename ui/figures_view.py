@@ -12,6 +12,7 @@ import streamlit as st
 from planner.errors import PlannerError
 from planner.fmt import indicator_value, probability, signed
 from planner.monitoring import Figure, figure_key
+from planner.packs import basis_label
 from planner.registry import INDICATOR_BY_ID
 from planner.text import source_text
 from ui import figures, state
@@ -133,7 +134,9 @@ def _figure_rows(evidence) -> None:
                                    "On: the projection starts from this figure. Off: kept but not used."))
         else:
             cols[0].markdown(f"~~{escape_markdown(_figure_label(f))}~~")
-        cols[1].caption(escape_markdown(_origin(f.origin)) + " · "
+        # What the figure is, where it is not a published figure (as the tables and charts mark it).
+        basis = "" if f.obs.basis == "published" else "⚠ " + basis_label(f.obs.basis, lang) + " · "
+        cols[1].caption(escape_markdown(_origin(f.origin)) + " · " + basis
                         + (tr("✔ dùng", "✔ used") if f.used else tr("✘ không dùng", "✘ not used")))
         detail = [source_text(f.obs.source_in(lang), lang)] if f.obs.source else []
         if f.obs.note_in(lang):

@@ -315,15 +315,25 @@ class ActualRow:
     value: float
     value_text: str
     source: str
+    basis: str = "published"
+    kind_text: str = ""  # what the figure is, marked as in the baseline table
 
 
-def actual_rows(computed: Computed, lang: str) -> tuple[ActualRow, ...]:
+def actual_rows(computed: Computed, lang: str, uploaded: Iterable[Observation] = ()) -> tuple[ActualRow, ...]:
+    """The figures the projection used.  A scenario pins its figures by indicator, year and value only, so
+    an uploaded or typed one gets its source and basis back from ``uploaded`` (the same figure)."""
     evidence = computed.res.evidence
     if evidence is None:
         return ()
-    return tuple(ActualRow(o.indicator, INDICATOR_BY_ID[o.indicator].label(lang), int(o.year), o.value,
-                           indicator_value(o.indicator, o.value, lang), source_text(o.source_in(lang), lang))
-                 for o in evidence.used)
+    known = {(o.indicator, int(o.year), o.value): o for o in uploaded}
+    rows = []
+    for used in evidence.used:
+        o = used if used.source or used.basis != "published" else known.get(
+            (used.indicator, int(used.year), used.value), used)
+        rows.append(ActualRow(o.indicator, INDICATOR_BY_ID[o.indicator].label(lang), int(o.year), o.value,
+                              indicator_value(o.indicator, o.value, lang), source_text(o.source_in(lang), lang),
+                              o.basis, basis_text(o.basis, lang)))
+    return tuple(rows)
 
 
 def title_block(computed: Computed, lang: str, today: date | None = None) -> TitleBlock:
@@ -537,7 +547,7 @@ def scenario_content(data: dict[str, Any] | None = None, lang: str = "vi", uploa
         scorecard=tuple(score_row(pack, settings, r, lang) for r in computed.results), charts=tuple(items),
         chart_legend=chart_legend(lang), levers=lever_rows(res, lang), baseline=baseline,
         baseline_notes=tuple((b.label, b.note) for b in baseline if b.note),
-        actuals=actual_rows(computed, lang),
+        actuals=actual_rows(computed, lang, uploaded),
         actual_notes=tuple(i.message(lang) for i in (res.evidence.issues if res.evidence is not None else ())),
         method=tuple(method_sections(lang)), run_settings=run_settings_text(settings, lang),
         questions=tuple(open_questions(pack, settings, lang)), headings=headings,

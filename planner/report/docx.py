@@ -566,9 +566,10 @@ def _appendix(w: _Writer, c: ReportContent) -> None:
     if c.actuals:
         w.subheading("4. " + h["actuals"])
         w.table([_t(lang, "Chỉ số", "Indicator"), _t(lang, "Năm", "Year"), _t(lang, "Giá trị", "Value"),
-                 _t(lang, "Nguồn", "Source")],
-                [[a.label, str(a.year), a.value_text, a.source] for a in c.actuals], (50, 10, 14, 80),
-                right={1, 2}, size=11)
+                 _t(lang, "Loại số liệu", "Kind of figure"), _t(lang, "Nguồn", "Source")],
+                [[a.label, str(a.year), a.value_text, a.kind_text, a.source] for a in c.actuals],
+                (44, 10, 14, 24, 62), right={1, 2}, size=11,
+                fills={(i, 3): "FFF3BF" for i, a in enumerate(c.actuals) if a.basis != "published"})
         for note in c.actual_notes:
             w.para("- " + note, size=12, after=3)
     if c.baseline_notes:

@@ -198,10 +198,12 @@ def layout(c: ReportContent) -> str:
     base_html = _table(bh, brows, "baseline", widths=(24, 7, 10, 12, 34, 13))
     if c.actuals:
         ah = [(_e(_t(lang, "Chỉ số", "Indicator")), ""), (_e(_t(lang, "Năm", "Year")), "num"),
-              (_e(_t(lang, "Giá trị", "Value")), "num"), (_e(_t(lang, "Nguồn", "Source")), "")]
+              (_e(_t(lang, "Giá trị", "Value")), "num"), (_e(_t(lang, "Loại số liệu", "Kind of figure")), ""),
+              (_e(_t(lang, "Nguồn", "Source")), "")]
         base_html += (f"<h3>{_e(h['actuals'])}</h3>"
                       + _table(ah, [[(_e(a.label), ""), (str(a.year), "num"), (_e(a.value_text), "num"),
-                                     (_e(a.source), "")] for a in c.actuals], "actuals", widths=(34, 8, 12, 46))
+                                     (_e(a.kind_text), "nowrap" if a.basis == "published" else "est"),
+                                     (_e(a.source), "")] for a in c.actuals], "actuals", widths=(30, 7, 11, 14, 38))
                       + "".join(f'<p class="small">{_e(n)}</p>' for n in c.actual_notes))
     if c.baseline_notes:
         base_html += (f"<h3>{_e(h['notes'])}</h3><ul class=\"small\">"
