@@ -107,11 +107,12 @@ def test_import_and_export_round_trip_through_the_actuals_csv(store: ScenarioSto
     assert (again.added, again.corrected, again.unchanged) == (0, 0, len(observed))
     exported = store.figures_csv(PACK)
     back = read_actuals(exported, "x.csv", pack).observations
-    key = lambda o: (o.indicator, o.year, o.value, o.source, o.note)  # noqa: E731
+    key = lambda o: (o.indicator, o.year, o.value, o.source, o.note, o.basis)  # noqa: E731
     assert sorted(map(key, back)) == sorted(map(key, observed))
+    assert {o.basis for o in back} == {"published", "other_definition"}  # what each figure is, kept
     # a changed file corrects only the changed figures, each as a new version
     changed = [Observation(o.indicator, o.year, o.value + 1 if o.indicator == "htx" else o.value,
-                           source=o.source, note=o.note) for o in observed]
+                           source=o.source, note=o.note, basis=o.basis) for o in observed]
     third = store.import_figures(PACK, changed, author="Phòng KT")
     htx_rows = sum(o.indicator == "htx" for o in observed)
     assert (third.added, third.corrected, third.unchanged) == (0, htx_rows, len(observed) - htx_rows)
@@ -195,3 +196,31 @@ def test_figures_survive_a_reopen_and_a_file_of_the_first_schema_gains_them(tmp_
     assert store.recovered_from is None and [s.name for s in store.list()] == ["Cũ"]
     store.save_figure(PACK, "htx", 2025, 530)
     assert [f.value for f in ScenarioStore(path).figures(PACK)] == [530.0]
+
+
+def test_a_stored_figure_keeps_what_it_is(store_target) -> None:
+    """The basis of a typed or uploaded figure survives storing, the figures in force, a backup (an older
+    backup without it reads as published) and the workbook export; an unknown basis is refused."""
+    a = ScenarioStore(store_target())
+    a.save_figure(PACK, "htx", 2025, 530, source="Sở", basis="estimate")
+    a.import_figures(PACK, [Observation("new_htx", 2025, 4, basis="part_year")])
+    got = {o.indicator: o for o in a.figure_observations(PACK)}
+    assert (got["htx"].basis, got["htx"].estimate, got["htx"].use) == ("estimate", True, True)
+    assert (got["new_htx"].basis, got["new_htx"].use) == ("part_year", False)  # kept, not used, as in a pack
+    # the same figure with another basis is a correction, not "unchanged"
+    again = a.import_figures(PACK, [Observation("new_htx", 2025, 4, basis="published")])
+    assert (again.corrected, again.unchanged) == (1, 0)
+    with pytest.raises(PlannerError):
+        a.save_figure(PACK, "htx", 2026, 540, basis="guess")
+    backup = a.backup_json()
+    b = ScenarioStore(store_target())
+    b.restore_json(backup)
+    assert [(f.basis, f.version) for f in b.figure_history(PACK, "new_htx", 2025)] == [("part_year", 1), ("published", 2)]
+    old = json.loads(backup)
+    for f in old["figures"]:
+        del f["basis"]
+    c = ScenarioStore(store_target())
+    c.restore_json(json.dumps(old))
+    assert {f.basis for f in c.figures(PACK)} == {"published"}
+    back = read_actuals(a.figures_xlsx(PACK), "x.xlsx", load_pack(PACK)).observations
+    assert {o.indicator: o.basis for o in back} == {"htx": "estimate", "new_htx": "published"}

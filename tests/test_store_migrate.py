@@ -77,6 +77,8 @@ def test_a_file_made_by_an_earlier_release_is_upgraded_in_place(tmp_path: Path, 
     assert store.get(b).deleted and [s.id for s in store.list()] == [a]
     if commit == FIGURES_RELEASE:
         assert [(f.value, f.author) for f in store.figure_history(PACK, "htx", 2025)] == [(530.0, "B"), (531.0, "C")]
+        # figures stored before they had a basis were taken as published, and still are
+        assert {f.basis for f in store.figure_history(PACK, "htx", 2025)} == {"published"}
     # and it works as a current store: figures, roles, audit
     store.save_figure(PACK, "new_htx", 2024, 35, author="D")
     store.save(store.load(a), "v3", scenario_id=a)

@@ -204,6 +204,7 @@ def _stored_section(pack_id: str) -> None:
         tr("Giá trị", "Value"): indicator_value(f.indicator, f.value, lang),
         tr("Phiên bản", "Version"): f.version, tr("Trạng thái", "State"): tr("đã gỡ", "removed") if f.removed
         else tr("đang dùng", "in force"), tr("Người nhập", "Entered by"): f.author, tr("Lúc", "At"): f.saved_at,
+        tr("Loại số liệu", "Kind of figure"): basis_label(f.basis, lang),
         tr("Nguồn", "Source"): f.source} for f in stored]), hide_index=True, width="stretch", key="figures_stored")
     keys = [figure_key(f.indicator, f.year) for f in stored]
     by_key = dict(zip(keys, stored, strict=True))

@@ -22,6 +22,7 @@ from .figures import (
     MAX_FIGURE_NOTE,
     MAX_SOURCE,
     StoredFigure,
+    check_basis,
     check_figure_text,
     check_key,
     check_pack,
@@ -35,10 +36,12 @@ MAX_BACKUP_CHARS = 50_000_000
 
 def figure_doc(f: StoredFigure) -> dict[str, Any]:
     return {"pack": f.pack, "indicator": f.indicator, "year": f.year, "version": f.version, "value": f.value,
-            "source": f.source, "note": f.note, "author": f.author, "saved_at": f.saved_at, "removed": f.removed}
+            "source": f.source, "note": f.note, "author": f.author, "saved_at": f.saved_at, "removed": f.removed,
+            "basis": f.basis}
 
 
 _FIGURE_FIELDS = {"pack", "indicator", "year", "version", "value", "source", "note", "author", "saved_at", "removed"}
+# A backup written before figures had a basis has none: its figures were taken as published.
 
 
 def _parse_figures(items: Any, where: str) -> list[StoredFigure]:
@@ -48,7 +51,7 @@ def _parse_figures(items: Any, where: str) -> list[StoredFigure]:
     out = []
     for i, f in enumerate(items):
         at = f"{where}: figures[{i}]"
-        if not isinstance(f, dict) or set(f) != _FIGURE_FIELDS:
+        if not isinstance(f, dict) or set(f) - {"basis"} != _FIGURE_FIELDS:
             raise PlannerError("mục số liệu thiếu hoặc thừa trường", "a figure entry has missing or extra fields", at)
         pack = check_pack(f["pack"], f"{at}.pack")
         indicator, year = check_key(pack, f["indicator"], f["year"], at, known_pack=False)
@@ -64,7 +67,8 @@ def _parse_figures(items: Any, where: str) -> list[StoredFigure]:
             check_figure_text(f["source"], MAX_SOURCE, f"{at}.source"),
             check_figure_text(f["note"], MAX_FIGURE_NOTE, f"{at}.note"),
             check_text(f["author"], "author", MAX_AUTHOR, where=f"{at}.author"),
-            check_time(f["saved_at"], f"{at}.saved_at"), f["removed"]))
+            check_time(f["saved_at"], f"{at}.saved_at"), f["removed"],
+            check_basis(f.get("basis", "published"), f"{at}.basis")))
     return out
 
 

@@ -22,6 +22,7 @@ from .figures import (
     MAX_SOURCE,
     FigureImport,
     StoredFigure,
+    check_basis,
     check_figure_text,
     check_key,
     check_pack,
@@ -34,19 +35,20 @@ from .schema import figures
 
 _INDICATOR_ORDER = {ind.id: i for i, ind in enumerate(INDICATORS)}
 FIGURE_COLUMNS = (figures.c.pack, figures.c.indicator, figures.c.year, figures.c.version, figures.c.value,
-                figures.c.source, figures.c.note, figures.c.author, figures.c.saved_at, figures.c.removed)
+                figures.c.source, figures.c.note, figures.c.author, figures.c.saved_at, figures.c.removed,
+                figures.c.basis)
 
 
 def figure_from_row(row: Any) -> StoredFigure:
-    pack, indicator, year, version, value, source, note, author, saved_at, removed = tuple(row)
+    pack, indicator, year, version, value, source, note, author, saved_at, removed, basis = tuple(row)
     return StoredFigure(pack, indicator, int(year), int(version), float(value), source, note, author, saved_at,
-                        bool(removed))
+                        bool(removed), basis or "published")
 
 
 def figure_values(f: StoredFigure) -> dict[str, Any]:
     return {"pack": f.pack, "indicator": f.indicator, "year": f.year, "version": f.version, "value": f.value,
             "source": f.source, "note": f.note, "author": f.author, "saved_at": f.saved_at,
-            "removed": int(f.removed)}
+            "removed": int(f.removed), "basis": f.basis}
 
 
 def _figure_order(f: StoredFigure) -> tuple[int, int]:
@@ -77,17 +79,18 @@ class FigureMethods:
         return stored
 
     def _checked_figure(self, pack: str, indicator: str, year: int, value: float, source: str, note: str,
-                        author: str) -> StoredFigure:
+                        author: str, basis: str = "published") -> StoredFigure:
         indicator, year = check_key(pack, indicator, year)
         check_text(author, "author", MAX_AUTHOR)
         return StoredFigure(pack, indicator, year, 0, check_value(indicator, value),
                             check_figure_text(source, MAX_SOURCE, "source"),
-                            check_figure_text(note, MAX_FIGURE_NOTE, "note"), self._author(author), "")
+                            check_figure_text(note, MAX_FIGURE_NOTE, "note"), self._author(author), "",
+                            basis=check_basis(basis))
 
     def save_figure(self, pack: str, indicator: str, year: int, value: float, source: str = "",
-                    note: str = "", author: str = "") -> StoredFigure:
+                    note: str = "", author: str = "", basis: str = "published") -> StoredFigure:
         """Store an actual figure: the first version, or a correction (a new version; the old one stays)."""
-        figure = self._checked_figure(pack, indicator, year, value, source, note, author)
+        figure = self._checked_figure(pack, indicator, year, value, source, note, author, basis)
 
         def op(conn: sa.Connection) -> StoredFigure:
             self._authorize(conn, "figure.save")
@@ -175,9 +178,9 @@ class FigureMethods:
 
     def import_figures(self, pack: str, items: Iterable[Observation], author: str = "") -> FigureImport:
         """Store figures read from an actuals CSV/XLSX (``planner.actuals.read_actuals``) in one
-        transaction: a new or changed figure gets a version; one identical in value, source and note
-        to the figure in force is left as it is, so importing the same file twice adds nothing."""
-        checked = [self._checked_figure(pack, o.indicator, int(o.year), o.value, o.source, o.note, author)
+        transaction: a new or changed figure gets a version; one identical in value, source, note and
+        basis to the figure in force is left as it is, so importing the same file twice adds nothing."""
+        checked = [self._checked_figure(pack, o.indicator, int(o.year), o.value, o.source, o.note, author, o.basis)
                    for o in items]
         checked.sort(key=_figure_order)  # one lock order for every import: no deadlock between two
 
@@ -186,8 +189,9 @@ class FigureMethods:
             added = corrected = unchanged = 0
             for figure in checked:
                 latest = self._latest_figure(conn, pack, figure.indicator, figure.year, lock=True)
-                if latest is not None and not latest.removed and (latest.value, latest.source, latest.note) == (
-                        figure.value, figure.source, figure.note):
+                if latest is not None and not latest.removed and (
+                        latest.value, latest.source, latest.note, latest.basis) == (
+                        figure.value, figure.source, figure.note, figure.basis):
                     unchanged += 1
                     continue
                 self._add_figure(conn, figure, latest)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import PlannerError
-from ..packs import Observation, load_pack
+from ..packs import BASES, UNUSED_BASES, Observation, load_pack
 from ..registry import INDICATOR_BY_ID
 
 MAX_SOURCE = 500
@@ -43,11 +43,14 @@ class StoredFigure:
     author: str
     saved_at: str
     removed: bool = False
+    basis: str = "published"  # what the figure is (planner.packs.BASES), as typed or uploaded
 
     def observation(self) -> Observation:
-        """The figure as the engine and charts take it: an actual (never an estimate) with its source."""
-        return Observation(self.indicator, self.year, self.value, source=self.source, estimate=False,
-                           note=self.note)
+        """The figure as the engine and charts take it, with its source and basis: as in a pack, a
+        part-year or other-definition figure is kept but not used unless a user switches it on."""
+        return Observation(self.indicator, self.year, self.value, source=self.source,
+                           estimate=self.basis == "estimate", note=self.note, basis=self.basis,
+                           use=self.basis not in UNUSED_BASES)
 
 
 @dataclass(frozen=True)
@@ -76,12 +79,19 @@ def figures_workbook(items: list[StoredFigure] | tuple[Observation, ...]) -> byt
     book = Workbook()
     sheet = book.active
     sheet.title = "actuals"
-    sheet.append(["indicator", "year", "source", "note", "value"])
+    sheet.append(["indicator", "year", "source", "note", "basis", "value"])
     for f in items:
-        sheet.append([f.indicator, int(f.year), inert_text(f.source), inert_text(f.note), float(f.value)])
+        sheet.append([f.indicator, int(f.year), inert_text(f.source), inert_text(f.note), f.basis, float(f.value)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def check_basis(basis: Any, where: str = "basis") -> str:
+    if basis not in BASES:
+        raise PlannerError(f"loại số liệu không hợp lệ: '{str(basis)[:40]}'; dùng: {', '.join(BASES)}",
+                           f"unknown basis '{str(basis)[:40]}'; use: {', '.join(BASES)}", where)
+    return basis
 
 
 def check_pack(pack: Any, where: str = "pack") -> str:

@@ -18,9 +18,9 @@ from ..errors import PlannerError
 
 log = logging.getLogger("planner.store")
 
-HEAD = "0004"
-REVISIONS = ("0001", "0002", "0003", "0004")
-SQLITE_USER_VERSION = 4  # PRAGMA user_version written beside alembic_version: a hint for older code
+HEAD = "0005"
+REVISIONS = ("0001", "0002", "0003", "0004", "0005")
+SQLITE_USER_VERSION = 5  # PRAGMA user_version written beside alembic_version: a hint for older code
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _PG_LOCK = 0x706C616E6E6572  # "planner": the advisory lock key held while migrating
 

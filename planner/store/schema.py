@@ -43,6 +43,7 @@ figures = sa.Table(
     sa.Column("author", sa.Text, nullable=False, server_default=""),
     sa.Column("saved_at", sa.Text, nullable=False),
     sa.Column("removed", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("basis", sa.Text, nullable=False, server_default="published"),  # what the figure is (0005)
     sa.CheckConstraint("version >= 1", name="figure_version_from_one"),
     sa.CheckConstraint("removed IN (0, 1)", name="figure_removed_flag"),
 )
