@@ -85,7 +85,19 @@ def wrap(text: str, chars: int) -> list[str]:
     return lines or [""]
 
 
-def fitted_text(text: str, px_per_char: float = TITLE_PX, extra_px: float = 0) -> dict:
+def balanced(text: str, chars: int) -> list[str]:
+    """``text`` wrapped at ``chars`` in as few lines, then at the narrowest width that keeps that many:
+    lines of even length, never a lone last word ("Thành lập mới 180 hợp tác / xã")."""
+    lines = wrap(text, chars)
+    while chars > 1 and len(wrap(text, chars - 1)) == len(lines):
+        chars -= 1
+    return wrap(text, chars)
+
+
+AXIS_PX = 40  # a value axis's labels and title, left of the plot: room a title has beyond ``width``
+
+
+def fitted_text(text: str, px_per_char: float = TITLE_PX, extra_px: float = AXIS_PX) -> dict:
     """A Vega-Lite expression of a title that wraps to the plot's width (one line when it fits); ``extra_px``
     is room the title has beside the plot (a wide axis of names)."""
     def literal(lines: list[str]) -> str:
@@ -93,7 +105,7 @@ def fitted_text(text: str, px_per_char: float = TITLE_PX, extra_px: float = 0) -
 
     branches: list[tuple[int, str]] = []  # (width below which, the lines for it), narrowest first
     for below, at_least in zip(TITLE_WIDTHS, (120, *TITLE_WIDTHS[:-1]), strict=True):
-        lines = literal(wrap(text, max(8, math.floor((at_least + extra_px) / px_per_char))))
+        lines = literal(balanced(text, max(8, math.floor((at_least + extra_px) / px_per_char))))
         if not branches or branches[-1][1] != lines:
             branches.append((below, lines))
         else:
@@ -106,11 +118,11 @@ def fitted_text(text: str, px_per_char: float = TITLE_PX, extra_px: float = 0) -
 
 
 def fitted_title(text: str, subtitle: str | None = None, title_px: float = TITLE_PX,
-                 subtitle_chars: int = SUBTITLE_CHARS, extra_px: float = 0, **kw) -> alt.Title:
+                 subtitle_chars: int = SUBTITLE_CHARS, extra_px: float = AXIS_PX, **kw) -> alt.Title:
     """A chart title that wraps to the chart's width and a subtitle wrapped for a phone's, so neither is cut."""
     extra = {}
     if subtitle:
-        lines = wrap(subtitle, subtitle_chars)
+        lines = balanced(subtitle, subtitle_chars)
         extra["subtitle"] = lines[0] if len(lines) == 1 else lines
     return alt.Title(text=fitted_text(text, title_px, extra_px), **extra, **kw)
 
@@ -599,10 +611,14 @@ def overlay_chart(frames: dict[str, pd.DataFrame], indicator: str, pack: Pack | 
                                       columns=legend_columns_expr(2), labelLimit=LABEL_LIMIT))
     tip = _tooltip(("scenario", _t(lang, "Kịch bản", "Scenario")), ("year_text", _t(lang, "Năm", "Year")),
                    ("line_text", series_label(line, lang)), ("range_text", series_label("band", lang)))
+    # As on the fan chart: a small count's whole-number quantiles are drawn in steps, not joined into spikes.
+    steps = small_count(data, indicator)
     layers: list = [
-        alt.Chart(data.assign(value=data["p10"]), name="bands").mark_area(opacity=0.12).encode(
+        alt.Chart(data.assign(value=data["p10"]), name="bands").mark_area(
+            opacity=0.12, interpolate="step" if steps else "linear").encode(
             x=x, y=y, y2="p90:Q", color=col, detail="scenario:N", tooltip=tip),
-        alt.Chart(data, name="medians").mark_line(strokeWidth=2.5).encode(
+        alt.Chart(data, name="medians").mark_line(
+            strokeWidth=2.5, interpolate="step" if steps and line == "median" else "linear").encode(
             x=x, y=y, color=col, detail="scenario:N", tooltip=tip),
     ]
     own = _indicator_targets(targets, indicator)
