@@ -20,6 +20,21 @@ except PlannerError as exc:
     state.show_error(exc)
     st.stop()
 
+# A phone: the three headline numbers side by side, not a screen of boxes; the scorecard's eight columns
+# keep the likelihood in view and the last one, a little wider than the screen, scrolls sideways instead of
+# being cut at its edge.  (Static CSS, no user text.)
+st.html("""<style>
+@media (max-width: 640px) {
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) {
+    flex-wrap: nowrap; gap: .5rem; }
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) > [data-testid="stColumn"] {
+    min-width: 0; width: auto; flex: 1 1 0; }
+  [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * { white-space: normal !important;
+    overflow: visible !important; text-overflow: clip !important; }
+  [data-testid="stMetricValue"] { font-size: 1.6rem; }
+  [data-testid="stTable"] { overflow-x: auto; }
+}
+</style>""")
 k, n = headline(results)
 not_projected = int((~results["modelled"]).sum()) if "modelled" in results else 0
 col1, col2, col3 = st.columns(3)

@@ -127,3 +127,30 @@ def test_on_a_desk_the_presets_explanation_stays_open(browser, server):
     finally:
         context.close()
     assert shown and not folded
+
+
+# A table wider than its box must scroll sideways, not be clipped at the screen's edge.
+CLIPPED_TABLES = """() => [...document.querySelectorAll('[data-testid="stTable"]')]
+  .filter(t => t.scrollWidth > t.clientWidth + 1 && !['auto', 'scroll'].includes(getComputedStyle(t).overflowX))
+  .map(t => t.scrollWidth + ' > ' + t.clientWidth)"""
+# Text a box cuts short with an ellipsis (Streamlit's metric labels do on a narrow column).
+ELLIPSIS = """() => [...document.querySelectorAll('[data-testid="stMetricLabel"] *')]
+  .filter(e => e.children.length === 0 && e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_overview_on_a_phone_cuts_nothing(browser, server, lang):
+    """The headline numbers side by side with their whole labels; the scorecard scrolls sideways rather than
+    losing its last column at the screen's edge."""
+    context, page = phone_page(browser)
+    try:
+        page.goto(f"{server}/?lang={lang}")
+        wait_for_app(page)
+        page.wait_for_timeout(500)
+        clipped, cut = page.evaluate(CLIPPED_TABLES), page.evaluate(ELLIPSIS)
+        metrics = [b["y"] for b in (m.bounding_box() for m in page.locator(
+            '[data-testid="stMain"] [data-testid="stMetric"]').all()[:3])]
+    finally:
+        context.close()
+    assert clipped == [] and cut == [], (clipped, cut)
+    assert len(metrics) == 3 and max(metrics) - min(metrics) < 20, metrics  # the three headline numbers in a row
