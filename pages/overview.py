@@ -20,9 +20,9 @@ except PlannerError as exc:
     state.show_error(exc)
     st.stop()
 
-# A phone: the three headline numbers side by side, not a screen of boxes; the scorecard's eight columns
-# keep the likelihood in view and the last one, a little wider than the screen, scrolls sideways instead of
-# being cut at its edge.  (Static CSS, no user text.)
+# A phone: the three headline numbers side by side with their whole labels, not a screen of boxes; the
+# scorecard in smaller type, so more of its eight columns are in view (the rest scroll sideways, as
+# Streamlit's table does).  (Static CSS, no user text.)
 st.html("""<style>
 @media (max-width: 640px) {
   [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) {
@@ -32,7 +32,7 @@ st.html("""<style>
   [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * { white-space: normal !important;
     overflow: visible !important; text-overflow: clip !important; }
   [data-testid="stMetricValue"] { font-size: 1.6rem; }
-  [data-testid="stTable"] { overflow-x: auto; }
+  [data-testid="stTable"] th, [data-testid="stTable"] td { font-size: .8rem; padding: .3rem .3rem; }
 }
 </style>""")
 k, n = headline(results)
