@@ -268,8 +268,11 @@ def _rules_layer(domain: tuple[int, int], lang: str) -> list[alt.Chart]:
     tip = _tooltip(("tip", _t(lang, "Mốc", "Milestone")))
     rule = alt.Chart(data, name="rules").mark_rule(color="#868e96", strokeDash=[3, 3], strokeWidth=1).encode(
         x="year:Q", tooltip=tip)
+    # On a narrow chart the 2030 label (left of its rule) would run into the 2045 one (right of the last
+    # rule): there it sits a line higher.
     texts = [alt.Chart(data[data["align"] == align], name=f"rule_labels_{align}").mark_text(
-        align=align, baseline="bottom", dx=-4 if align == "right" else 4, dy=-4, fontSize=11, color="#495057",
+        align=align, baseline="bottom", dx=-4 if align == "right" else 4,
+        dy=-4 if align == "right" else {"expr": "width < 480 ? -18 : -4"}, fontSize=11, color="#495057",
     ).encode(x="year:Q", y=alt.value({"expr": "height"}), text="label:N", tooltip=tip)
         for align in ("left", "right") if (data["align"] == align).any()]
     return [rule, *texts]

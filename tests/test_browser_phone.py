@@ -20,6 +20,18 @@ CUT_TEXTS = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChar
     .map(([s, r]) => `${s} [${Math.round(r.left)}, ${Math.round(r.right)}] in [${Math.round(box.left)}, ${Math.round(box.right)}]`);
 })"""
 
+# Two texts of one chart drawn over each other (labels Vega hides for overlap have opacity 0).
+OVERLAPS = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].flatMap(chart => {
+  const texts = [...chart.querySelectorAll('svg text')].filter(t => parseFloat(getComputedStyle(t).opacity) > 0)
+    .map(t => [t.textContent, t.getBoundingClientRect()]).filter(([s, r]) => r.width > 0 && s.trim());
+  const out = [];
+  texts.forEach(([a, r], i) => texts.slice(i + 1).forEach(([b, q]) => {
+    if (Math.min(r.right, q.right) - Math.max(r.left, q.left) > 2 && Math.min(r.bottom, q.bottom) - Math.max(r.top, q.top) > 2)
+      out.push(`${a} × ${b}`);
+  }));
+  return out;
+})"""
+
 # Every chart on the page drawn (an SVG with its text), the count steady for a moment.
 ALL_DRAWN = """(n) => { const charts = document.querySelectorAll('[data-testid="stVegaLiteChart"]');
   return charts.length >= n && [...charts].every(c => c.querySelectorAll('svg text').length > 3); }"""
@@ -48,13 +60,14 @@ def charts_drawn(page, at_least: int) -> None:
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_trajectory_charts_fit_a_phone(browser, server, lang):
-    """The fan and running-total charts: long titles and subtitles wrap, legends stack in one column."""
+    """The fan and running-total charts: long titles and subtitles wrap, legends stack in one column, and
+    no two texts overprint (the 2030 and 2045 milestone labels did)."""
     context, page = phone_page(browser)
     try:
         page.goto(f"{server}/quy-dao?lang={lang}")
         wait_for_app(page)
         charts_drawn(page, 12)
-        cut = page.evaluate(CUT_TEXTS)
+        cut = page.evaluate(CUT_TEXTS) + page.evaluate(OVERLAPS)
     finally:
         context.close()
     assert cut == [], cut
@@ -67,13 +80,13 @@ def test_compare_and_sensitivity_charts_fit_a_phone(browser, server, lang):
         page.goto(f"{server}/so-sanh?lang={lang}")
         wait_for_app(page)
         charts_drawn(page, 1)
-        cut = page.evaluate(CUT_TEXTS)
+        cut = page.evaluate(CUT_TEXTS) + page.evaluate(OVERLAPS)
         page.goto(f"{server}/do-nhay?lang={lang}")
         wait_for_app(page)
         page.locator(".st-key-sens_tornado_button button").click()
         wait_idle(page)
         charts_drawn(page, 1)
-        cut += page.evaluate(CUT_TEXTS)
+        cut += page.evaluate(CUT_TEXTS) + page.evaluate(OVERLAPS)
     finally:
         context.close()
     assert cut == [], cut
@@ -88,7 +101,7 @@ def test_the_present_chart_fits_a_phone(browser, server):
         page.keyboard.press("PageDown")
         wait_idle(page)
         charts_drawn(page, 1)
-        cut = page.evaluate(CUT_TEXTS)
+        cut = page.evaluate(CUT_TEXTS) + page.evaluate(OVERLAPS)
     finally:
         context.close()
     assert cut == [], cut
