@@ -53,6 +53,7 @@ PRESETS = ("plan-pace", "trend", "optimistic", "cautious")
 VIEWPORT = {"width": 1600, "height": 1000}
 SCORECARD = ".st-key-live_scorecard td"
 FLOOR_NUMBER = '[data-testid="stMetricValue"]'
+OVERVIEW_SCORECARD = '[data-testid="stTable"] td'
 STATUS = '[data-testid="stStatusWidget"]'
 
 # Records every websocket frame with the page's clock, and the key press's own time stamp.
@@ -198,13 +199,16 @@ def press(page, cdp, side: Side, slider: str, watch: str, key: str = "ArrowRight
     return sample
 
 
-def new_page(browser, url: str):
+def new_page(browser, url: str, ready: str):
+    """A page with the instrumentation, at ``url`` once ``ready`` shows: the first run is over (on a fresh
+    server a deep link opened while the first session's first run is still going gets Streamlit's
+    "Page not found", streamlit/streamlit#9992)."""
     page = browser.new_page(viewport=VIEWPORT)
     page.add_init_script(INSTRUMENT)
     cdp = page.context.new_cdp_session(page)
     cdp.send("Performance.enable")
     page.goto(url)
-    page.wait_for_selector('[data-testid="stMain"]', timeout=60_000)
+    page.wait_for_selector(ready, timeout=60_000)
     wait_quiet(page, 400)
     return page, cdp
 
@@ -526,7 +530,7 @@ def load_part(planners: list[Planner], browser, bare_url: str, rounds: int) -> b
     bare_loads: list[Sample] = []
     assessments: list[float] = []
     for i in range(rounds):
-        jobs = [lambda p=p: p.loads.append(first_load(browser, p.url, '[data-testid="stTable"] td'))
+        jobs = [lambda p=p: p.loads.append(first_load(browser, p.url, OVERVIEW_SCORECARD))
                 for p in planners]
         jobs += [lambda: bare_loads.append(first_load(browser, bare_url, FLOOR_NUMBER)),
                  lambda: assessments.append(first_assessment())]
@@ -555,8 +559,8 @@ def cold_part(planners: list[Planner], env: dict, rounds: int) -> None:
         for _ in range(rounds):
             for planner in planners:
                 with streamlit_server("app.py", env=env, cwd=planner.folder) as url:
-                    planner.firsts.append(first_load(browser, url, '[data-testid="stTable"] td'))
-                    planner.laters += [first_load(browser, url, '[data-testid="stTable"] td') for _ in range(2)]
+                    planner.firsts.append(first_load(browser, url, OVERVIEW_SCORECARD))
+                    planner.laters += [first_load(browser, url, OVERVIEW_SCORECARD) for _ in range(2)]
         browser.close()
     for planner in planners:
         print(breakdown(f"{planner.name}: 1st", planner.firsts))
@@ -596,8 +600,8 @@ def main() -> int:
         bare_url = stack.enter_context(streamlit_server(str(ROOT / "bench" / "bare_app.py")))
         browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         for planner in planners:  # the main page first (see streamlit/streamlit#9992)
-            planner.page, planner.cdp = new_page(browser, planner.url)
-        floor = new_page(browser, f"{floor_url}/?pack={PACKS[0]}&lever={LEVERS[0]}")
+            planner.page, planner.cdp = new_page(browser, planner.url, OVERVIEW_SCORECARD)
+        floor = new_page(browser, f"{floor_url}/?pack={PACKS[0]}&lever={LEVERS[0]}", FLOOR_NUMBER)
         if walks:
             ok &= slider_part(planners, floor, floor_url, walks)
         if "traj" not in skip:
