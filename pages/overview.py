@@ -20,6 +20,21 @@ except PlannerError as exc:
     state.show_error(exc)
     st.stop()
 
+# A phone: the three headline numbers side by side with their whole labels, not a screen of boxes; the
+# scorecard in smaller type, so more of its eight columns are in view (the rest scroll sideways, as
+# Streamlit's table does).  (Static CSS, no user text.)
+st.html("""<style>
+@media (max-width: 640px) {
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) {
+    flex-wrap: nowrap; gap: .5rem; }
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) > [data-testid="stColumn"] {
+    min-width: 0; width: auto; flex: 1 1 0; }
+  [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * { white-space: normal !important;
+    overflow: visible !important; text-overflow: clip !important; }
+  [data-testid="stMetricValue"] { font-size: 1.6rem; }
+  [data-testid="stTable"] th, [data-testid="stTable"] td { font-size: .8rem; padding: .3rem .3rem; }
+}
+</style>""")
 k, n = headline(results)
 not_projected = int((~results["modelled"]).sum()) if "modelled" in results else 0
 col1, col2, col3 = st.columns(3)

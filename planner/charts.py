@@ -85,7 +85,19 @@ def wrap(text: str, chars: int) -> list[str]:
     return lines or [""]
 
 
-def fitted_text(text: str, px_per_char: float = TITLE_PX, extra_px: float = 0) -> dict:
+def balanced(text: str, chars: int) -> list[str]:
+    """``text`` wrapped at ``chars`` in as few lines, then at the narrowest width that keeps that many:
+    lines of even length, never a lone last word ("Thành lập mới 180 hợp tác / xã")."""
+    lines = wrap(text, chars)
+    while chars > 1 and len(wrap(text, chars - 1)) == len(lines):
+        chars -= 1
+    return wrap(text, chars)
+
+
+AXIS_PX = 40  # a value axis's labels and title, left of the plot: room a title has beyond ``width``
+
+
+def fitted_text(text: str, px_per_char: float = TITLE_PX, extra_px: float = AXIS_PX) -> dict:
     """A Vega-Lite expression of a title that wraps to the plot's width (one line when it fits); ``extra_px``
     is room the title has beside the plot (a wide axis of names)."""
     def literal(lines: list[str]) -> str:
@@ -93,7 +105,7 @@ def fitted_text(text: str, px_per_char: float = TITLE_PX, extra_px: float = 0) -
 
     branches: list[tuple[int, str]] = []  # (width below which, the lines for it), narrowest first
     for below, at_least in zip(TITLE_WIDTHS, (120, *TITLE_WIDTHS[:-1]), strict=True):
-        lines = literal(wrap(text, max(8, math.floor((at_least + extra_px) / px_per_char))))
+        lines = literal(balanced(text, max(8, math.floor((at_least + extra_px) / px_per_char))))
         if not branches or branches[-1][1] != lines:
             branches.append((below, lines))
         else:
@@ -106,11 +118,11 @@ def fitted_text(text: str, px_per_char: float = TITLE_PX, extra_px: float = 0) -
 
 
 def fitted_title(text: str, subtitle: str | None = None, title_px: float = TITLE_PX,
-                 subtitle_chars: int = SUBTITLE_CHARS, extra_px: float = 0, **kw) -> alt.Title:
+                 subtitle_chars: int = SUBTITLE_CHARS, extra_px: float = AXIS_PX, **kw) -> alt.Title:
     """A chart title that wraps to the chart's width and a subtitle wrapped for a phone's, so neither is cut."""
     extra = {}
     if subtitle:
-        lines = wrap(subtitle, subtitle_chars)
+        lines = balanced(subtitle, subtitle_chars)
         extra["subtitle"] = lines[0] if len(lines) == 1 else lines
     return alt.Title(text=fitted_text(text, title_px, extra_px), **extra, **kw)
 
@@ -256,8 +268,11 @@ def _rules_layer(domain: tuple[int, int], lang: str) -> list[alt.Chart]:
     tip = _tooltip(("tip", _t(lang, "Mốc", "Milestone")))
     rule = alt.Chart(data, name="rules").mark_rule(color="#868e96", strokeDash=[3, 3], strokeWidth=1).encode(
         x="year:Q", tooltip=tip)
+    # On a narrow chart the 2030 label (left of its rule) would run into the 2045 one (right of the last
+    # rule): there it sits a line higher.
     texts = [alt.Chart(data[data["align"] == align], name=f"rule_labels_{align}").mark_text(
-        align=align, baseline="bottom", dx=-4 if align == "right" else 4, dy=-4, fontSize=11, color="#495057",
+        align=align, baseline="bottom", dx=-4 if align == "right" else 4,
+        dy=-4 if align == "right" else {"expr": "width < 480 ? -18 : -4"}, fontSize=11, color="#495057",
     ).encode(x="year:Q", y=alt.value({"expr": "height"}), text="label:N", tooltip=tip)
         for align in ("left", "right") if (data["align"] == align).any()]
     return [rule, *texts]
@@ -599,10 +614,14 @@ def overlay_chart(frames: dict[str, pd.DataFrame], indicator: str, pack: Pack | 
                                       columns=legend_columns_expr(2), labelLimit=LABEL_LIMIT))
     tip = _tooltip(("scenario", _t(lang, "Kịch bản", "Scenario")), ("year_text", _t(lang, "Năm", "Year")),
                    ("line_text", series_label(line, lang)), ("range_text", series_label("band", lang)))
+    # As on the fan chart: a small count's whole-number quantiles are drawn in steps, not joined into spikes.
+    steps = small_count(data, indicator)
     layers: list = [
-        alt.Chart(data.assign(value=data["p10"]), name="bands").mark_area(opacity=0.12).encode(
+        alt.Chart(data.assign(value=data["p10"]), name="bands").mark_area(
+            opacity=0.12, interpolate="step" if steps else "linear").encode(
             x=x, y=y, y2="p90:Q", color=col, detail="scenario:N", tooltip=tip),
-        alt.Chart(data, name="medians").mark_line(strokeWidth=2.5).encode(
+        alt.Chart(data, name="medians").mark_line(
+            strokeWidth=2.5, interpolate="step" if steps and line == "median" else "linear").encode(
             x=x, y=y, color=col, detail="scenario:N", tooltip=tip),
     ]
     own = _indicator_targets(targets, indicator)

@@ -20,6 +20,18 @@ CUT_TEXTS = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChar
     .map(([s, r]) => `${s} [${Math.round(r.left)}, ${Math.round(r.right)}] in [${Math.round(box.left)}, ${Math.round(box.right)}]`);
 })"""
 
+# Two texts of one chart drawn over each other (labels Vega hides for overlap have opacity 0).
+OVERLAPS = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].flatMap(chart => {
+  const texts = [...chart.querySelectorAll('svg text')].filter(t => parseFloat(getComputedStyle(t).opacity) > 0)
+    .map(t => [t.textContent, t.getBoundingClientRect()]).filter(([s, r]) => r.width > 0 && s.trim());
+  const out = [];
+  texts.forEach(([a, r], i) => texts.slice(i + 1).forEach(([b, q]) => {
+    if (Math.min(r.right, q.right) - Math.max(r.left, q.left) > 2 && Math.min(r.bottom, q.bottom) - Math.max(r.top, q.top) > 2)
+      out.push(`${a} × ${b}`);
+  }));
+  return out;
+})"""
+
 # Every chart on the page drawn (an SVG with its text), the count steady for a moment.
 ALL_DRAWN = """(n) => { const charts = document.querySelectorAll('[data-testid="stVegaLiteChart"]');
   return charts.length >= n && [...charts].every(c => c.querySelectorAll('svg text').length > 3); }"""
@@ -48,13 +60,14 @@ def charts_drawn(page, at_least: int) -> None:
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_trajectory_charts_fit_a_phone(browser, server, lang):
-    """The fan and running-total charts: long titles and subtitles wrap, legends stack in one column."""
+    """The fan and running-total charts: long titles and subtitles wrap, legends stack in one column, and
+    no two texts overprint (the 2030 and 2045 milestone labels did)."""
     context, page = phone_page(browser)
     try:
         page.goto(f"{server}/quy-dao?lang={lang}")
         wait_for_app(page)
         charts_drawn(page, 12)
-        cut = page.evaluate(CUT_TEXTS)
+        cut = page.evaluate(CUT_TEXTS) + page.evaluate(OVERLAPS)
     finally:
         context.close()
     assert cut == [], cut
@@ -67,13 +80,13 @@ def test_compare_and_sensitivity_charts_fit_a_phone(browser, server, lang):
         page.goto(f"{server}/so-sanh?lang={lang}")
         wait_for_app(page)
         charts_drawn(page, 1)
-        cut = page.evaluate(CUT_TEXTS)
+        cut = page.evaluate(CUT_TEXTS) + page.evaluate(OVERLAPS)
         page.goto(f"{server}/do-nhay?lang={lang}")
         wait_for_app(page)
         page.locator(".st-key-sens_tornado_button button").click()
         wait_idle(page)
         charts_drawn(page, 1)
-        cut += page.evaluate(CUT_TEXTS)
+        cut += page.evaluate(CUT_TEXTS) + page.evaluate(OVERLAPS)
     finally:
         context.close()
     assert cut == [], cut
@@ -88,7 +101,7 @@ def test_the_present_chart_fits_a_phone(browser, server):
         page.keyboard.press("PageDown")
         wait_idle(page)
         charts_drawn(page, 1)
-        cut = page.evaluate(CUT_TEXTS)
+        cut = page.evaluate(CUT_TEXTS) + page.evaluate(OVERLAPS)
     finally:
         context.close()
     assert cut == [], cut
@@ -127,3 +140,31 @@ def test_on_a_desk_the_presets_explanation_stays_open(browser, server):
     finally:
         context.close()
     assert shown and not folded
+
+
+# A table wider than the screen must scroll sideways (its own box, or the one around it), not be clipped.
+CLIPPED_TABLES = """() => [...document.querySelectorAll('[data-testid="stTable"] table')]
+  .filter(t => t.getBoundingClientRect().width > innerWidth
+          && !['auto', 'scroll'].includes(getComputedStyle(t.parentElement).overflowX))
+  .map(t => t.getBoundingClientRect().width)"""
+# Text a box cuts short with an ellipsis (Streamlit's metric labels do on a narrow column).
+ELLIPSIS = """() => [...document.querySelectorAll('[data-testid="stMetricLabel"] *')]
+  .filter(e => e.children.length === 0 && e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_overview_on_a_phone_cuts_nothing(browser, server, lang):
+    """The headline numbers side by side with their whole labels (they stacked into a screen of boxes); the
+    scorecard scrolls sideways rather than losing columns at the screen's edge."""
+    context, page = phone_page(browser)
+    try:
+        page.goto(f"{server}/?lang={lang}")
+        wait_for_app(page)
+        page.wait_for_timeout(500)
+        clipped, cut = page.evaluate(CLIPPED_TABLES), page.evaluate(ELLIPSIS)
+        metrics = [b["y"] for b in (m.bounding_box() for m in page.locator(
+            '[data-testid="stMain"] [data-testid="stMetric"]').all()[:3])]
+    finally:
+        context.close()
+    assert clipped == [] and cut == [], (clipped, cut)
+    assert len(metrics) == 3 and max(metrics) - min(metrics) < 20, metrics  # the three headline numbers in a row

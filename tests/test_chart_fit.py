@@ -27,7 +27,7 @@ def test_a_title_wraps_below_its_width_and_stays_one_line_above():
             lines = json.loads(branch)
             lines = [lines] if isinstance(lines, str) else lines
             assert " ".join(lines) == text
-            assert max(len(line) for line in lines) * charts.TITLE_PX <= below
+            assert max(len(line) for line in lines) * charts.TITLE_PX <= below + charts.AXIS_PX  # axis room
     assert charts.fitted_text("THT")["expr"] == '"THT"'
 
 
@@ -42,3 +42,8 @@ def test_long_subtitles_are_lines_and_legends_take_columns_by_width(hd_pack):
     assert spec["usermeta"]["subtitle"] == " ".join(subtitle)
     assert "width" in spec["config"]["legend"]["columns"]["expr"]
     assert "width" in spec["config"]["legend"]["labelLimit"]["expr"]
+
+
+def test_wrapped_lines_are_even_and_never_leave_a_word_alone():
+    assert charts.balanced("Thành lập mới 180 hợp tác xã", 27) == ["Thành lập mới", "180 hợp tác xã"]
+    assert charts.balanced("Short title", 40) == ["Short title"]

@@ -256,3 +256,7 @@ def test_small_counts_are_drawn_in_steps_not_spikes(indicator: str, steps: bool)
     spec = charts.fan_chart(traj, indicator, None, pack.targets, pack, "vi").to_dict()
     band = next(layer for layer in spec["layer"] if layer.get("name") == "band")
     assert (band["mark"].get("interpolate") == "step") is steps
+    # and so on Compare, where the scenarios' bands are overlaid
+    overlay = charts.overlay_chart({"A": traj, "B": traj}, indicator, pack, "vi", pack.targets).to_dict()
+    bands = next(layer for layer in overlay["layer"] if layer.get("name") == "bands")
+    assert (bands["mark"].get("interpolate") == "step") is steps

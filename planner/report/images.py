@@ -58,12 +58,13 @@ def projector_spec(chart: Any, height: int = 380, font: str = FONT_STACK) -> dic
     config["font"] = font
     config.setdefault("axis", {}).update(labelFontSize=17, titleFontSize=17, labelColor="#1d2733",
                                          titleColor="#1d2733", labelSeparation=14,
-                                         labelFlush=True)  # the last year's label stays inside a narrow chart
+                                         labelFlush=True,  # the last year's label stays inside a narrow chart
+                                         titlePadding=8)
     # Larger type takes more room: two legend columns at most (one on a narrow screen), the title and
     # subtitle wrapped afresh for their size (the plain text travels in the spec's usermeta).
     config.setdefault("legend", {}).update(labelFontSize=16, symbolSize=180, labelColor="#1d2733",
-                                           columns=legend_columns_expr(2, 330), labelLimit=LABEL_LIMIT)
-    config.setdefault("title", {}).update(fontSize=24, subtitleFontSize=16)
+                                           columns=legend_columns_expr(2, 330), labelLimit=LABEL_LIMIT, rowPadding=8)
+    config.setdefault("title", {}).update(fontSize=24, subtitleFontSize=16, subtitlePadding=6)
     meta = spec.get("usermeta") or {}
     if meta.get("title"):
         title = fitted_title(meta["title"], meta.get("subtitle"), title_px=15.5, subtitle_chars=30).to_dict()
@@ -72,6 +73,8 @@ def projector_spec(chart: Any, height: int = 380, font: str = FONT_STACK) -> dic
         mark = layer.get("mark")
         if isinstance(mark, dict) and mark.get("type") == "text":
             mark["fontSize"] = 16
+            if layer.get("name") == "rule_labels_left":  # a line higher on a narrow chart, at this size
+                mark["dy"] = {"expr": "width < 560 ? -24 : -4"}
     return spec
 
 
