@@ -654,7 +654,7 @@ def tornado_frame(swings: pd.DataFrame, target: Target, pack: Pack, lang: str) -
     data["label"] = [lever_of(i).label(lang) for i in data["lever"]]
     # The axis draws a label in lines of at most LABEL_CHARS (its lines split at "\n"): a long assumption
     # name would otherwise take most of a phone's width from the bars.
-    data["label_lines"] = ["\n".join(wrap(label, TORNADO_LABEL_CHARS)) for label in data["label"]]
+    data["label_lines"] = ["\n".join(balanced(label, TORNADO_LABEL_CHARS)) for label in data["label"]]
     data["low_text"] = [lever_value(lever_of(i), v, lang) for i, v in zip(data["lever"], data["low_value"], strict=True)]
     data["high_text"] = [lever_value(lever_of(i), v, lang) for i, v in zip(data["lever"], data["high_value"], strict=True)]
     for end in ("low", "high"):
@@ -691,7 +691,7 @@ def tornado_chart(swings_df: pd.DataFrame, target: Target, pack: Pack, lang: str
     x_title = _t(lang, f"{measure} (đường trung tâm)", f"{measure} (central path)")
     # The axis title is wrapped and ends at the plot's right edge, so on a phone it does not run off the
     # chart's left or right.
-    x_title_lines = wrap(x_title, 34)
+    x_title_lines = balanced(x_title, 34)
     axis_kw = dict(title=x_title_lines if len(x_title_lines) > 1 else x_title, titleAnchor="end", tickCount=8,
                    labelOverlap=True)
     axis = alt.Axis(format=".0%", **axis_kw) if _is_share(ind) else alt.Axis(format=",~f", **axis_kw)
