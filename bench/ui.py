@@ -51,7 +51,7 @@ LEVERS = ("htx_new_per_year", "quality_upgrade_rate", "linkage_ceiling", "digita
           "members_ceiling", "households_ceiling", "hightech_ceiling")
 PRESETS = ("plan-pace", "trend", "optimistic", "cautious")
 VIEWPORT = {"width": 1600, "height": 1000}
-SCORECARD = ".live-scorecard td"
+SCORECARD = ".live-scorecard td, .st-key-live_scorecard td"  # the latter: checkouts before the one-element panel
 FLOOR_NUMBER = '[data-testid="stMetricValue"]'
 OVERVIEW_SCORECARD = '[data-testid="stTable"] td'
 # Streamlit's own mark that a run is over (the "running" widget is not drawn with the minimal toolbar).
