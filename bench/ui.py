@@ -51,10 +51,11 @@ LEVERS = ("htx_new_per_year", "quality_upgrade_rate", "linkage_ceiling", "digita
           "members_ceiling", "households_ceiling", "hightech_ceiling")
 PRESETS = ("plan-pace", "trend", "optimistic", "cautious")
 VIEWPORT = {"width": 1600, "height": 1000}
-SCORECARD = ".st-key-live_scorecard td"
+SCORECARD = ".live-scorecard td, .st-key-live_scorecard td"  # the latter: checkouts before the one-element panel
 FLOOR_NUMBER = '[data-testid="stMetricValue"]'
 OVERVIEW_SCORECARD = '[data-testid="stTable"] td'
-STATUS = '[data-testid="stStatusWidget"]'
+# Streamlit's own mark that a run is over (the "running" widget is not drawn with the minimal toolbar).
+RUN_OVER = """document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === 'notRunning'"""
 
 # Records every websocket frame with the page's clock, and the key press's own time stamp.
 INSTRUMENT = """
@@ -101,7 +102,7 @@ ARM = """(sel) => {
 # No change within 8 s: that press changed nothing on that page (its engine may differ from the one the
 # walk was chosen with, e.g. an older checkout); it is left out and counted.
 WAIT_DONE = "() => Promise.race([window.__bench.done, new Promise((ok) => setTimeout(() => ok(null), 8000))])"
-QUIET = f"""(ms) => !document.querySelector('{STATUS}') && performance.now() - window.__bench.lastMsg > ms
+QUIET = f"""(ms) => {RUN_OVER} && performance.now() - window.__bench.lastMsg > ms
                  && performance.now() - window.__bench.lastMutation > ms"""
 COLLECT = """() => window.__bench.log.map(m => {
   let b64 = null;
@@ -303,7 +304,7 @@ def open_walk(page, app_url: str, floor_url: str, walk: Walk, floor_page) -> Non
 
 CHARTS_DRAWN = f"""(ms) => {{
   const charts = document.querySelectorAll('[data-testid="stVegaLiteChart"]');
-  return location.pathname.endsWith('/quy-dao') && charts.length > 0 && !document.querySelector('{STATUS}')
+  return location.pathname.endsWith('/quy-dao') && charts.length > 0 && {RUN_OVER}
     && Array.from(charts).every(c => c.querySelector('svg.marks, canvas'))
     && performance.now() - window.__bench.lastMsg > ms && performance.now() - window.__bench.lastMutation > ms;
 }}"""
@@ -362,7 +363,7 @@ def chart_work(pack_id: str, preset: str, levers: dict[str, float]) -> dict[str,
 
 VISIBLE = f"""([sel, ms]) => {{
   const B = window.__bench;
-  if (!B || document.querySelector('{STATUS}')) return false;
+  if (!B || !({RUN_OVER})) return false;
   const ok = Array.from(document.querySelectorAll(sel)).some(e => e.textContent.trim());
   if (ok && !B.visible) B.visible = performance.now();
   if (!ok) B.visible = 0;

@@ -3,10 +3,9 @@
 import streamlit as st
 
 from planner.errors import PlannerError
-from planner.text import assumptions
-from ui import levers, state
+from ui import levers, live, state
 from ui.saved import saved_section
-from ui.scorecard import TABLE_CSS, headline, show_compact_scorecard
+from ui.scorecard import TABLE_CSS
 from ui.state import tr
 
 pack = state.pack()
@@ -47,8 +46,9 @@ with st.container(key="preset_help_phone"), st.expander(tr("Kịch bản mẫu l
 @st.fragment(key=levers.RESULTS_FRAGMENT)
 @state.guarded(levers.RESULTS_FRAGMENT)  # a fragment's rerun does not pass app.py's boundary
 def results_section() -> None:
-    """The headline and the live scorecard.  A slider's callback reruns only this and the lever table
-    (``levers._on_lever``): the sliders themselves are not sent again, the browser already shows them."""
+    """The live panel: headline, probabilities and the changed assumptions, one HTML element (``ui.live``).
+    A slider's callback reruns only this (``levers._on_lever``): the sliders themselves are not sent
+    again, the browser already shows them."""
     data = state.scenario()
     try:
         results = state.assessment()
@@ -56,37 +56,18 @@ def results_section() -> None:
     except PlannerError as exc:
         levers.show_error(exc)
         return
-    k, n = headline(results)
-    k0, _ = headline(preset)
-    changed = len(data["levers"])
-    # Sticky, so the headline and the probabilities stay in view while the lower sliders of a long
-    # group are moved.
+    # Sticky (CSS below), so the headline and the probabilities stay in view while the lower sliders of a
+    # long group are moved.
     with st.container(key="live_results"):
-        st.metric(tr("Chỉ tiêu có khả năng đạt", "Targets likely met"), f"{k}/{n}",
-                  delta=f"{k - k0:+d}" if k != k0 else None,
-                  delta_description=tr("so với kịch bản mẫu", "vs the preset") if k != k0 else None,
-                  help=tr("Xác suất đạt ít nhất 66\u00a0% (thang IPCC: “có khả năng”).",
-                          "Probability of at least 66\u00a0% (IPCC scale: “likely”)."), border=True)
-        st.caption(tr(f"Kịch bản mẫu: {k0}/{n} · {assumptions(changed, 'vi')} đã thay đổi.",
-                      f"Preset: {k0}/{n} · {assumptions(changed, 'en')} changed."))
-        with st.container(key="live_scorecard"):  # a stable hook for the browser tests and bench/ui.py
-            show_compact_scorecard(results)
+        st.html(live.panel_html(results, preset))
     state.sync_url()  # a fragment's rerun does not reach app.py, which syncs the link otherwise
     levers.compute_ahead()  # the likely next positions, in the background once this is drawn
-
-
-@st.fragment(key=levers.TABLE_FRAGMENT)
-@state.guarded(levers.TABLE_FRAGMENT)
-def lever_table(group: str) -> None:
-    """The chosen group's preset values, current values and ranges, under its sliders."""
-    with st.container(key="live_lever_table"):  # a stable hook for the browser tests
-        levers.group_table(group)
 
 
 # Static CSS (no user text): keeps the results column in view beside a long group of sliders; on a
 # short screen (a 720p projector) the column scrolls on its own rather than hang below the window.
 # The sticky box is the results fragment's own wrapper, the column's direct child.
-st.html(TABLE_CSS)
+st.html(TABLE_CSS + live.PANEL_CSS)
 st.html("""<style>
 [data-testid="stColumn"] > [data-testid="stVerticalBlock"] > [data-testid="stLayoutWrapper"]:has(.st-key-live_results) {
   position: sticky; top: 4rem; z-index: 1;
@@ -115,7 +96,7 @@ with right:  # drawn first: on a full rerun the results reach the screen before 
     results_section()
 with left:
     levers.group_sliders(group)
-    lever_table(group)
+    levers.group_table(group)  # the preset's values: nothing in it moves with a slider
 
 
 # Lazy: closed, the settings draw nothing, so the page a slider rerenders in the browser stays small.

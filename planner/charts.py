@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable
+from functools import lru_cache
 
 import altair as alt
 import pandas as pd
@@ -257,6 +258,15 @@ def _tooltip(*pairs: tuple[str, str]) -> list[alt.Tooltip]:
 
 def _rules_layer(domain: tuple[int, int], lang: str) -> list[alt.Chart]:
     """Vertical rules at 2030 and 2045 (those inside the x domain) with labels at the top."""
+    return list(_milestone_rules(tuple(domain), lang))
+
+
+# The same few layers on every chart of a page, whatever the scenario: built once per domain and
+# language.  Building them cost Altair about 60 ms a chart (its expression-valued offsets are checked
+# against the schema), most of a Trajectories page's spec time after a move.  Altair copies a layer
+# when it writes the spec, so the cached charts are never changed.
+@lru_cache(maxsize=32)
+def _milestone_rules(domain: tuple[int, int], lang: str) -> tuple[alt.Chart, ...]:
     rows = []
     for year in MILESTONES:
         if domain[0] < year <= domain[1]:
@@ -267,19 +277,20 @@ def _rules_layer(domain: tuple[int, int], lang: str) -> list[alt.Chart]:
                          "dx": -4 if at_end else 4,
                          "tip": _t(lang, f"Năm {year}: mốc của kế hoạch", f"Year {year}: a milestone of the plan")})
     if not rows:
-        return []
-    data = pd.DataFrame(rows)
+        return ()
+    # Inline values, not a DataFrame: Altair would convert the frame again each time a spec is written.
+    data = alt.InlineData(values=rows)
     tip = _tooltip(("tip", _t(lang, "Mốc", "Milestone")))
     rule = alt.Chart(data, name="rules").mark_rule(color="#868e96", strokeDash=[3, 3], strokeWidth=1).encode(
         x="year:Q", tooltip=tip)
     # On a narrow chart the 2030 label (left of its rule) would run into the 2045 one (right of the last
     # rule): there it sits a line higher.
-    texts = [alt.Chart(data[data["align"] == align], name=f"rule_labels_{align}").mark_text(
+    texts = [alt.Chart(alt.InlineData(values=[r for r in rows if r["align"] == align]), name=f"rule_labels_{align}").mark_text(
         align=align, baseline="bottom", dx=-4 if align == "right" else 4,
         dy=-4 if align == "right" else {"expr": "width < 480 ? -18 : -4"}, fontSize=11, color="#495057",
     ).encode(x="year:Q", y=alt.value({"expr": "height"}), text="label:N", tooltip=tip)
-        for align in ("left", "right") if (data["align"] == align).any()]
-    return [rule, *texts]
+        for align in ("left", "right") if any(r["align"] == align for r in rows)]
+    return (rule, *texts)
 
 
 # --- Fan chart -----------------------------------------------------------------------------------

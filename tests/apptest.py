@@ -58,3 +58,25 @@ def html_tables(at: AppTest) -> list:
             frame.attrs["styles"] = styles
             out.append(frame)
     return out
+
+
+def live_panel(at: AppTest) -> dict[str, str]:
+    """The Assumptions page's live panel (``ui.live``, one HTML element): its headline's label, value
+    ("k/n"), change from the preset ("" when none), captions and changed assumptions, as text."""
+    import html as html_lib
+    import re
+
+    def text(fragment: str) -> str:
+        return html_lib.unescape(re.sub(r"<[^>]+>", "", fragment)).strip()
+
+    for element in at.main.html:
+        body = element.proto.body
+        if 'class="live-panel"' not in body:
+            continue
+        delta = re.search(r'<span class="live-delta[^"]*">(.*?)</span>', body, flags=re.S)
+        return {"label": text(re.search(r'<div class="live-label">(.*?)</div>', body, flags=re.S)[1]),
+                "value": text(re.search(r'<span class="live-value">(.*?)</span>', body, flags=re.S)[1]),
+                "delta": text(delta[1]) if delta else "",
+                "captions": [text(c) for c in re.findall(r'<p class="live-caption">(.*?)</p>', body, flags=re.S)],
+                "changed": [text(c) for c in re.findall(r"<li>(.*?)</li>", body, flags=re.S)]}
+    raise AssertionError("no live panel on the page")

@@ -73,12 +73,18 @@ def streamlit_server(script: str = "app.py", env: dict[str, str] | None = None, 
             proc.kill()
 
 
+# The app's run is over: Streamlit's own mark on its root (its e2e tests read it).  The "running" status
+# widget is not drawn with the minimal toolbar (.streamlit/config.toml), so waiting for it to go away
+# waited for nothing, and a test could look at a page still being drawn.
+RUN_OVER = """document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === 'notRunning'"""
+
+
 def wait_for_app(page, timeout: float = 60_000) -> None:
     """Wait until Streamlit has finished the run (no running indicator) and content is drawn."""
     page.wait_for_selector('[data-testid="stMain"]', timeout=timeout)
     page.wait_for_function(
-        """() => !document.querySelector('[data-testid="stStatusWidget"]')
-                 && document.querySelectorAll('[data-testid="stMetricValue"], [data-testid="stDataFrame"], [data-testid="stTable"]').length > 0""",
+        """() => """ + RUN_OVER + """
+                 && document.querySelectorAll('[data-testid="stMetricValue"], [data-testid="stDataFrame"], [data-testid="stTable"], .live-scorecard td').length > 0""",
         timeout=timeout)
     page.wait_for_timeout(300)
 
@@ -86,5 +92,5 @@ def wait_for_app(page, timeout: float = 60_000) -> None:
 def wait_idle(page, timeout: float = 60_000) -> None:
     """Wait until the current rerun has finished."""
     page.wait_for_timeout(150)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+    page.wait_for_function(f"() => {RUN_OVER}", timeout=timeout)
     page.wait_for_timeout(200)

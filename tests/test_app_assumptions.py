@@ -14,7 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from planner.packs import load_pack
-from tests.apptest import html_tables, open_app
+from tests.apptest import html_tables, live_panel, open_app
 from ui.saved import read_scenario_upload, safe_file_name
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,7 +35,7 @@ def at(monkeypatch, tmp_path) -> AppTest:
 
 
 def headline(at: AppTest) -> str:
-    return at.main.metric[0].value
+    return live_panel(at)["value"]
 
 
 def scorecard(at: AppTest):
@@ -101,11 +101,12 @@ def test_moving_a_slider_changes_the_headline_and_scorecard(at):
     assert not at.exception
     assert levers(at) == {"htx_new_per_year": 40.0}
     assert headline(at) != before
-    assert at.main.metric[0].delta.startswith("+")  # compared with the preset
+    assert live_panel(at)["delta"].startswith("+")  # compared with the preset
     assert scorecard(at)["Xác suất"][row] != prob_before
     assert not at.sidebar.metric  # the page's own headline stands beside the sliders: none in the sidebar
+    live = headline(at)
     at.switch_page("pages/overview.py").run()
-    assert at.sidebar.metric[0].value == headline(at)  # elsewhere the sidebar reads the same scenario
+    assert at.sidebar.metric[0].value == live  # elsewhere the sidebar reads the same scenario
 
 
 def test_slider_numbers_follow_the_language(at):
@@ -145,7 +146,7 @@ def test_english_changes_the_labels(at):
     assert at.main.title[0].value == "Assumptions"
     assert at.button_group(key="lever_group_choice").options[0] == "Founding and dissolution"
     assert at.select_slider(key=HTX_NEW).label == "Cooperatives founded per year"
-    assert at.main.metric[0].label == "Targets likely met"
+    assert live_panel(at)["label"] == "Targets likely met"
 
 
 def test_settings_write_uncertainty_and_window_start(at):
@@ -307,24 +308,33 @@ def test_only_the_chosen_group_draws_sliders_and_the_choice_is_kept(at):
 
 def lever_summary(at: AppTest):
     for frame in html_tables(at):
-        if "Khoảng bất định (×1,0)" in frame.columns:
+        if "Khoảng bất định quanh giá trị mẫu (×1,0)" in frame.columns:
             return frame.set_index("Giả định")
     raise AssertionError("no lever summary on the page")
 
 
-def test_lever_summary_shows_the_preset_the_change_and_the_range(at):
+def changed_item(at: AppTest, label: str) -> tuple[str, float, float]:
+    """A changed assumption in the live panel: its value, and its range's ends as numbers."""
+    item = next(c for c in live_panel(at)["changed"] if c.startswith(label + ":"))
+    low, high = re.search(r"khoảng bất định (\S+) – (\S+)\)", item).groups()
+    return item, float(low.replace(",", ".")), float(high.replace(",", "."))
+
+
+def test_lever_summary_shows_the_preset_and_the_panel_the_change_and_its_range(at):
     summary = lever_summary(at)
     label = "Số HTX thành lập mới mỗi năm"
     assert summary.loc[label, "Giá trị mẫu"] == "15,0"  # the trend preset, in Vietnamese style
-    assert "(đã đổi)" not in summary.loc[label, "Kịch bản này"]
+    low, high = summary.loc[label, "Khoảng bất định quanh giá trị mẫu (×1,0)"].split(" – ")
+    assert float(low.replace(",", ".")) < 15 < float(high.replace(",", "."))
+    assert live_panel(at)["changed"] == []
     move(at, HTX_NEW, 40.0)
-    summary = lever_summary(at)
-    assert summary.loc[label, "Kịch bản này"] == "40,0 (đã đổi)"
-    low, high = summary.loc[label, "Khoảng bất định (×1,0)"].split(" – ")
-    assert float(low.replace(",", ".")) < 40 < float(high.replace(",", "."))
-    move(at, "lever_quality_upgrade_rate", 20.0)  # another group: counted under the table
+    assert lever_summary(at).loc[label, "Giá trị mẫu"] == "15,0"  # the preset's, whatever the slider says
+    item, low, high = changed_item(at, label)
+    assert item.startswith(f"{label}: 40,0 (mẫu 15,0; khoảng bất định ")
+    assert low < 40 < high  # the range the engine draws around the new value
+    move(at, "lever_quality_upgrade_rate", 20.0)  # another group: listed too
     slider(at, HTX_NEW)
-    assert any("Ngoài nhóm này còn 1 giả định đã thay đổi" in c.value for c in at.main.caption)
+    assert len(live_panel(at)["changed"]) == 2
 
 
 def test_a_slider_reruns_only_the_live_section_and_it_shows_the_new_result(at):
@@ -337,19 +347,41 @@ def test_a_slider_reruns_only_the_live_section_and_it_shows_the_new_result(at):
     assert at.session_state["scenario"]["levers"] == {"htx_new_per_year": 40.0}
 
 
-def test_a_further_move_reruns_the_results_and_the_table_but_sends_no_slider_again(monkeypatch, tmp_path):
-    """After the first change (which reruns the page: "Reset" is enabled), a move reruns only the two
-    live fragments: the new results and lever table come back, the sliders are not sent again.  (With
+def test_a_further_move_reruns_the_live_panel_but_sends_no_slider_again(monkeypatch, tmp_path):
+    """After the first change (which reruns the page: "Reset" is enabled), a move reruns only the live
+    panel: the new results and the group's values come back, the sliders are not sent again.  (With
     the saved scenarios' section shut, as it opens; open, a move reruns the page, see below.)"""
     at = open_app(monkeypatch, tmp_path / "scenarios.sqlite", PAGE, session={"settings_open": True})
     move(at, HTX_NEW, 40.0)
     before = list(scorecard(at)["Xác suất"])
     at.select_slider(key=HTX_NEW).set_value(60.0).run()
     assert not at.exception
-    assert not at.main.select_slider  # only the keyed fragments ran
+    assert not at.main.select_slider  # only the live panel's fragment ran
     assert list(scorecard(at)["Xác suất"]) != before
-    assert lever_summary(at).loc["Số HTX thành lập mới mỗi năm", "Kịch bản này"] == "60,0 (đã đổi)"
+    assert changed_item(at, "Số HTX thành lập mới mỗi năm")[0].startswith("Số HTX thành lập mới mỗi năm: 60,0 (")
     assert at.query_params["htx_new_per_year"] == "60"  # the link follows the fragment's run
+
+
+def test_a_move_sends_the_live_panel_as_one_element(monkeypatch, tmp_path):
+    """The browser redraws the page once per message a run sends: a move's run sends the headline, the
+    probabilities and the group's values as one HTML element, nothing else to draw."""
+    at = open_app(monkeypatch, tmp_path / "scenarios.sqlite", PAGE, session={"settings_open": True})
+    move(at, HTX_NEW, 40.0)
+    at.select_slider(key=HTX_NEW).set_value(60.0).run()
+    assert not at.exception
+    assert len(at.main.html) == 1 and 'class="live-panel"' in at.main.html[0].proto.body
+    assert not (at.main.metric or at.main.caption or at.main.markdown or at.main.table or at.main.dataframe)
+    assert live_panel(at)["value"] == headline_of(at.session_state["scenario"])
+
+
+def headline_of(data: dict) -> str:
+    """k/n from the engine itself, for the scenario the session holds."""
+    from planner.assess import assess, count_likely
+    from planner.scenario import resolve
+
+    res = resolve(data)
+    results = assess(res.pack, res.values, res.settings)
+    return f"{count_likely(results)}/{sum(r.modelled for r in results)}"
 
 
 def test_slider_help_says_where_the_preset_values_come_from_in_the_language(at):
@@ -364,8 +396,8 @@ def test_slider_help_says_where_the_preset_values_come_from_in_the_language(at):
 def test_one_changed_assumption_is_singular_in_english(monkeypatch, tmp_path):
     at = start(monkeypatch, tmp_path, lang="en")
     move(at, HTX_NEW, 40.0)
-    captions = [c.value for c in at.main.caption]
-    assert any("1 assumption changed." in c for c in captions), captions
+    captions = live_panel(at)["captions"]
+    assert any("1 assumption changed" in c for c in captions), captions
     at.switch_page("pages/overview.py").run()
     assert "1 assumption differs from the preset." in [c.value for c in at.sidebar.caption]
 

@@ -41,7 +41,7 @@ def page(browser):
 def headline(page) -> str:
     """The 'k/n targets likely met' metric: the sidebar's, or on the assumptions page the one beside the sliders."""
     if "/gia-dinh" in page.url:
-        return page.locator('[data-testid="stMain"] [data-testid="stMetricValue"]').first.inner_text().strip()
+        return page.locator('.live-headline .live-value').first.inner_text().strip()
     return page.locator('[data-testid="stSidebar"] [data-testid="stMetricValue"]').first.inner_text().strip()
 
 
@@ -114,9 +114,9 @@ def test_results_stay_in_view_beside_the_lower_sliders(page, server):
     last.scroll_into_view_if_needed()
     page.wait_for_timeout(300)
     assert last.bounding_box()["y"] > 0
-    metric = page.locator('.st-key-live_results [data-testid="stMetricValue"]').bounding_box()
+    metric = page.locator(".st-key-live_results .live-value").bounding_box()
     assert 0 <= metric["y"] < 900, metric
-    scorecard = page.locator(".st-key-live_scorecard").bounding_box()
+    scorecard = page.locator(".st-key-live_results .live-scorecard").bounding_box()
     assert scorecard["y"] + scorecard["height"] <= 900, scorecard
 
 

@@ -23,7 +23,7 @@ PRESSES = 7
 ALL_CHARTS_DRAWN = """(n) => {
   const charts = document.querySelectorAll('[data-testid="stVegaLiteChart"]');
   return charts.length >= n && Array.from(charts).every(c => c.querySelector('svg.marks, canvas'))
-    && !document.querySelector('[data-testid="stStatusWidget"]');
+    && document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === 'notRunning';
 }"""
 
 
@@ -61,7 +61,7 @@ def test_fast_presses_end_with_everything_at_the_last_value(browser, server):
     context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="vi-VN")
     page = context.new_page()
     page.goto(f"{server}/gia-dinh?pack={PACK}&preset={PRESET}&{LEVER}={START:g}")
-    page.wait_for_selector(".st-key-live_scorecard td", timeout=60_000)
+    page.wait_for_selector(".live-scorecard td", timeout=60_000)
     wait_idle(page)
     thumb = page.locator(f".st-key-lever_{LEVER} input[type=range]")
     thumb.focus()
@@ -74,15 +74,15 @@ def test_fast_presses_end_with_everything_at_the_last_value(browser, server):
     assert slider_text.strip() == number(final_shown, 1, "vi")
     query = parse_qs(urlparse(page.url).query)
     assert float(query[LEVER][0]) == pytest.approx(final)
-    cells = page.locator(".st-key-live_scorecard tbody tr").all_inner_texts()
+    cells = page.locator(".live-scorecard tbody tr").all_inner_texts()
     # Per cents are written with a no-break space before "%" (it never wraps alone).
     shown = [re.search(r"(\d+[\u00a0 ]%)", row)[1].replace("\u00a0", " ") for row in cells]
     assert shown == [probability(r.probability, "vi").replace("\u00a0", " ") for r in results]
     likely = count_likely(results)  # borderline targets are not counted as likely
-    metric = page.locator('.st-key-live_results [data-testid="stMetricValue"]').inner_text().strip()
+    metric = page.locator(".st-key-live_results .live-value").inner_text().strip()
     assert metric == f"{likely}/{len(results)}"
-    row = page.locator(".st-key-live_lever_table tr", has_text=lever.label("vi")).inner_text()
-    assert f"{number(final_shown, 1, 'vi')} (đã đổi)" in row  # the lever table under the sliders too
+    row = page.locator(".live-changed li", has_text=lever.label("vi")).inner_text()
+    assert f"{lever.label('vi')}: {number(final_shown, 1, 'vi')} (mẫu" in row  # the changed assumptions too
 
     # Every chart of the Trajectories page: drawn, and captioned with the last scenario's numbers.
     page.locator('[data-testid="stTopNavLink"][href$="/quy-dao"]').click()

@@ -63,12 +63,12 @@ def test_a_failing_page_says_what_to_do_without_a_traceback(monkeypatch, tmp_pat
 
 
 def test_a_failing_live_section_is_caught_too(monkeypatch, tmp_path) -> None:
-    import ui.scorecard
+    import ui.live
 
-    def broken(results) -> None:
+    def broken(results, preset) -> str:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(ui.scorecard, "show_compact_scorecard", broken)
+    monkeypatch.setattr(ui.live, "panel_html", broken)
     at = open_app(monkeypatch, tmp_path / "s.sqlite", page="pages/assumptions.py")
     assert any("F5" in e.value for e in at.error)
 

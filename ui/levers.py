@@ -1,8 +1,8 @@
 """Lever widgets, generated from the registry (``planner.registry``): no second list of lever names.
 
 Every lever of the pack gets a slider in its group (in ``GROUPS`` order); one group is shown at a
-time, chosen with pills, with a table of its preset values, current values and uncertainty ranges
-under the sliders.  The sliders are
+time, chosen with pills, with a table of the group's preset values and ranges under the sliders; the
+live panel beside them (``ui.live``) shows the probabilities and every changed assumption.  The sliders are
 ``st.select_slider`` over the lever's own grid (``lo``..``hi`` by ``step``, in display units:
 percentages for rates and shares) so the numbers on screen follow the language (``2,80 %`` in
 Vietnamese, ``2.80 %`` in English); the ``printf`` format of ``st.slider`` cannot write a decimal comma.
@@ -30,7 +30,6 @@ from planner.model import lever_range
 from planner.packs import Pack
 from planner.registry import GROUP_BY_ID, GROUPS, Lever
 from planner.scenario import check_window_start, lever_display
-from planner.text import assumptions
 from ui import precompute, state
 from ui.scorecard import html_table
 from ui.state import tr
@@ -46,11 +45,10 @@ SETTINGS_OPEN_KEY = "settings_open"  # the run settings' (lazy) expander
 # registered before it; so while the expander is open a move reruns the whole page, which registers the
 # download again (closed, the expander draws nothing and the keyed rerun stays).
 SAVED_OPEN_KEY = "saved_section_open"
-# The assumptions page's live parts, rerun alone by a slider's callback: the results beside the
-# sliders and the table under them.  The sliders themselves sit outside both, so a move does not send
+# The assumptions page's live panel (``ui.live``), rerun alone by a slider's callback: the results and
+# the chosen group's values beside the sliders.  The sliders sit outside it, so a move does not send
 # them again (the browser already shows the new position).
 RESULTS_FRAGMENT = "assumptions_results"
-TABLE_FRAGMENT = "assumptions_lever_table"
 GROUP_KEY = "lever_group"  # the chosen group, kept across pages (the widget's own key is dropped off-page)
 GROUP_WIDGET_KEY = "lever_group_choice"
 MOVED_KEY = "lever_last_moved"  # the lever a slider moved last: its neighbouring positions are computed ahead
@@ -108,7 +106,7 @@ def reset_to_preset() -> None:
 
 
 def _on_lever(lever_id: str) -> None:
-    """A slider moved: write it to the scenario, then rerun only the live results and the lever table.
+    """A slider moved: write it to the scenario, then rerun only the live panel.
 
     The whole page reruns instead (the callback returns without a keyed rerun) when the value was
     refused, so the slider is set back and the message shown, or when this move is the first change
@@ -126,7 +124,7 @@ def _on_lever(lever_id: str) -> None:
     st.session_state[MOVED_KEY] = lever_id
     if (bool(state.scenario()["levers"]) == had_changes and not had_error
             and not st.session_state.get(SAVED_OPEN_KEY)):
-        st.rerun([RESULTS_FRAGMENT, TABLE_FRAGMENT])
+        st.rerun(RESULTS_FRAGMENT)
 
 
 def _session() -> str:
@@ -258,22 +256,31 @@ def _lever_widget(pack: Pack, lever: Lever, data: dict[str, Any]) -> None:
 
 
 def lever_summary(pack: Pack, mine: list[Lever], data: dict[str, Any]) -> pd.DataFrame:
-    """One row per lever of a group: the preset's value, this scenario's, and the uncertainty range."""
+    """One row per lever of a group: the preset's value and the uncertainty range drawn around it.
+
+    Nothing here moves with a slider (the preset and the uncertainty scale change only through a full
+    rerun), so the table is drawn once, not with each move; the live panel (``ui.live``) shows each
+    changed assumption with the range drawn around its new value."""
     lang = state.lang()
     base = pack.preset(data["preset"])
     scale = float(data["uncertainty"])
-    changed = tr(" (đã đổi)", " (changed)")
     rows = []
     for lever in mine:
-        value = data["levers"].get(lever.id, base[lever.id])
-        low, high = lever_range(lever, value, scale)
+        low, high = lever_range(lever, base[lever.id], scale)
         rows.append((lever.label(lang), lever_value(lever, base[lever.id], lang),
-                     lever_value(lever, value, lang) + (changed if lever.id in data["levers"] else ""),
                      f"{lever_value(lever, low, lang)} – {lever_value(lever, high, lang)}"))
     scale_text = number(scale, 1, lang)
     return pd.DataFrame(rows, columns=[
-        tr("Giả định", "Assumption"), tr("Giá trị mẫu", "Preset value"), tr("Kịch bản này", "This scenario"),
-        tr(f"Khoảng bất định (×{scale_text})", f"Uncertainty range (×{scale_text})")])
+        tr("Giả định", "Assumption"), tr("Giá trị mẫu", "Preset value"),
+        tr(f"Khoảng bất định quanh giá trị mẫu (×{scale_text})", f"Uncertainty range around it (×{scale_text})")])
+
+
+def group_table(group_id: str) -> None:
+    """The chosen group's preset values and ranges, under its sliders: one HTML element."""
+    pack = state.pack()
+    frame = lever_summary(pack, lever_groups(pack)[group_id], state.scenario())
+    st.html(html_table(list(frame.columns), frame.values.tolist(),
+                       caption=tr("Giá trị mẫu của các giả định trong nhóm", "The preset values of this group's assumptions")))
 
 
 def show_error_slot(key: str = ERROR_KEY) -> None:
@@ -313,21 +320,6 @@ def group_sliders(group_id: str) -> None:
     data = state.scenario()
     for lever in lever_groups(pack)[group_id]:
         _lever_widget(pack, lever, data)
-
-
-def group_table(group_id: str) -> None:
-    """A table of the group's preset values, current values and uncertainty ranges, redrawn with the
-    results after each move: one HTML element (``scorecard.html_table``), cheap for the browser."""
-    pack = state.pack()
-    data = state.scenario()
-    mine = lever_groups(pack)[group_id]
-    frame = lever_summary(pack, mine, data)
-    st.html(html_table(list(frame.columns), frame.values.tolist(),
-                       caption=tr("Giá trị của các giả định trong nhóm", "The values of this group's assumptions")))
-    others = len(data["levers"]) - sum(lv.id in data["levers"] for lv in mine)
-    if others:
-        st.caption(tr(f"Ngoài nhóm này còn {assumptions(others, 'vi')} đã thay đổi.",
-                      f"{assumptions(others, 'en')} changed in other groups."))
 
 
 def settings() -> None:

@@ -159,16 +159,17 @@ def changed_levers() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def show_compact_scorecard(results: pd.DataFrame) -> None:
-    """Target and probability only, with the likelihood symbol: fits beside the sliders."""
+def compact_table(results: pd.DataFrame) -> str:
+    """Target and probability only, with the likelihood symbol, as one HTML table: fits beside the sliders.
+
+    HTML, not an st.table: Streamlit's browser side redraws the page several times per slider move, and
+    a table cell costs it a Markdown component each; here a cell is a plain <td>.  Every text is
+    escaped; the colour is the band's own."""
     pack = state.pack()
     lang = state.lang()
     bands = band_ids(results)
-    column = tr("Xác suất", "Probability")
-    # One HTML element, not an st.table: Streamlit's browser side redraws the whole page about ten
-    # times per slider move, and a table cell costs it a Markdown component each; here a cell is a
-    # plain <td>.  Every text is escaped; the colour is the band's own.
     rows = [[pack.target(i).label(lang), _compact_cell(b, p, lang)]
             for i, b, p in zip(results["id"], bands, results["probability"], strict=True)]
-    st.html(html_table([tr("Chỉ tiêu", "Target"), column], rows, {1: [compact_css(b) for b in bands]},
-                       caption=tr("Xác suất đạt từng chỉ tiêu", "Probability of meeting each target")))
+    return html_table([tr("Chỉ tiêu", "Target"), tr("Xác suất", "Probability")], rows,
+                      {1: [compact_css(b) for b in bands]},
+                      caption=tr("Xác suất đạt từng chỉ tiêu", "Probability of meeting each target"))
