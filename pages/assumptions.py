@@ -84,7 +84,7 @@ st.html("""<style>
   [data-testid="stMainBlockContainer"] { padding-top: 3rem; }
   [data-testid="stMainBlockContainer"] h1 { font-size: 2rem; padding-bottom: .25rem; }
   [data-testid="stHorizontalBlock"]:has(.st-key-live_results) { row-gap: 1rem; }
-  .st-key-live_results [data-testid="stMetricValue"] { font-size: 1.75rem; }
+  .st-key-live_results .live-headline .live-value { font-size: 1.75rem; line-height: 1.2; }
   [data-testid="stLayoutWrapper"]:has(> .st-key-preset_help) { display: none; }
   [data-testid="stLayoutWrapper"]:has(> .st-key-preset_help_phone) { display: block; }
 }

@@ -232,10 +232,14 @@ def _y_title(indicator: str, lang: str) -> str:
     return _t(lang, "Tỷ lệ", "Share") if ind.is_share else ind.unit(lang)
 
 
+# Per cents on an axis in the app's one style, a no-break space before the sign ("60 %", as planner.fmt).
+PERCENT_LABEL = "replace(datum.label, '%', '\u00a0%')"
+
+
 def _value_axis(indicator: str, title: str, field: str = "value") -> alt.Y:
     kind = INDICATOR_BY_ID[indicator].kind
     if kind == "share":
-        axis = alt.Axis(format=".0%", title=title)
+        axis = alt.Axis(format=".0%", title=title, labelExpr=PERCENT_LABEL)
     else:
         axis = alt.Axis(title=title, tickMinStep=1, format=",~f")
     return alt.Y(f"{field}:Q", axis=axis, scale=alt.Scale(zero=kind != "stock", nice=True))
@@ -705,7 +709,8 @@ def tornado_chart(swings_df: pd.DataFrame, target: Target, pack: Pack, lang: str
     x_title_lines = balanced(x_title, 34)
     axis_kw = dict(title=x_title_lines if len(x_title_lines) > 1 else x_title, titleAnchor="end", tickCount=8,
                    labelOverlap=True)
-    axis = alt.Axis(format=".0%", **axis_kw) if _is_share(ind) else alt.Axis(format=",~f", **axis_kw)
+    axis = (alt.Axis(format=".0%", labelExpr=PERCENT_LABEL, **axis_kw) if _is_share(ind)
+            else alt.Axis(format=",~f", **axis_kw))
     x = alt.X("lo:Q", axis=axis, scale=alt.Scale(zero=False, nice=True))
     yy = alt.Y("label_lines:N", sort=order, title=None,
                axis=alt.Axis(labelLimit=TORNADO_LABEL_PX, labelFontSize=12, labelExpr="split(datum.label, '\\n')"))

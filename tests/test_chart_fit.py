@@ -47,3 +47,19 @@ def test_long_subtitles_are_lines_and_legends_take_columns_by_width(hd_pack):
 def test_wrapped_lines_are_even_and_never_leave_a_word_alone():
     assert charts.balanced("Thành lập mới 180 hợp tác xã", 27) == ["Thành lập mới", "180 hợp tác xã"]
     assert charts.balanced("Short title", 40) == ["Short title"]
+
+
+def test_share_axes_write_per_cents_in_the_apps_style(hd_pack):
+    """"60 %" with a no-break space, as every other per cent of the app (Vega writes "60%")."""
+    import re
+
+    import vl_convert
+
+    from planner.results import compute
+    from planner.scenario import new_scenario
+
+    spec = charts.fan_chart(compute(new_scenario()).traj, "good_fair_share", None, hd_pack.targets, hd_pack,
+                            "vi").to_dict(validate=False)
+    svg = vl_convert.vegalite_to_svg({**spec, "width": 600})
+    labels = re.findall(r">([\d,]+[\u00a0 ]?%)<", svg)
+    assert labels and all("\u00a0%" in label for label in labels), labels

@@ -9,7 +9,7 @@ import copy
 import re
 from typing import Any
 
-from ..charts import FONT_STACK, LABEL_LIMIT, fitted_title, legend_columns_expr
+from ..charts import FONT_STACK, LABEL_LIMIT, fitted_title
 
 # Fonts that carry Vietnamese on Windows, Android/ChromeOS and Linux; vl_convert measures with the
 # first one it has (DejaVu Sans on a Debian server), the reader's machine draws with the first it has.
@@ -60,14 +60,15 @@ def projector_spec(chart: Any, height: int = 380, font: str = FONT_STACK) -> dic
                                          titleColor="#1d2733", labelSeparation=14,
                                          labelFlush=True,  # the last year's label stays inside a narrow chart
                                          titlePadding=8)
-    # Larger type takes more room: two legend columns at most (one on a narrow screen), the title and
+    # Larger type takes more room: two legend columns (one on a phone), the title and
     # subtitle wrapped afresh for their size (the plain text travels in the spec's usermeta).
     config.setdefault("legend", {}).update(labelFontSize=16, symbolSize=180, labelColor="#1d2733",
-                                           columns=legend_columns_expr(2, 330), labelLimit=LABEL_LIMIT, rowPadding=8)
+                                           columns={"expr": "width < 300 ? 1 : 2"}, labelLimit=LABEL_LIMIT,
+                                           rowPadding=8)
     config.setdefault("title", {}).update(fontSize=24, subtitleFontSize=16, subtitlePadding=6)
     meta = spec.get("usermeta") or {}
     if meta.get("title"):
-        title = fitted_title(meta["title"], meta.get("subtitle"), title_px=15.5, subtitle_chars=30).to_dict()
+        title = fitted_title(meta["title"], meta.get("subtitle"), title_px=15.5, subtitle_chars=34).to_dict()
         spec["title"] = {**spec.get("title", {}), **title}
     for layer in spec.get("layer", []):  # the target and milestone labels drawn as text marks
         mark = layer.get("mark")
