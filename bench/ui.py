@@ -55,7 +55,8 @@ SCORECARD = ".live-scorecard td, .st-key-live_scorecard td"  # the latter: check
 FLOOR_NUMBER = '[data-testid="stMetricValue"]'
 OVERVIEW_SCORECARD = '[data-testid="stTable"] td'
 # Streamlit's own mark that a run is over (the "running" widget is not drawn with the minimal toolbar).
-RUN_OVER = """document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === 'notRunning'"""
+RUN_OVER = """(document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === 'notRunning'
+  && !document.querySelector('[data-testid="stSkeleton"]'))"""
 
 # Records every websocket frame with the page's clock, and the key press's own time stamp.
 INSTRUMENT = """

@@ -73,10 +73,13 @@ def streamlit_server(script: str = "app.py", env: dict[str, str] | None = None, 
             proc.kill()
 
 
-# The app's run is over: Streamlit's own mark on its root (its e2e tests read it).  The "running" status
-# widget is not drawn with the minimal toolbar (.streamlit/config.toml), so waiting for it to go away
-# waited for nothing, and a test could look at a page still being drawn.
-RUN_OVER = """document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === 'notRunning'"""
+# The app's run is over and drawn: Streamlit's own mark on its root (its e2e tests read it), and no
+# skeleton left (the placeholder of an element whose code is still loading: a new browser's first table
+# appears up to a second after the run).  The "running" status widget is not drawn with the minimal
+# toolbar (.streamlit/config.toml), so waiting for it to go away waited for nothing, and a test could
+# look at a page still being drawn.
+RUN_OVER = """(document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === 'notRunning'
+  && !document.querySelector('[data-testid="stSkeleton"]'))"""
 
 
 def wait_for_app(page, timeout: float = 60_000) -> None:
