@@ -43,7 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser import CHROMIUM_ARGS, chromium_path, streamlit_server  # noqa: E402
+from tests.browser import CHROMIUM_ARGS, RUN_OVER, chromium_path, streamlit_server  # noqa: E402
 
 PACKS = ("hai-duong-2023", "vietnam-nq20")
 # Candidate levers, in order of preference: one per group a planner moves most, per pack.
@@ -54,10 +54,6 @@ VIEWPORT = {"width": 1600, "height": 1000}
 SCORECARD = ".live-scorecard td, .st-key-live_scorecard td"  # the latter: checkouts before the one-element panel
 FLOOR_NUMBER = '[data-testid="stMetricValue"]'
 OVERVIEW_SCORECARD = '[data-testid="stTable"] td'
-# Streamlit's own mark that a run is over (the "running" widget is not drawn with the minimal toolbar).
-RUN_OVER = """(document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === 'notRunning'
-  && !document.querySelector('[data-testid="stSkeleton"]'))"""
-
 # Records every websocket frame with the page's clock, and the key press's own time stamp.
 INSTRUMENT = """
 (() => {

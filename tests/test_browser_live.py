@@ -12,7 +12,7 @@ from planner.assess import assess, count_likely
 from planner.fmt import number, probability
 from planner.packs import load_pack
 from planner.scenario import resolve
-from tests.browser import streamlit_server, wait_for_app, wait_idle
+from tests.browser import RUN_OVER, streamlit_server, wait_for_app, wait_idle
 from ui.levers import from_display, slider_grid, to_display
 
 pytestmark = pytest.mark.browser
@@ -23,7 +23,7 @@ PRESSES = 7
 ALL_CHARTS_DRAWN = """(n) => {
   const charts = document.querySelectorAll('[data-testid="stVegaLiteChart"]');
   return charts.length >= n && Array.from(charts).every(c => c.querySelector('svg.marks, canvas'))
-    && document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === 'notRunning';
+    && """ + RUN_OVER + """;
 }"""
 
 

@@ -58,6 +58,12 @@ def charts_drawn(page, at_least: int) -> None:
     page.wait_for_timeout(800)  # a chart that fits its width lays out once more after the first draw
 
 
+def misdrawn(page, charts: int) -> list:
+    """Once ``charts`` charts are drawn: every chart text cut or past its chart, and every two that overprint."""
+    charts_drawn(page, charts)
+    return page.evaluate(CUT_TEXTS) + page.evaluate(OVERLAPS)
+
+
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_trajectory_charts_fit_a_phone(browser, server, lang):
     """The fan and running-total charts: long titles and subtitles wrap, legends stack in one column, and
@@ -66,8 +72,7 @@ def test_trajectory_charts_fit_a_phone(browser, server, lang):
     try:
         page.goto(f"{server}/quy-dao?lang={lang}")
         wait_for_app(page)
-        charts_drawn(page, 12)
-        cut = page.evaluate(CUT_TEXTS) + page.evaluate(OVERLAPS)
+        cut = misdrawn(page, 12)
     finally:
         context.close()
     assert cut == [], cut
@@ -79,14 +84,12 @@ def test_compare_and_sensitivity_charts_fit_a_phone(browser, server, lang):
     try:
         page.goto(f"{server}/so-sanh?lang={lang}")
         wait_for_app(page)
-        charts_drawn(page, 1)
-        cut = page.evaluate(CUT_TEXTS) + page.evaluate(OVERLAPS)
+        cut = misdrawn(page, 1)
         page.goto(f"{server}/do-nhay?lang={lang}")
         wait_for_app(page)
         page.locator(".st-key-sens_tornado_button button").click()
         wait_idle(page)
-        charts_drawn(page, 1)
-        cut += page.evaluate(CUT_TEXTS) + page.evaluate(OVERLAPS)
+        cut += misdrawn(page, 1)
     finally:
         context.close()
     assert cut == [], cut
@@ -100,8 +103,7 @@ def test_the_present_chart_fits_a_phone(browser, server):
         wait_for_app(page)
         page.keyboard.press("PageDown")
         wait_idle(page)
-        charts_drawn(page, 1)
-        cut = page.evaluate(CUT_TEXTS) + page.evaluate(OVERLAPS)
+        cut = misdrawn(page, 1)
     finally:
         context.close()
     assert cut == [], cut
